@@ -1,0 +1,199 @@
+import { Command } from 'commander';
+import { ApiError } from '../api-client.ts';
+import {
+  type ApiOptions,
+  apiClient,
+  type CliContext,
+  positiveInt,
+  type ScopeOptions,
+  scopePath,
+  withApiOptions,
+  withScopeOptions,
+} from '../context.ts';
+import { UsageError } from '../exit-codes.ts';
+import { table, yaml } from '../output.ts';
+import { readDocument } from '../read-input.ts';
+
+type Opts = ApiOptions & ScopeOptions & Record<string, string | boolean | undefined>;
+
+interface VersionRecord {
+  version: number;
+  content?: unknown;
+  author: string;
+  createdAt: string;
+  reason: string;
+  ticket: string | null;
+  contentHash: string;
+  keysTouchedPercent: number;
+}
+
+function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb?: string): void {
+  if (options.json) return ctx.output.out(JSON.stringify(record, null, 2));
+  const lines = [
+    verb ? `${verb} version ${record.version}` : `version ${record.version}`,
+    `author:   ${record.author}`,
+    `created:  ${record.createdAt}`,
+    `reason:   ${record.reason}`,
+    ...(record.ticket ? [`ticket:   ${record.ticket}`] : []),
+    `touched:  ${record.keysTouchedPercent}% of keys`,
+    `hash:     ${record.contentHash.slice(0, 16)}…`,
+  ];
+  if (record.content !== undefined) lines.push('---', yaml(record.content));
+  ctx.output.out(lines.join('\n'));
+}
+
+/** The latest version, for commands that default If-Match to "what is there now". */
+async function currentVersion(ctx: CliContext, options: Opts, path: string): Promise<number | undefined> {
+  try {
+    const res = await apiClient(ctx, options).request('GET', path);
+    return (res.body as VersionRecord).version;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+function requireReason(options: Opts): string {
+  const reason = options.reason;
+  if (typeof reason !== 'string' || reason.trim() === '') throw new UsageError('--reason is required for every write');
+  return reason;
+}
+
+/** `plumb settings get|put|patch|history|diff|rollback`. */
+export function settingsCommand(ctx: CliContext): Command {
+  const settings = new Command('settings').description('read and change versioned settings of a scope (global, env, service, instance)');
+
+  withApiOptions(withScopeOptions(settings.command('get')))
+    .description('show the latest (or --version N) settings of a scope')
+    .option('--version <n>', 'a specific version')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const version = positiveInt('--version', options.version as string | undefined);
+      const res = await apiClient(ctx, options).request('GET', version ? `${path}?version=${version}` : path);
+      printRecord(ctx, options, res.body as VersionRecord);
+    });
+
+  withApiOptions(withScopeOptions(settings.command('put')))
+    .description('replace the settings of a scope with a JSON/YAML document (a new version)')
+    .option('-f, --file <file>', 'JSON or YAML content (- for stdin)')
+    .requiredOption('--reason <reason>', 'why you make this change')
+    .option('--ticket <ticket>', 'ticket reference')
+    .option('--if-match <version>', 'the version you read (default: the latest, read just before writing)')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const reason = requireReason(options);
+      const content = await readDocument(options.file as string | undefined, ctx.stdin);
+      if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+        throw new UsageError('The content must be a JSON/YAML object (a mapping of keys to values)');
+      }
+      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const res = await apiClient(ctx, options).request('PUT', path, {
+        body: { content, reason, ...(options.ticket ? { ticket: options.ticket } : {}) },
+        headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
+      });
+      printRecord(ctx, options, res.body as VersionRecord, 'created');
+    });
+
+  withApiOptions(withScopeOptions(settings.command('patch')))
+    .description('partially update a scope: --merge (RFC 7396) or --json-patch (RFC 6902)')
+    .option('--merge <json>', 'an RFC 7396 merge patch, inline')
+    .option('--json-patch <json>', 'an RFC 6902 patch, inline')
+    .option('-f, --file <file>', 'the patch from a file (- for stdin); --type says which kind')
+    .option('--type <type>', 'merge or json-patch, for -f', 'merge')
+    .requiredOption('--reason <reason>', 'why you make this change')
+    .option('--ticket <ticket>', 'ticket reference')
+    .option('--if-match <version>', 'the version you read (default: the latest)')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const reason = requireReason(options);
+      let patch: unknown;
+      let type: 'merge' | 'json-patch';
+      const parseInline = (flag: string, text: string) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw new UsageError(`${flag} is not valid JSON`);
+        }
+      };
+      if (typeof options.merge === 'string') [patch, type] = [parseInline('--merge', options.merge), 'merge'];
+      else if (typeof options.jsonPatch === 'string') [patch, type] = [parseInline('--json-patch', options.jsonPatch), 'json-patch'];
+      else if (typeof options.file === 'string') {
+        if (options.type !== 'merge' && options.type !== 'json-patch') throw new UsageError('--type is merge or json-patch');
+        [patch, type] = [await readDocument(options.file, ctx.stdin), options.type];
+      } else throw new UsageError('Give the patch with --merge, --json-patch or -f');
+      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const res = await apiClient(ctx, options).request('PATCH', path, {
+        body: patch,
+        contentType: type === 'merge' ? 'application/merge-patch+json' : 'application/json-patch+json',
+        headers: {
+          'plumbline-reason': reason,
+          ...(ifMatch ? { 'if-match': `"${ifMatch}"` } : {}),
+          ...(typeof options.ticket === 'string' ? { 'plumbline-ticket': options.ticket } : {}),
+        },
+      });
+      printRecord(ctx, options, res.body as VersionRecord, 'created');
+    });
+
+  withApiOptions(withScopeOptions(settings.command('history')))
+    .description('list versions, newest first')
+    .option('--limit <n>', 'page size', '20')
+    .option('--all', 'follow every page')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const limit = positiveInt('--limit', options.limit as string) ?? 20;
+      const items: VersionRecord[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await apiClient(ctx, options).request('GET', `${path}/versions${query}`);
+        const page = res.body as { items: VersionRecord[]; nextCursor: string | null };
+        items.push(...page.items);
+        cursor = options.all ? page.nextCursor : null;
+      } while (cursor);
+      if (options.json) return ctx.output.out(JSON.stringify(items, null, 2));
+      ctx.output.out(
+        table(
+          ['VERSION', 'CREATED', 'AUTHOR', 'TOUCHED', 'TICKET', 'REASON'],
+          items.map((i) => [i.version, i.createdAt, i.author, `${i.keysTouchedPercent}%`, i.ticket, i.reason]),
+        ),
+      );
+    });
+
+  withApiOptions(withScopeOptions(settings.command('diff')))
+    .description('RFC 6902 diff between two versions')
+    .requiredOption('--from <n>', 'older version')
+    .requiredOption('--to <n>', 'newer version')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const from = positiveInt('--from', options.from as string);
+      const to = positiveInt('--to', options.to as string);
+      const res = await apiClient(ctx, options).request('GET', `${path}/diff?from=${from}&to=${to}`);
+      const diff = res.body as { patch: { op: string; path: string; value?: unknown }[]; keysTouchedPercent: number };
+      if (options.json) return ctx.output.out(JSON.stringify(diff, null, 2));
+      ctx.output.out(
+        [
+          `v${from} → v${to}: ${diff.patch.length} operation(s), ${diff.keysTouchedPercent}% of keys`,
+          table(['OP', 'PATH', 'VALUE'], diff.patch.map((op) => [op.op, op.path, op.value === undefined ? '' : JSON.stringify(op.value)])),
+        ].join('\n'),
+      );
+    });
+
+  withApiOptions(withScopeOptions(settings.command('rollback')))
+    .description('write a new version whose content is that of an earlier one')
+    .requiredOption('--to <n>', 'the version to restore')
+    .requiredOption('--reason <reason>', 'why you roll back')
+    .option('--if-match <version>', 'the latest version you read (default: the latest)')
+    .action(async (options: Opts) => {
+      const path = scopePath(options);
+      const reason = requireReason(options);
+      const toVersion = positiveInt('--to', options.to as string);
+      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const res = await apiClient(ctx, options).request('POST', `${path}/rollback`, {
+        body: { toVersion, reason },
+        headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
+      });
+      printRecord(ctx, options, res.body as VersionRecord, `rolled back to v${toVersion} as`);
+    });
+
+  return settings;
+}

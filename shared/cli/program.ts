@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { ApiError } from './api-client.ts';
+import { devCommand } from './commands/dev-command.ts';
+import { settingsCommand } from './commands/settings-command.ts';
+import type { CliContext } from './context.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+
+/** Builds the `plumb` command tree. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('plumb')
+    .description('Plumbline: versioned, validated, auditable settings')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  program.addCommand(settingsCommand(ctx));
+  program.addCommand(devCommand(ctx));
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  }
+  return program;
+}
+
+/** Formats an API problem for people: detail plus each violation. */
+function describeProblem(error: ApiError): string {
+  const lines = [`Error ${error.status}: ${error.message}`];
+  const errors = error.problem.errors;
+  if (Array.isArray(errors)) {
+    for (const e of errors as { pointer?: string; message?: string; hint?: string }[]) {
+      lines.push(`  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.hint ? ` (hint: ${e.hint})` : ''}`);
+    }
+  }
+  if (typeof error.problem.currentVersion === 'number') lines.push(`  current version: ${error.problem.currentVersion}`);
+  return lines.join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      ctx.output.err(`Usage error: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ApiError) {
+      const wantsJson = argv.includes('--json');
+      ctx.output.err(wantsJson ? JSON.stringify(error.problem) : describeProblem(error));
+      return error.status === 409 || error.status === 412 ? EXIT.conflict : EXIT.api;
+    }
+    const cause = (error as Error & { cause?: { code?: string } }).cause;
+    if (cause?.code === 'ECONNREFUSED') {
+      ctx.output.err('Cannot reach the Plumbline API. Is it running (npm start)? Set PLUMBLINE_URL or --url.');
+      return EXIT.api;
+    }
+    ctx.output.err(`Error: ${(error as Error).message}`);
+    return EXIT.api;
+  }
+}

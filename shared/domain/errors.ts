@@ -1,0 +1,213 @@
+/**
+ * Domain errors. Each has a stable `code`; `shared/http/problem-details.ts`
+ * maps them to RFC 9457 problem details in exactly one place.
+ */
+
+/** One violation of an input rule, addressed by a JSON pointer. */
+export interface Violation {
+  /** JSON pointer into the request (`/body/content`, `/query/limit`, `/path/env`). */
+  pointer: string;
+  /** What is wrong, for a person. */
+  message: string;
+  /** Stable id of the rule that failed (`type`, `pattern`, `required` ...). */
+  rule?: string;
+  /** The offending value, when it is safe to echo back. */
+  value?: unknown;
+  /** How to fix it. */
+  hint?: string;
+  /** The settings layer that supplied the value, for validation of merged settings. */
+  scope?: string;
+}
+
+/** Base class of every error the core raises on purpose. */
+export abstract class DomainError extends Error {
+  /** Stable machine code, also the last segment of the problem `type`. */
+  abstract readonly code: string;
+  /** HTTP status that the problem mapper uses. */
+  abstract readonly status: number;
+  /** Short, stable summary of the problem type. */
+  abstract readonly title: string;
+  /** Extra members for the problem body (never secrets). */
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+  /** Extra response headers. */
+  headers(): Record<string, string> {
+    return {};
+  }
+}
+
+/** The request is malformed: bad JSON, a bad field, a bad parameter. Lists every violation. */
+export class ValidationError extends DomainError {
+  readonly code = 'validation-failed';
+  readonly status = 400;
+  readonly title = 'The request is not valid';
+  constructor(
+    detail: string,
+    readonly errors: Violation[] = [],
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { errors: this.errors };
+  }
+}
+
+/** The request is well formed but the settings it would produce break a rule (schema, policy, HPA). */
+export class UnprocessableError extends DomainError {
+  readonly code = 'settings-invalid';
+  readonly status = 422;
+  readonly title = 'The settings break a validation rule';
+  constructor(
+    detail: string,
+    readonly errors: Violation[],
+    readonly warnings: Violation[] = [],
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.warnings.length > 0 ? { errors: this.errors, warnings: this.warnings } : { errors: this.errors };
+  }
+}
+
+/** No valid credentials. */
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+  readonly title = 'Authentication required';
+  override headers(): Record<string, string> {
+    return { 'www-authenticate': 'Bearer realm="plumbline"' };
+  }
+}
+
+/** The caller is known but lacks the permission the action needs. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+  readonly title = 'Permission denied';
+  constructor(
+    detail: string,
+    readonly permission: string,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { permission: this.permission };
+  }
+}
+
+/** The resource does not exist for this tenant (also: it belongs to another tenant). */
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+  readonly status = 404;
+  readonly title = 'Not found';
+}
+
+/** The request conflicts with the current state (a failed JSON Patch `test`, a duplicate tag ...). */
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+  readonly status = 409;
+  readonly title = 'Conflict with the current state';
+}
+
+/** `If-Match` names a version that is no longer the latest. */
+export class PreconditionFailedError extends DomainError {
+  readonly code = 'precondition-failed';
+  readonly status = 412;
+  readonly title = 'The document changed since you read it';
+  constructor(
+    detail: string,
+    readonly currentVersion: number | null,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { currentVersion: this.currentVersion };
+  }
+  override headers(): Record<string, string> {
+    return this.currentVersion === null ? {} : { etag: `"${this.currentVersion}"` };
+  }
+}
+
+/** Updating an existing document without `If-Match`. */
+export class PreconditionRequiredError extends DomainError {
+  readonly code = 'precondition-required';
+  readonly status = 428;
+  readonly title = 'If-Match is required';
+  constructor(
+    detail: string,
+    readonly currentVersion: number | null,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { currentVersion: this.currentVersion };
+  }
+}
+
+/** The payload is larger than allowed. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload-too-large';
+  readonly status = 413;
+  readonly title = 'Payload too large';
+  constructor(
+    detail: string,
+    readonly limitBytes: number,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { limitBytes: this.limitBytes };
+  }
+}
+
+/** The request body has a content type the route does not accept. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'unsupported-media-type';
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+  constructor(
+    detail: string,
+    readonly accepted: string[],
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { accepted: this.accepted };
+  }
+  override headers(): Record<string, string> {
+    return { 'accept-patch': this.accepted.join(', ') };
+  }
+}
+
+/** The route exists but not with this method. */
+export class MethodNotAllowedError extends DomainError {
+  readonly code = 'method-not-allowed';
+  readonly status = 405;
+  readonly title = 'Method not allowed';
+  constructor(
+    detail: string,
+    readonly allowed: string[],
+  ) {
+    super(detail);
+  }
+  override headers(): Record<string, string> {
+    return { allow: this.allowed.join(', ') };
+  }
+}
+
+/** A dependency (the database) is throttling or unavailable after the SDK's retries. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly status = 503;
+  readonly title = 'Temporarily unavailable';
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(detail);
+  }
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}

@@ -1,0 +1,60 @@
+import { ForbiddenError } from './errors.ts';
+
+/** The roles a token can carry. */
+export const ROLES = ['viewer', 'editor', 'approver', 'admin', 'auditor'] as const;
+/** One role. */
+export type Role = (typeof ROLES)[number];
+
+/** Named permissions; each route checks exactly one. */
+export type Permission = 'settings:read' | 'settings:write';
+
+/** Which roles grant which permission (least privilege: one table, read at one place). */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  viewer: ['settings:read'],
+  editor: ['settings:read', 'settings:write'],
+  approver: ['settings:read'],
+  admin: ['settings:read', 'settings:write'],
+  auditor: ['settings:read'],
+};
+
+/** A role, optionally limited to one environment (`editor:dev`). */
+export interface RoleBinding {
+  role: Role;
+  /** Absent: the role applies everywhere. */
+  env?: string;
+}
+
+/** The authenticated caller, built only from verified token claims. */
+export interface Principal {
+  tenantId: string;
+  userId: string;
+  roles: RoleBinding[];
+}
+
+/**
+ * True when one of the principal's bindings grants `permission` on `env`
+ * (`undefined` = a tenant-wide resource such as `global`, which only an
+ * unlimited binding covers).
+ */
+export function can(principal: Principal, permission: Permission, env: string | undefined): boolean {
+  return principal.roles.some(
+    (binding) => ROLE_PERMISSIONS[binding.role].includes(permission) && (binding.env === undefined || binding.env === env),
+  );
+}
+
+/** Throws {@link ForbiddenError} unless {@link can} holds. */
+export function authorize(principal: Principal, permission: Permission, env: string | undefined): void {
+  if (!can(principal, permission, env)) {
+    const where = env === undefined ? 'tenant-wide' : `in environment '${env}'`;
+    throw new ForbiddenError(`Your roles do not grant '${permission}' ${where}`, permission);
+  }
+}
+
+/** Parses `editor` or `editor:dev`; `undefined` for anything else. */
+export function parseRoleBinding(text: string): RoleBinding | undefined {
+  const [role, env, extra] = text.split(':');
+  if (extra !== undefined || !(ROLES as readonly string[]).includes(role ?? '')) return undefined;
+  if (env === undefined) return { role: role as Role };
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(env)) return undefined;
+  return { role: role as Role, env };
+}

@@ -1,0 +1,82 @@
+import { contentHash } from './canonical-hash.ts';
+import { PayloadTooLargeError } from './errors.ts';
+import { diffDocuments, keysTouchedPercent, type PatchOperation } from './json-patch.ts';
+import type { JsonObject } from './json-value.ts';
+
+/** Largest settings content accepted, measured on its canonical JSON. */
+export const MAX_CONTENT_BYTES = 256 * 1024;
+
+/** One immutable version of a settings document: the change, its changelog entry and its link in the hash chain. */
+export interface SettingsVersion {
+  /** 1, 2, 3 ... contiguous per document. */
+  version: number;
+  content: JsonObject;
+  /** The `sub` of whoever wrote it. */
+  author: string;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  reason: string;
+  ticket: string | null;
+  /** RFC 6902 patch from the previous version (from `{}` for version 1). */
+  patch: PatchOperation[];
+  /** Percent of leaf keys touched by the patch. */
+  keysTouchedPercent: number;
+  /** SHA-256 hex of the RFC 8785 canonical JSON of `content`. */
+  contentHash: string;
+  /** `contentHash` of the previous version; `null` for version 1. */
+  prevHash: string | null;
+}
+
+/** A version without its content and patch, as history lists show it. */
+export type SettingsVersionSummary = Omit<SettingsVersion, 'content' | 'patch'>;
+
+/** Who writes, why and when. */
+export interface WriteIntent {
+  author: string;
+  reason: string;
+  ticket: string | null;
+  createdAt: string;
+}
+
+/**
+ * Builds the version that follows `previous` (or the first version) with
+ * `content`. Pure: the store decides whether it may be written.
+ *
+ * @example nextVersion(null, { a: 1 }, { author: 'ann', reason: 'init', ticket: null, createdAt: '2026-01-01T00:00:00.000Z' }).version // 1
+ */
+export function nextVersion(previous: SettingsVersion | null, content: JsonObject, intent: WriteIntent): SettingsVersion {
+  assertContentSize(content);
+  const before = previous?.content ?? null;
+  return {
+    version: (previous?.version ?? 0) + 1,
+    content,
+    author: intent.author,
+    createdAt: intent.createdAt,
+    reason: intent.reason,
+    ticket: intent.ticket,
+    patch: diffDocuments(before ?? {}, content),
+    keysTouchedPercent: keysTouchedPercent(before, content),
+    contentHash: contentHash(content),
+    prevHash: previous?.contentHash ?? null,
+  };
+}
+
+/** Throws {@link PayloadTooLargeError} when content exceeds {@link MAX_CONTENT_BYTES}. */
+export function assertContentSize(content: JsonObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(content), 'utf8');
+  if (bytes > MAX_CONTENT_BYTES) {
+    throw new PayloadTooLargeError(`Settings content is ${bytes} bytes; the limit is ${MAX_CONTENT_BYTES} bytes (256 KiB)`, MAX_CONTENT_BYTES);
+  }
+}
+
+/** Drops content and patch for history listings. */
+export function summarize(version: SettingsVersion): SettingsVersionSummary {
+  const { content: _content, patch: _patch, ...rest } = version;
+  return rest;
+}
+
+/** The public version record (the API's response body): everything but the stored patch. */
+export function toRecord(version: SettingsVersion): Omit<SettingsVersion, 'patch'> {
+  const { patch: _patch, ...rest } = version;
+  return rest;
+}

@@ -1,0 +1,47 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { UnauthorizedError } from '../domain/errors.ts';
+import { type Principal, parseRoleBinding, type RoleBinding } from '../domain/rbac.ts';
+
+/** Allowed tenant ids: no `#`, so a tenant's key prefix can never be another's. */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Reads the roles claim in every shape it arrives in: a JSON array (local
+ * tokens), API Gateway's stringified array `"[editor viewer:prod]"`, or a
+ * comma/space separated string. Unknown roles are dropped.
+ */
+export function parseRolesClaim(claim: unknown): RoleBinding[] {
+  let parts: string[] = [];
+  if (Array.isArray(claim)) parts = claim.filter((r): r is string => typeof r === 'string');
+  else if (typeof claim === 'string') {
+    const trimmed = claim.trim();
+    const inner = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
+    parts = inner.split(/[\s,]+/);
+  }
+  return parts
+    .map((p) => p.replace(/^"|"$/g, ''))
+    .filter((p) => p.length > 0)
+    .map(parseRoleBinding)
+    .filter((b): b is RoleBinding => b !== undefined);
+}
+
+/**
+ * The principal from the verified JWT claims that API Gateway's JWT
+ * authorizer (or the local runtime, in the same shape) put in the event.
+ * The tenant comes only from here. Throws {@link UnauthorizedError} when
+ * the claims are missing or unusable.
+ */
+export function principalFromEvent(event: APIGatewayProxyEventV2): Principal {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt
+    ?.claims;
+  if (!claims) throw new UnauthorizedError('A bearer token is required');
+  const tenantId = claims.tenant_id;
+  const userId = claims.sub;
+  if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
+    throw new UnauthorizedError('The token carries no valid tenant_id claim');
+  }
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
+    throw new UnauthorizedError('The token carries no valid sub claim');
+  }
+  return { tenantId, userId, roles: parseRolesClaim(claims.roles) };
+}

@@ -1,0 +1,45 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { NotFoundError } from '../domain/errors.ts';
+import type { Deps } from '../use-cases/deps.ts';
+import type { HttpResult } from './http-result.ts';
+import { problemDetails } from './problem-details.ts';
+import { requestLog } from './request-log.ts';
+import type { Route } from './route.ts';
+import { runRoute } from './run-route.ts';
+
+/** A Lambda handler for API Gateway v2 (HTTP API) events. */
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Builds the middy Lambda handler that serves a group of routes (one bounded
+ * context): it dispatches on the event's `routeKey`, logs one line per
+ * request and maps every error to a problem response.
+ *
+ * @example export const handler = createHttpHandler(settingsRoutes, await buildAwsDeps(process.env));
+ */
+export function createHttpHandler(routes: readonly Route[], deps: Deps): HttpHandler {
+  const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(requestLog(deps.logger))
+    .use(problemDetails(deps.logger))
+    .handler(async (event) => {
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new NotFoundError(`No route for ${event.routeKey}`);
+      return toApiGatewayResult(await runRoute(route, event, deps));
+    });
+  return handler as unknown as HttpHandler;
+}
+
+/** Serialises a handler result for API Gateway. */
+export function toApiGatewayResult(result: HttpResult): APIGatewayProxyStructuredResultV2 {
+  if (result.rawBody !== undefined) {
+    return { statusCode: result.status, headers: result.headers ?? {}, body: result.rawBody };
+  }
+  if (result.body === undefined) return { statusCode: result.status, headers: result.headers ?? {} };
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json', ...result.headers },
+    body: JSON.stringify(result.body),
+  };
+}

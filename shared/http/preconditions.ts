@@ -1,0 +1,35 @@
+import { ValidationError } from '../domain/errors.ts';
+
+/**
+ * Reads `If-Match: "<version>"` (a strong ETag of a version). Absent gives
+ * `undefined`; anything else that is not one version is a 400 with a hint.
+ */
+export function parseIfMatch(headers: Record<string, string>): number | undefined {
+  const raw = headers['if-match'];
+  if (raw === undefined) return undefined;
+  const match = /^\s*"([1-9][0-9]{0,11})"\s*$/.exec(raw);
+  if (!match?.[1]) {
+    throw new ValidationError('If-Match must be one version ETag', [
+      {
+        pointer: '/headers/if-match',
+        rule: 'etag',
+        message: 'If-Match must be one strong ETag such as "3"',
+        value: raw.slice(0, 100),
+        hint: 'Use the ETag header of the version you read',
+      },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+/** Reads an optional free-text header (trimmed, bounded). */
+export function optionalHeader(headers: Record<string, string>, name: string, max: number): string | undefined {
+  const raw = headers[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length > max) {
+    throw new ValidationError(`${name} is too long`, [
+      { pointer: `/headers/${name}`, rule: 'max-length', message: `at most ${max} characters` },
+    ]);
+  }
+  return raw;
+}

@@ -1,0 +1,29 @@
+import { buildOpenApi } from './openapi.ts';
+import type { Route, RouteContext } from './route.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
+import { healthRoute, openApiRoute } from './routes/system-routes.ts';
+
+let openApiDocument: unknown;
+
+/**
+ * The one route table: the local server serves it, the CDK stack builds the
+ * HTTP API from it, and the OpenAPI document is generated from it.
+ */
+export const routeTable: readonly Route[] = [
+  healthRoute,
+  openApiRoute(() => {
+    openApiDocument ??= buildOpenApi(routeTable);
+    return openApiDocument;
+  }),
+  ...settingsRoutes,
+];
+
+/** The routes of one bounded context (one Lambda function on AWS). */
+export function routesOf(context: RouteContext): Route[] {
+  return routeTable.filter((route) => route.context === context);
+}
+
+/** Every bounded context that has routes. */
+export function routeContexts(): RouteContext[] {
+  return [...new Set(routeTable.map((route) => route.context))];
+}

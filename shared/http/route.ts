@@ -1,0 +1,85 @@
+import type * as v from 'valibot';
+import type { Permission, Principal } from '../domain/rbac.ts';
+import type { Deps } from '../use-cases/deps.ts';
+import type { HttpResult } from './http-result.ts';
+
+/** HTTP methods the API uses. */
+export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+
+/** Bounded contexts; each becomes one Lambda function on AWS, whose role holds only what its routes need. */
+export type RouteContext = 'system' | 'settings';
+
+/** Any valibot schema. */
+export type AnySchema = v.GenericSchema<unknown, unknown>;
+
+/** The parsed, validated request a route handler receives. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  /** The body, validated against the schema of its content type (undefined for routes without one). */
+  body: B;
+  /** The body's media type (lowercase, without parameters), when there is a body. */
+  contentType: string | undefined;
+  /** Lowercased request headers. */
+  headers: Record<string, string>;
+  /** The caller; `undefined` only on public routes. */
+  principal: Principal | undefined;
+  requestId: string;
+  /** The path as requested, for links. */
+  rawPath: string;
+}
+
+/** A response the route documents. */
+export interface ResponseSpec {
+  description: string;
+  schema?: AnySchema;
+  contentType?: string;
+}
+
+/**
+ * One API route, declared once: the local server serves it, CDK builds the
+ * HTTP API from it and OpenAPI is generated from it.
+ */
+export interface Route<P = unknown, Q = unknown, B = unknown> {
+  /** Stable operation id. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path template: `/v1/settings/envs/{env}`. */
+  path: string;
+  context: RouteContext;
+  /** The one permission it checks, or `null` for a public route. */
+  permission: Permission | null;
+  summary: string;
+  tags: string[];
+  params?: AnySchema;
+  query?: AnySchema;
+  /** Accepted body media types, each with its schema. */
+  body?: Record<string, AnySchema>;
+  /** Documented request headers. */
+  requestHeaders?: { name: string; required: boolean; description: string }[];
+  responses: Record<number, ResponseSpec>;
+  handle(input: RouteInput<P, Q, B>, deps: Deps): Promise<HttpResult>;
+}
+
+/** Declares a route with its input types inferred from its schemas. */
+export function defineRoute<
+  PS extends AnySchema | undefined = undefined,
+  QS extends AnySchema | undefined = undefined,
+  BS extends Record<string, AnySchema> | undefined = undefined,
+>(
+  route: Omit<Route, 'handle' | 'params' | 'query' | 'body'> & {
+    params?: PS;
+    query?: QS;
+    body?: BS;
+    handle(
+      input: RouteInput<
+        PS extends AnySchema ? v.InferOutput<PS> : Record<string, never>,
+        QS extends AnySchema ? v.InferOutput<QS> : Record<string, never>,
+        BS extends Record<string, AnySchema> ? v.InferOutput<BS[keyof BS]> : undefined
+      >,
+      deps: Deps,
+    ): Promise<HttpResult>;
+  },
+): Route {
+  return route as unknown as Route;
+}

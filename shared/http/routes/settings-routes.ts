@@ -1,0 +1,242 @@
+import * as v from 'valibot';
+import { PreconditionRequiredError, ValidationError } from '../../domain/errors.ts';
+import type { JsonValue } from '../../domain/json-value.ts';
+import { scopeFromParams } from '../../domain/scope.ts';
+import { toRecord } from '../../domain/settings-version.ts';
+import { diffSettingsVersions } from '../../use-cases/settings/diff-settings-versions.ts';
+import { getSettings } from '../../use-cases/settings/get-settings.ts';
+import { listSettingsVersions } from '../../use-cases/settings/list-settings-versions.ts';
+import { patchSettings } from '../../use-cases/settings/patch-settings.ts';
+import { putSettings } from '../../use-cases/settings/put-settings.ts';
+import { rollbackSettings } from '../../use-cases/settings/rollback-settings.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { json, versionEtag } from '../http-result.ts';
+import { optionalHeader, parseIfMatch } from '../preconditions.ts';
+import { defineRoute, type Route } from '../route.ts';
+import {
+  JsonPatchBody,
+  MergePatchBody,
+  NameSchema,
+  ProblemSchema,
+  PutSettingsBody,
+  ReasonSchema,
+  RollbackBody,
+  VersionNumberString,
+  VersionRecordSchema,
+  VersionSummarySchema,
+} from '../schemas.ts';
+
+/** The four settings scopes as path templates with their parameter schemas. */
+export const SCOPE_TEMPLATES = [
+  { name: 'Global', path: '/v1/settings/global', params: v.object({}) },
+  { name: 'Env', path: '/v1/settings/envs/{env}', params: v.object({ env: NameSchema }) },
+  {
+    name: 'Service',
+    path: '/v1/settings/envs/{env}/services/{service}',
+    params: v.object({ env: NameSchema, service: NameSchema }),
+  },
+  {
+    name: 'Instance',
+    path: '/v1/settings/envs/{env}/services/{service}/instances/{instance}',
+    params: v.object({ env: NameSchema, service: NameSchema, instance: NameSchema }),
+  },
+] as const;
+
+const problems = {
+  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
+  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
+  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
+  404: { description: 'No such document (also for other tenants)', schema: ProblemSchema },
+};
+
+const writeProblems = {
+  ...problems,
+  409: { description: 'A JSON Patch test failed; nothing written', schema: ProblemSchema },
+  412: { description: 'If-Match is stale; `currentVersion` says the latest', schema: ProblemSchema },
+  413: { description: 'Content over 256 KiB', schema: ProblemSchema },
+  415: { description: 'Unsupported Content-Type', schema: ProblemSchema },
+  428: { description: 'If-Match is required to change an existing document', schema: ProblemSchema },
+};
+
+const ifMatchHeader = (required: boolean) => ({
+  name: 'If-Match',
+  required,
+  description: 'The ETag ("<version>") of the version you read; required to change an existing document',
+});
+
+function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
+  const { name, path, params } = template;
+  const tags = ['settings'];
+  return [
+    defineRoute({
+      id: `getSettings${name}`,
+      method: 'GET',
+      path,
+      context: 'settings',
+      permission: 'settings:read',
+      summary: `Read the latest (or ?version=N) ${name.toLowerCase()} settings version`,
+      tags,
+      params,
+      query: v.object({ version: v.optional(VersionNumberString) }),
+      responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
+      handle: async ({ params: p, query, principal }, deps) => {
+        const found = await getSettings(deps, { principal: principal!, scope: scopeFromParams(p), version: query.version });
+        return json(200, toRecord(found), versionEtag(found.version));
+      },
+    }),
+    defineRoute({
+      id: `putSettings${name}`,
+      method: 'PUT',
+      path,
+      context: 'settings',
+      permission: 'settings:write',
+      summary: `Create or replace the ${name.toLowerCase()} settings (a new version)`,
+      tags,
+      params,
+      body: { 'application/json': PutSettingsBody },
+      requestHeaders: [ifMatchHeader(false)],
+      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
+        const created = await putSettings(deps, {
+          principal: principal!,
+          scope: scopeFromParams(p),
+          content: body.content,
+          reason: body.reason,
+          ticket: body.ticket ?? null,
+          ifMatch: parseIfMatch(headers),
+        });
+        return json(201, toRecord(created), { ...versionEtag(created.version), location: `${rawPath}?version=${created.version}` });
+      },
+    }),
+    defineRoute({
+      id: `patchSettings${name}`,
+      method: 'PATCH',
+      path,
+      context: 'settings',
+      permission: 'settings:write',
+      summary: `Partially update the ${name.toLowerCase()} settings (RFC 7396 or RFC 6902)`,
+      tags,
+      params,
+      body: { 'application/merge-patch+json': MergePatchBody, 'application/json-patch+json': JsonPatchBody },
+      requestHeaders: [
+        ifMatchHeader(true),
+        { name: 'Plumbline-Reason', required: true, description: 'Why you make this change' },
+        { name: 'Plumbline-Ticket', required: false, description: 'A ticket reference' },
+      ],
+      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      handle: async ({ params: p, body, headers, contentType, principal, rawPath }, deps) => {
+        const reason = v.safeParse(ReasonSchema, headers['plumbline-reason'] ?? undefined);
+        const ifMatch = parseIfMatch(headers);
+        const violations = [
+          ...(reason.success
+            ? []
+            : [{ pointer: '/headers/plumbline-reason', rule: 'required', message: 'Plumbline-Reason is required: say why you make this change' }]),
+          ...(ifMatch === undefined
+            ? [{ pointer: '/headers/if-match', rule: 'required', message: 'If-Match is required for PATCH', hint: 'Send the ETag of the version you read' }]
+            : []),
+        ];
+        if (ifMatch === undefined && reason.success) {
+          // RFC 6585: a missing precondition on an existing resource is 428, not 400.
+          throw new PreconditionRequiredError('PATCH needs If-Match: "<version>" of the version you read', null);
+        }
+        if (violations.length > 0 || !reason.success || ifMatch === undefined) {
+          throw new ValidationError('The PATCH request is missing required headers', violations);
+        }
+        const created = await patchSettings(deps, {
+          principal: principal!,
+          scope: scopeFromParams(p),
+          format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
+          patch: body as JsonValue,
+          reason: reason.output,
+          ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
+          ifMatch,
+        });
+        return json(201, toRecord(created), { ...versionEtag(created.version), location: `${rawPath}?version=${created.version}` });
+      },
+    }),
+    defineRoute({
+      id: `listSettingsVersions${name}`,
+      method: 'GET',
+      path: `${path}/versions`,
+      context: 'settings',
+      permission: 'settings:read',
+      summary: `List ${name.toLowerCase()} settings versions, newest first`,
+      tags,
+      params,
+      query: v.object({
+        limit: v.optional(
+          v.pipe(v.string(), v.regex(/^[0-9]{1,3}$/, 'must be an integer'), v.transform(Number), v.minValue(1), v.maxValue(100)),
+          '20',
+        ),
+        cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+      }),
+      responses: {
+        200: {
+          description: 'A page of version records without content',
+          schema: v.object({ items: v.array(VersionSummarySchema), nextCursor: v.nullable(v.string()) }),
+        },
+        ...problems,
+      },
+      handle: async ({ params: p, query, principal }, deps) => {
+        const page = await listSettingsVersions(deps, {
+          principal: principal!,
+          scope: scopeFromParams(p),
+          limit: query.limit,
+          before: decodeCursor(query.cursor),
+        });
+        return json(200, { items: page.items, nextCursor: encodeCursor(page.next) });
+      },
+    }),
+    defineRoute({
+      id: `diffSettings${name}`,
+      method: 'GET',
+      path: `${path}/diff`,
+      context: 'settings',
+      permission: 'settings:read',
+      summary: `RFC 6902 diff between two ${name.toLowerCase()} settings versions`,
+      tags,
+      params,
+      query: v.object({ from: VersionNumberString, to: VersionNumberString }),
+      responses: {
+        200: {
+          description: 'The patch from `from` to `to`',
+          schema: v.object({ from: v.number(), to: v.number(), patch: v.array(v.unknown()), keysTouchedPercent: v.number() }),
+        },
+        ...problems,
+      },
+      handle: async ({ params: p, query, principal }, deps) =>
+        json(200, await diffSettingsVersions(deps, { principal: principal!, scope: scopeFromParams(p), from: query.from, to: query.to })),
+    }),
+    defineRoute({
+      id: `rollbackSettings${name}`,
+      method: 'POST',
+      path: `${path}/rollback`,
+      context: 'settings',
+      permission: 'settings:write',
+      summary: `Roll the ${name.toLowerCase()} settings back to an earlier version (as a new version)`,
+      tags,
+      params,
+      body: { 'application/json': RollbackBody },
+      requestHeaders: [ifMatchHeader(true)],
+      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
+        const ifMatch = parseIfMatch(headers);
+        if (ifMatch === undefined) {
+          throw new PreconditionRequiredError('Rollback needs If-Match: "<version>" of the latest version', null);
+        }
+        const created = await rollbackSettings(deps, {
+          principal: principal!,
+          scope: scopeFromParams(p),
+          toVersion: body.toVersion,
+          reason: body.reason,
+          ifMatch,
+        });
+        const location = `${rawPath.replace(/\/rollback$/, '')}?version=${created.version}`;
+        return json(201, toRecord(created), { ...versionEtag(created.version), location });
+      },
+    }),
+  ];
+}
+
+/** Every settings route, for the four scopes. */
+export const settingsRoutes: Route[] = SCOPE_TEMPLATES.flatMap(routesFor);

@@ -1,0 +1,74 @@
+import * as v from 'valibot';
+import { isJsonObject, type JsonObject } from '../domain/json-value.ts';
+import { NAME_PATTERN } from '../domain/scope.ts';
+
+/** An environment, service or instance name. */
+export const NameSchema = v.pipe(
+  v.string(),
+  v.regex(NAME_PATTERN, 'must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit'),
+);
+
+/** A human reason for a change (required on every write). */
+export const ReasonSchema = v.pipe(
+  v.string('reason is required: say why you make this change'),
+  v.trim(),
+  v.minLength(1, 'reason must not be empty'),
+  v.maxLength(1000, 'reason is at most 1000 characters'),
+);
+
+/** An optional ticket reference (`OPS-123`, a URL). */
+export const TicketSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200, 'ticket is at most 200 characters'));
+
+/** A JSON object (settings content). */
+export const JsonObjectSchema = v.custom<JsonObject>(isJsonObject, 'must be a JSON object');
+
+/** A positive integer given as a query string. */
+export const VersionNumberString = v.pipe(
+  v.string(),
+  v.regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer'),
+  v.transform(Number),
+);
+
+/** Body of `PUT SCOPE`. */
+export const PutSettingsBody = v.strictObject({
+  content: JsonObjectSchema,
+  reason: ReasonSchema,
+  ticket: v.optional(TicketSchema),
+});
+
+/** Body of `POST SCOPE/rollback`. */
+export const RollbackBody = v.strictObject({
+  toVersion: v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'versions start at 1')),
+  reason: ReasonSchema,
+});
+
+/** An RFC 7396 merge patch for settings. */
+export const MergePatchBody = JsonObjectSchema;
+
+/** An RFC 6902 patch document (operations are checked in detail by the domain). */
+export const JsonPatchBody = v.array(v.custom<{ op: string; path: string }>(isJsonObject, 'each operation is an object'));
+
+/** A version record as the API returns it. */
+export const VersionRecordSchema = v.object({
+  version: v.number(),
+  content: JsonObjectSchema,
+  author: v.string(),
+  createdAt: v.string(),
+  reason: v.string(),
+  ticket: v.nullable(v.string()),
+  contentHash: v.string(),
+  prevHash: v.nullable(v.string()),
+  keysTouchedPercent: v.number(),
+});
+
+/** A history entry: the record without content. */
+export const VersionSummarySchema = v.omit(VersionRecordSchema, ['content']);
+
+/** An RFC 9457 problem body. */
+export const ProblemSchema = v.looseObject({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  detail: v.string(),
+  errors: v.optional(v.array(v.looseObject({ pointer: v.string(), message: v.string() }))),
+});

@@ -1,0 +1,51 @@
+import { ValidationError } from '../../domain/errors.ts';
+import { applyJsonPatch, applyMergePatch } from '../../domain/json-patch.ts';
+import { isJsonObject, type JsonValue } from '../../domain/json-value.ts';
+import type { Principal } from '../../domain/rbac.ts';
+import type { Scope } from '../../domain/scope.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { Deps } from '../deps.ts';
+import { settingsRef } from './settings-ref.ts';
+import { writeNextVersion } from './write-next-version.ts';
+
+/** The two partial-update formats. */
+export type PatchFormat = 'merge-patch' | 'json-patch';
+
+/** Input of {@link patchSettings}. */
+export interface PatchSettingsInput {
+  principal: Principal;
+  scope: Scope;
+  format: PatchFormat;
+  /** An RFC 7396 merge patch (an object) or an RFC 6902 patch (an array of operations). */
+  patch: JsonValue;
+  reason: string;
+  ticket: string | null;
+  ifMatch: number;
+}
+
+/**
+ * Applies an RFC 7396 merge patch or an RFC 6902 JSON Patch to the latest
+ * version and writes the result as a new version. A failing `test` op is a
+ * conflict and writes nothing.
+ *
+ * @example await patchSettings(deps, { principal, scope, format: 'merge-patch', patch: { a: null }, reason: 'drop a', ticket: null, ifMatch: 2 });
+ */
+export async function patchSettings(deps: Pick<Deps, 'documents' | 'clock'>, input: PatchSettingsInput): Promise<SettingsVersion> {
+  if (input.format === 'merge-patch' && !isJsonObject(input.patch)) {
+    throw new ValidationError('A merge patch for settings must be a JSON object', [
+      { pointer: '/body', rule: 'type', message: 'expected an object', hint: 'Use application/json-patch+json for an array of operations' },
+    ]);
+  }
+  return writeNextVersion(
+    deps,
+    settingsRef(input.principal.tenantId, input.scope),
+    { ifMatch: input.ifMatch, mode: 'existing' },
+    { author: input.principal.userId, reason: input.reason, ticket: input.ticket, createdAt: deps.clock.now().toISOString() },
+    (latest) => {
+      const current = latest?.content ?? {};
+      if (input.format === 'json-patch') return applyJsonPatch(current, input.patch);
+      const merged = applyMergePatch(current, input.patch);
+      return isJsonObject(merged) ? merged : {};
+    },
+  );
+}

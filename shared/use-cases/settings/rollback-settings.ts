@@ -1,0 +1,43 @@
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/rbac.ts';
+import { type Scope, scopeKey } from '../../domain/scope.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { Deps } from '../deps.ts';
+import { settingsRef } from './settings-ref.ts';
+import { writeNextVersion } from './write-next-version.ts';
+
+/** Input of {@link rollbackSettings}. */
+export interface RollbackSettingsInput {
+  principal: Principal;
+  scope: Scope;
+  toVersion: number;
+  reason: string;
+  ifMatch: number;
+}
+
+/**
+ * Rolls a layer back: writes a new version whose content is that of an
+ * earlier version, with its own reason. History is never rewritten.
+ *
+ * @example await rollbackSettings(deps, { principal, scope, toVersion: 2, reason: 'bad deploy', ifMatch: 5 });
+ */
+export async function rollbackSettings(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: RollbackSettingsInput,
+): Promise<SettingsVersion> {
+  const ref = settingsRef(input.principal.tenantId, input.scope);
+  const target = await deps.documents.get(ref, input.toVersion);
+  if (target === null) throw new NotFoundError(`No version ${input.toVersion} at ${scopeKey(input.scope)}`);
+  return writeNextVersion(
+    deps,
+    ref,
+    { ifMatch: input.ifMatch, mode: 'existing' },
+    {
+      author: input.principal.userId,
+      reason: input.reason,
+      ticket: null,
+      createdAt: deps.clock.now().toISOString(),
+    },
+    () => target.content,
+  );
+}

@@ -1,0 +1,63 @@
+import {
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '../../domain/errors.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
+import { nextVersion, type SettingsVersion, type WriteIntent } from '../../domain/settings-version.ts';
+import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
+import type { Deps } from '../deps.ts';
+
+/** How a write treats the document's current state. */
+export interface WriteGuard {
+  /** The version the caller read (`If-Match`), if any. */
+  ifMatch: number | undefined;
+  /** `create-or-replace` (PUT: no If-Match needed for version 1) or `existing` (PATCH, rollback: 404 without a document). */
+  mode: 'create-or-replace' | 'existing';
+}
+
+/**
+ * The one write path of every versioned document: read the latest version,
+ * check `If-Match` against it, derive the new content, and append version
+ * N+1 with a conditional put. A lost race is a 412 carrying the winner's
+ * version, never an overwrite.
+ *
+ * @example await writeNextVersion(deps, ref, { ifMatch: 3, mode: 'existing' }, intent, (prev) => ({ ...prev?.content, a: 1 }))
+ */
+export async function writeNextVersion(
+  deps: Pick<Deps, 'documents'>,
+  ref: DocumentRef,
+  guard: WriteGuard,
+  intent: WriteIntent,
+  derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
+): Promise<SettingsVersion> {
+  const latest = await deps.documents.latest(ref);
+  if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
+  if (latest !== null && guard.ifMatch === undefined) {
+    throw new PreconditionRequiredError(
+      `${ref.key} exists at version ${latest.version}; send If-Match: "${latest.version}" to replace it`,
+      latest.version,
+    );
+  }
+  if (guard.ifMatch !== undefined && guard.ifMatch !== latest?.version) {
+    throw new PreconditionFailedError(
+      latest === null
+        ? `${ref.key} does not exist yet; omit If-Match to create it`
+        : `If-Match is "${guard.ifMatch}" but ${ref.key} is at version ${latest.version}; re-read and retry`,
+      latest?.version ?? null,
+    );
+  }
+  const content = await derive(latest);
+  const record = nextVersion(latest, content, intent);
+  try {
+    await deps.documents.append(ref, record);
+  } catch (error) {
+    if (!(error instanceof VersionTakenError)) throw error;
+    const current = await deps.documents.latest(ref);
+    throw new PreconditionFailedError(
+      `${ref.key} changed while you wrote (now at version ${current?.version ?? error.version}); re-read and retry`,
+      current?.version ?? error.version,
+    );
+  }
+  return record;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default', './test/support/summary-reporter.ts'] : ['default'],
+    env: { POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_DEV: 'false' },
+  },
+});
