@@ -33,7 +33,10 @@ export class ApiClient {
     path: string,
     init: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...init.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      ...init.headers,
+    };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
     const response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
@@ -49,7 +52,10 @@ export class ApiClient {
       // keep text
     }
     if (response.status >= 400) {
-      const problem = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : { detail: String(body) };
+      const problem =
+        typeof body === 'object' && body !== null
+          ? (body as Record<string, unknown>)
+          : { detail: String(body) };
       throw new ApiError(response.status, problem);
     }
     return { status: response.status, headers: response.headers, body };

@@ -52,8 +52,10 @@ export function withScopeOptions(command: Command): Command {
 
 /** The settings path of a scope: `/v1/settings/global`, `/v1/settings/envs/dev/services/api` ... */
 export function scopePath(options: ScopeOptions): string {
-  if (options.instance !== undefined && options.service === undefined) throw new UsageError('--instance needs --service');
-  if (options.service !== undefined && options.env === undefined) throw new UsageError('--service needs --env');
+  if (options.instance !== undefined && options.service === undefined)
+    throw new UsageError('--instance needs --service');
+  if (options.service !== undefined && options.env === undefined)
+    throw new UsageError('--service needs --env');
   const e = encodeURIComponent;
   if (options.env === undefined) return '/v1/settings/global';
   let path = `/v1/settings/envs/${e(options.env)}`;

@@ -10,14 +10,20 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('plumb')
     .description('Plumbline: versioned, validated, auditable settings')
     .version('0.1.0')
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   program.addCommand(settingsCommand(ctx));
   program.addCommand(devCommand(ctx));
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
-    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+    for (const sub of command.commands)
+      sub
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   }
   return program;
 }
@@ -31,7 +37,8 @@ function describeProblem(error: ApiError): string {
       lines.push(`  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.hint ? ` (hint: ${e.hint})` : ''}`);
     }
   }
-  if (typeof error.problem.currentVersion === 'number') lines.push(`  current version: ${error.problem.currentVersion}`);
+  if (typeof error.problem.currentVersion === 'number')
+    lines.push(`  current version: ${error.problem.currentVersion}`);
   return lines.join('\n');
 }
 
@@ -43,7 +50,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (error instanceof UsageError) {
       ctx.output.err(`Usage error: ${error.message}`);
@@ -56,7 +67,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
     const cause = (error as Error & { cause?: { code?: string } }).cause;
     if (cause?.code === 'ECONNREFUSED') {
-      ctx.output.err('Cannot reach the Plumbline API. Is it running (npm start)? Set PLUMBLINE_URL or --url.');
+      ctx.output.err(
+        'Cannot reach the Plumbline API. Is it running (npm start)? Set PLUMBLINE_URL or --url.',
+      );
       return EXIT.api;
     }
     ctx.output.err(`Error: ${(error as Error).message}`);

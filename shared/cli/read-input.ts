@@ -13,10 +13,14 @@ export async function readStdin(): Promise<string> {
  * Reads a JSON or YAML document from a file, or from stdin for `-` (or
  * when no file is given and stdin is not a terminal).
  */
-export async function readDocument(file: string | undefined, stdin: () => Promise<string> = readStdin): Promise<unknown> {
+export async function readDocument(
+  file: string | undefined,
+  stdin: () => Promise<string> = readStdin,
+): Promise<unknown> {
   let text: string;
   if (file === undefined || file === '-') {
-    if (file === undefined && process.stdin.isTTY) throw new UsageError('Give the content with -f <file.json|yaml> or on stdin');
+    if (file === undefined && process.stdin.isTTY)
+      throw new UsageError('Give the content with -f <file.json|yaml> or on stdin');
     text = await stdin();
   } else {
     try {

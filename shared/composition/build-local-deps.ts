@@ -1,5 +1,9 @@
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../adapters/aws/dynamodb-clients.ts';
+import {
+  createDocumentClient,
+  type DynamoClientConfig,
+  type DynamoMiddleware,
+  localDynamoConfig,
+} from '../adapters/aws/dynamodb-clients.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
@@ -13,20 +17,22 @@ export interface LocalDepsOptions {
   logger: AppLogger;
   clock?: Clock;
   /** Extra SDK client config (tests add fault-injecting middleware through `clientConfig`). */
-  clientConfig?: DynamoDBClientConfig;
+  clientConfig?: DynamoClientConfig;
+  /** SDK middleware plugins applied to the DynamoDB client's stack (fault injection, call counting). */
+  dynamoMiddleware?: readonly DynamoMiddleware[];
 }
 
-/** The SDK config for talking to dynalite: loopback endpoint, dummy credentials. */
-export function localDynamoConfig(endpoint: string): DynamoDBClientConfig {
-  return { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-}
+export { localDynamoConfig };
 
 /**
  * The composition root of the local runtime: the same DynamoDB adapter as on
  * AWS, pointed at dynalite.
  */
 export function buildLocalDeps(options: LocalDepsOptions): Deps {
-  const client = createDocumentClient({ ...localDynamoConfig(options.dynamoEndpoint), ...options.clientConfig });
+  const client = createDocumentClient(
+    { ...localDynamoConfig(options.dynamoEndpoint), ...options.clientConfig },
+    options.dynamoMiddleware ?? [],
+  );
   return {
     documents: new DynamoDbDocumentStore({ tableName: options.tableName, clientFor: () => client }),
     clock: options.clock ?? systemClock,

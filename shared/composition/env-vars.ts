@@ -5,6 +5,16 @@
 export const ENV = {
   /** The DynamoDB table holding every tenant's documents. */
   tableName: 'PLUMBLINE_TABLE_NAME',
+  /** The table's ARN, the resource of the tenant session policy. */
+  tableArn: 'PLUMBLINE_TABLE_ARN',
+  /** The table's customer-managed KMS key ARN (the session policy allows DynamoDB to use it for the caller). */
+  tableKeyArn: 'PLUMBLINE_TABLE_KEY_ARN',
+  /**
+   * The tenant-access role this function assumes for tenant data (token
+   * vending). Absent for contexts that touch no tenant data: their function
+   * then has no way to reach the table at all.
+   */
+  tenantRoleArn: 'PLUMBLINE_TENANT_ROLE_ARN',
   /** Log level for Powertools Logger. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   /** Service name in logs and metrics. */

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoMiddleware } from '../adapters/aws/dynamodb-clients.ts';
 import { ensureTable } from '../adapters/aws/ensure-table.ts';
 import { type DynaliteHandle, startDynalite } from '../adapters/local/dynalite-server.ts';
 import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local-token-authority.ts';
@@ -21,7 +21,9 @@ export interface LocalRuntimeOptions {
   logger?: AppLogger;
   clock?: Clock;
   /** SDK config merged into the DynamoDB client (tests inject faults here). */
-  dynamoClientConfig?: import('@aws-sdk/client-dynamodb').DynamoDBClientConfig;
+  dynamoClientConfig?: import('../adapters/aws/dynamodb-clients.ts').DynamoClientConfig;
+  /** SDK middleware plugins applied to the DynamoDB client's stack (tests inject faults and count calls here). */
+  dynamoMiddleware?: readonly DynamoMiddleware[];
 }
 
 /** A running local runtime. */
@@ -60,9 +62,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const { tmpdir } = await import('node:os');
     tokens = await LocalTokenAuthority.open(await mkdtemp(join(tmpdir(), 'plumbline-keys-')));
   }
-  const admin = new DynamoDBClient(localDynamoConfig(dynamo.endpoint));
-  await ensureTable(admin, LOCAL_TABLE_NAME);
-  admin.destroy();
+  await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
 
   const deps = buildLocalDeps({
     dynamoEndpoint: dynamo.endpoint,
@@ -70,6 +70,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dynamoClientConfig ? { clientConfig: options.dynamoClientConfig } : {}),
+    ...(options.dynamoMiddleware ? { dynamoMiddleware: options.dynamoMiddleware } : {}),
   });
   const handlers = new Map<RouteContext, HttpHandler>();
   const server = await startLocalServer({

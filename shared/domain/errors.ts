@@ -66,7 +66,9 @@ export class UnprocessableError extends DomainError {
     super(detail);
   }
   override extensions(): Record<string, unknown> {
-    return this.warnings.length > 0 ? { errors: this.errors, warnings: this.warnings } : { errors: this.errors };
+    return this.warnings.length > 0
+      ? { errors: this.errors, warnings: this.warnings }
+      : { errors: this.errors };
   }
 }
 
@@ -209,5 +211,78 @@ export class ServiceUnavailableError extends DomainError {
   }
   override headers(): Record<string, string> {
     return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
+/**
+ * Not a failure: the write touches a protected environment, so a change
+ * request was created instead (202 with `Location: /v1/change-requests/{id}`).
+ * `run-route` turns it into that response; anything else that calls the
+ * write path sees it as "not written, awaiting approval".
+ */
+export class ApprovalRequiredError extends DomainError {
+  readonly code = 'approval-required';
+  readonly status = 202;
+  readonly title = 'The change awaits approval';
+  constructor(
+    detail: string,
+    /** The change request as the API shows it. */
+    readonly changeRequest: { id: string } & Record<string, unknown>,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { changeRequest: this.changeRequest };
+  }
+  override headers(): Record<string, string> {
+    return { location: `/v1/change-requests/${this.changeRequest.id}` };
+  }
+}
+
+/** A protected environment has no approvers yet, so nothing can be written there. */
+export class ApproversRequiredError extends DomainError {
+  readonly code = 'approvers-required';
+  readonly status = 409;
+  readonly title = 'The protected environment has no approvers';
+  constructor(readonly env: string) {
+    super(
+      `Environment '${env}' is protected and has no approvers, so no change can be approved there. ` +
+        `An admin must first configure approvers: PUT /v1/environments/${env} (plumb environments put ${env} ...)`,
+    );
+  }
+  override extensions(): Record<string, unknown> {
+    return { env: this.env };
+  }
+}
+
+/** An approval rule forbids this decision (self-approval, not a listed approver, already decided). */
+export class ApprovalRuleError extends DomainError {
+  readonly code = 'approval-rule';
+  readonly status = 403;
+  readonly title = 'An approval rule forbids this decision';
+  constructor(
+    detail: string,
+    readonly rule: 'self-approval' | 'not-an-approver' | 'approver-role-required' | 'requester-only',
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { rule: this.rule };
+  }
+}
+
+/** The change request is closed (or already decided by this approver): nothing more can be decided. */
+export class ChangeRequestClosedError extends DomainError {
+  readonly code = 'change-request-closed';
+  readonly status = 409;
+  readonly title = 'The change request takes no more decisions';
+  constructor(
+    detail: string,
+    readonly requestStatus: string,
+  ) {
+    super(detail);
+  }
+  override extensions(): Record<string, unknown> {
+    return { requestStatus: this.requestStatus };
   }
 }

@@ -24,8 +24,10 @@ export function verifyChain(links: readonly ChainLink[]): ChainVerdict {
   for (const link of links) {
     const expected = (previous?.version ?? 0) + 1;
     if (link.version !== expected) return { ok: false, brokenAt: expected, reason: 'gap' };
-    if (contentHash(link.content) !== link.contentHash) return { ok: false, brokenAt: link.version, reason: 'content-hash' };
-    if (link.prevHash !== (previous?.contentHash ?? null)) return { ok: false, brokenAt: link.version, reason: 'prev-hash' };
+    if (contentHash(link.content) !== link.contentHash)
+      return { ok: false, brokenAt: link.version, reason: 'content-hash' };
+    if (link.prevHash !== (previous?.contentHash ?? null))
+      return { ok: false, brokenAt: link.version, reason: 'prev-hash' };
     previous = link;
   }
   return { ok: true, versions: links.length };

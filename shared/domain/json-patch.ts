@@ -1,7 +1,7 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { canonicalJson } from './canonical-hash.ts';
 import { ConflictError, ValidationError, type Violation } from './errors.ts';
-import { type JsonObject, type JsonValue, isJsonObject, leaves } from './json-value.ts';
+import { isJsonObject, type JsonObject, type JsonValue, leaves } from './json-value.ts';
 
 const { applyPatch, compare, validate } = fastJsonPatch;
 
@@ -30,9 +30,13 @@ export function applyJsonPatch(document: JsonObject, patch: unknown): JsonObject
   const problem = validate(ops, copy);
   if (problem) {
     if (problem.name === 'TEST_OPERATION_FAILED') {
-      throw new ConflictError(`JSON Patch test failed at operation ${String(problem.index)} (${ops[problem.index ?? 0]?.path ?? ''}); nothing was written`);
+      throw new ConflictError(
+        `JSON Patch test failed at operation ${String(problem.index)} (${ops[problem.index ?? 0]?.path ?? ''}); nothing was written`,
+      );
     }
-    throw new ConflictError(`JSON Patch operation ${String(problem.index)} cannot be applied: ${problem.message.split('\n')[0]}`);
+    throw new ConflictError(
+      `JSON Patch operation ${String(problem.index)} cannot be applied: ${problem.message.split('\n')[0]}`,
+    );
   }
   const result = applyPatch(copy, ops, false, true).newDocument as unknown;
   if (!isJsonObject(result)) {
@@ -47,7 +51,8 @@ const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 /** Checks that a value is an array of well-formed RFC 6902 operations; lists every problem. */
 export function validatePatchShape(patch: unknown): Violation[] {
-  if (!Array.isArray(patch)) return [{ pointer: '/body', rule: 'type', message: 'a JSON Patch document is an array of operations' }];
+  if (!Array.isArray(patch))
+    return [{ pointer: '/body', rule: 'type', message: 'a JSON Patch document is an array of operations' }];
   const out: Violation[] = [];
   patch.forEach((op: unknown, i) => {
     const at = `/body/${i}`;
@@ -56,16 +61,33 @@ export function validatePatchShape(patch: unknown): Violation[] {
       return;
     }
     if (typeof op.op !== 'string' || !OPS.has(op.op)) {
-      out.push({ pointer: `${at}/op`, rule: 'enum', message: 'op must be one of add, remove, replace, move, copy, test', value: op.op ?? null });
+      out.push({
+        pointer: `${at}/op`,
+        rule: 'enum',
+        message: 'op must be one of add, remove, replace, move, copy, test',
+        value: op.op ?? null,
+      });
     }
     if (typeof op.path !== 'string' || !(op.path === '' || op.path.startsWith('/'))) {
-      out.push({ pointer: `${at}/path`, rule: 'json-pointer', message: 'path must be a JSON pointer', value: op.path ?? null });
+      out.push({
+        pointer: `${at}/path`,
+        rule: 'json-pointer',
+        message: 'path must be a JSON pointer',
+        value: op.path ?? null,
+      });
     }
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
       out.push({ pointer: `${at}/value`, rule: 'required', message: `${String(op.op)} needs a value` });
     }
-    if ((op.op === 'move' || op.op === 'copy') && (typeof op.from !== 'string' || !(op.from === '' || op.from.startsWith('/')))) {
-      out.push({ pointer: `${at}/from`, rule: 'json-pointer', message: `${String(op.op)} needs from, a JSON pointer` });
+    if (
+      (op.op === 'move' || op.op === 'copy') &&
+      (typeof op.from !== 'string' || !(op.from === '' || op.from.startsWith('/')))
+    ) {
+      out.push({
+        pointer: `${at}/from`,
+        rule: 'json-pointer',
+        message: `${String(op.op)} needs from, a JSON pointer`,
+      });
     }
   });
   return out;

@@ -25,7 +25,7 @@ export function leaves(value: JsonValue, prefix = ''): Map<string, JsonValue> {
   const walk = (node: JsonValue, path: string): void => {
     if (Array.isArray(node)) {
       if (node.length === 0) out.set(path, node);
-      node.forEach((child, i) => walk(child, `${path}/${i}`));
+      for (const [i, child] of node.entries()) walk(child, `${path}/${i}`);
     } else if (isJsonObject(node)) {
       const keys = Object.keys(node);
       if (keys.length === 0) out.set(path, node);

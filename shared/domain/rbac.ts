@@ -38,7 +38,9 @@ export interface Principal {
  */
 export function can(principal: Principal, permission: Permission, env: string | undefined): boolean {
   return principal.roles.some(
-    (binding) => ROLE_PERMISSIONS[binding.role].includes(permission) && (binding.env === undefined || binding.env === env),
+    (binding) =>
+      ROLE_PERMISSIONS[binding.role].includes(permission) &&
+      (binding.env === undefined || binding.env === env),
   );
 }
 

@@ -29,7 +29,11 @@ export function scopeKey(scope: Scope): string {
 }
 
 /** Builds a scope from (already validated) path parameters. */
-export function scopeFromParams(params: { env?: string | undefined; service?: string | undefined; instance?: string | undefined }): Scope {
+export function scopeFromParams(params: {
+  env?: string | undefined;
+  service?: string | undefined;
+  instance?: string | undefined;
+}): Scope {
   const { env, service, instance } = params;
   if (env === undefined) return { kind: 'global' };
   if (service === undefined) return { kind: 'env', env };

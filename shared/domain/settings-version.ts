@@ -44,7 +44,11 @@ export interface WriteIntent {
  *
  * @example nextVersion(null, { a: 1 }, { author: 'ann', reason: 'init', ticket: null, createdAt: '2026-01-01T00:00:00.000Z' }).version // 1
  */
-export function nextVersion(previous: SettingsVersion | null, content: JsonObject, intent: WriteIntent): SettingsVersion {
+export function nextVersion(
+  previous: SettingsVersion | null,
+  content: JsonObject,
+  intent: WriteIntent,
+): SettingsVersion {
   assertContentSize(content);
   const before = previous?.content ?? null;
   return {
@@ -65,7 +69,10 @@ export function nextVersion(previous: SettingsVersion | null, content: JsonObjec
 export function assertContentSize(content: JsonObject): void {
   const bytes = Buffer.byteLength(JSON.stringify(content), 'utf8');
   if (bytes > MAX_CONTENT_BYTES) {
-    throw new PayloadTooLargeError(`Settings content is ${bytes} bytes; the limit is ${MAX_CONTENT_BYTES} bytes (256 KiB)`, MAX_CONTENT_BYTES);
+    throw new PayloadTooLargeError(
+      `Settings content is ${bytes} bytes; the limit is ${MAX_CONTENT_BYTES} bytes (256 KiB)`,
+      MAX_CONTENT_BYTES,
+    );
   }
 }
 

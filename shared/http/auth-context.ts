@@ -32,8 +32,8 @@ export function parseRolesClaim(claim: unknown): RoleBinding[] {
  * the claims are missing or unusable.
  */
 export function principalFromEvent(event: APIGatewayProxyEventV2): Principal {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt
-    ?.claims;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
   if (!claims) throw new UnauthorizedError('A bearer token is required');
   const tenantId = claims.tenant_id;
   const userId = claims.sub;

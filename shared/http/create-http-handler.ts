@@ -9,7 +9,10 @@ import type { Route } from './route.ts';
 import { runRoute } from './run-route.ts';
 
 /** A Lambda handler for API Gateway v2 (HTTP API) events. */
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * Builds the middy Lambda handler that serves a group of routes (one bounded

@@ -16,6 +16,11 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
     // fall through to the validation error
   }
   throw new ValidationError('The cursor is not valid', [
-    { pointer: '/query/cursor', rule: 'cursor', message: 'not a cursor this API issued', hint: 'Pass nextCursor from the previous page unchanged' },
+    {
+      pointer: '/query/cursor',
+      rule: 'cursor',
+      message: 'not a cursor this API issued',
+      hint: 'Pass nextCursor from the previous page unchanged',
+    },
   ]);
 }

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../domain/errors.ts';
+import {
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+} from '../domain/errors.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import type { HttpHandler } from './create-http-handler.ts';
 import { problemResult } from './problem-details.ts';
@@ -59,7 +64,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, matcher: RouteMatcher, options: LocalServerOptions): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  matcher: RouteMatcher,
+  options: LocalServerOptions,
+): Promise<void> {
   const started = performance.now();
   const requestId = randomUUID();
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -90,11 +100,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, matcher: RouteM
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
     claims = token ? await options.authenticate(token) : undefined;
-    if (!claims) return reject(new UnauthorizedError(token ? 'The bearer token is not valid or has expired' : 'A bearer token is required'));
+    if (!claims)
+      return reject(
+        new UnauthorizedError(
+          token ? 'The bearer token is not valid or has expired' : 'A bearer token is required',
+        ),
+      );
   }
 
   const body = await readBody(req);
-  if (body === undefined) return reject(new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES), claims?.tenant_id);
+  if (body === undefined)
+    return reject(
+      new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES),
+      claims?.tenant_id,
+    );
 
   const event = toEvent(req, url, route, params, body, requestId, claims);
   const context = lambdaContext(route.context, requestId);

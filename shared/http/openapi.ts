@@ -10,7 +10,8 @@ function schemaOf(schema: AnySchema | undefined, typeMode: 'input' | 'output'): 
     typeMode,
     errorMode: 'ignore',
     // Our only custom schemas check "is a JSON object".
-    overrideSchema: (context) => ((context.valibotSchema as { type?: string }).type === 'custom' ? { type: 'object' } : undefined),
+    overrideSchema: (context) =>
+      (context.valibotSchema as { type?: string }).type === 'custom' ? { type: 'object' } : undefined,
   }) as JsonSchema;
   return rest;
 }
@@ -18,15 +19,29 @@ function schemaOf(schema: AnySchema | undefined, typeMode: 'input' | 'output'): 
 function parametersOf(route: Route): unknown[] {
   const out: unknown[] = [];
   const add = (where: 'path' | 'query', schema: AnySchema | undefined) => {
-    const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const json = schemaOf(schema, 'input') as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
     for (const [name, prop] of Object.entries(json.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        schema: prop,
+      });
     }
   };
   add('path', route.params);
   add('query', route.query);
   for (const header of route.requestHeaders ?? []) {
-    out.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' } });
+    out.push({
+      name: header.name,
+      in: 'header',
+      required: header.required,
+      description: header.description,
+      schema: { type: 'string' },
+    });
   }
   return out;
 }
@@ -53,7 +68,8 @@ export function buildOpenApi(routes: readonly Route[]): JsonSchema {
             ...(spec.schema
               ? {
                   content: {
-                    [spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: {
+                    [spec.contentType ??
+                      (Number(status) >= 400 ? 'application/problem+json' : 'application/json')]: {
                       schema: schemaOf(spec.schema, 'output'),
                     },
                   },
@@ -66,7 +82,9 @@ export function buildOpenApi(routes: readonly Route[]): JsonSchema {
     if (route.body) {
       operation.requestBody = {
         required: true,
-        content: Object.fromEntries(Object.entries(route.body).map(([type, schema]) => [type, { schema: schemaOf(schema, 'input') }])),
+        content: Object.fromEntries(
+          Object.entries(route.body).map(([type, schema]) => [type, { schema: schemaOf(schema, 'input') }]),
+        ),
       };
     }
     paths[route.path] ??= {};

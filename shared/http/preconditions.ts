@@ -23,7 +23,11 @@ export function parseIfMatch(headers: Record<string, string>): number | undefine
 }
 
 /** Reads an optional free-text header (trimmed, bounded). */
-export function optionalHeader(headers: Record<string, string>, name: string, max: number): string | undefined {
+export function optionalHeader(
+  headers: Record<string, string>,
+  name: string,
+  max: number,
+): string | undefined {
   const raw = headers[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (raw.length > max) {

@@ -79,7 +79,12 @@ export function problemDetails(
       const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
       if (!(request.error instanceof DomainError)) {
         const err = request.error as Error | null;
-        logger.error('unhandled error', { requestId, errorName: err?.name, errorMessage: err?.message, stack: err?.stack });
+        logger.error('unhandled error', {
+          requestId,
+          errorName: err?.name,
+          errorMessage: err?.message,
+          stack: err?.stack,
+        });
       }
       request.response = problemResult(request.error, { instance: request.event.rawPath, requestId });
     },

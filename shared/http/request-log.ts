@@ -9,14 +9,21 @@ import type { AppLogger } from '../ports/app-logger.ts';
 export function requestLog(
   logger: AppLogger,
   now: () => number = () => performance.now(),
-): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, import('aws-lambda').Context, { startedAt?: number }> {
+): MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  import('aws-lambda').Context,
+  { startedAt?: number }
+> {
   const write = (request: {
     event: APIGatewayProxyEventV2;
     response: APIGatewayProxyStructuredResultV2 | null;
     internal: { startedAt?: number };
   }): void => {
-    const claims = (request.event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-      .authorizer?.jwt?.claims;
+    const claims = (
+      request.event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
+    ).authorizer?.jwt?.claims;
     const tenant = typeof claims?.tenant_id === 'string' ? claims.tenant_id : undefined;
     logger.info('request', {
       requestId: request.event.requestContext?.requestId,

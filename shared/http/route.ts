@@ -3,11 +3,18 @@ import type { Permission, Principal } from '../domain/rbac.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import type { HttpResult } from './http-result.ts';
 
+/** The principal of public routes: no tenant, no roles, so no permission check can pass. */
+export const ANONYMOUS: Principal = Object.freeze({
+  tenantId: '',
+  userId: 'anonymous',
+  roles: [],
+}) as Principal;
+
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
 /** Bounded contexts; each becomes one Lambda function on AWS, whose role holds only what its routes need. */
-export type RouteContext = 'system' | 'settings';
+export type RouteContext = 'system' | 'settings' | 'approvals';
 
 /** Any valibot schema. */
 export type AnySchema = v.GenericSchema<unknown, unknown>;
@@ -22,8 +29,8 @@ export interface RouteInput<P, Q, B> {
   contentType: string | undefined;
   /** Lowercased request headers. */
   headers: Record<string, string>;
-  /** The caller; `undefined` only on public routes. */
-  principal: Principal | undefined;
+  /** The caller; {@link ANONYMOUS} (no tenant, no roles) on public routes. */
+  principal: Principal;
   requestId: string;
   /** The path as requested, for links. */
   rawPath: string;

@@ -11,7 +11,7 @@ import { authorize } from '../domain/rbac.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { principalFromEvent } from './auth-context.ts';
 import type { HttpResult } from './http-result.ts';
-import type { AnySchema, Route } from './route.ts';
+import { ANONYMOUS, type AnySchema, type Route } from './route.ts';
 
 /** Largest request body accepted, before any parsing (content itself is capped at 256 KiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,7 +41,7 @@ export async function runRoute(route: Route, event: APIGatewayProxyEventV2, deps
       body: body as never,
       contentType,
       headers,
-      principal,
+      principal: principal ?? ANONYMOUS,
       requestId: event.requestContext?.requestId ?? 'unknown',
       rawPath: event.rawPath,
     },
@@ -61,7 +61,12 @@ function lowerHeaders(headers: Record<string, string | undefined>): Record<strin
   return out;
 }
 
-function parsePart(schema: AnySchema | undefined, input: unknown, prefix: string, violations: Violation[]): unknown {
+function parsePart(
+  schema: AnySchema | undefined,
+  input: unknown,
+  prefix: string,
+  violations: Violation[],
+): unknown {
   if (!schema) return {};
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
@@ -74,7 +79,11 @@ export function issuesToViolations(issues: readonly v.BaseIssue<unknown>[], pref
   return issues.map((issue) => {
     const pointer = `${prefix}${(issue.path ?? []).map((p) => `/${String(p.key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
     const safeValue =
-      typeof issue.input === 'string' ? issue.input.slice(0, 200) : typeof issue.input === 'object' ? undefined : issue.input;
+      typeof issue.input === 'string'
+        ? issue.input.slice(0, 200)
+        : typeof issue.input === 'object'
+          ? undefined
+          : issue.input;
     return {
       pointer,
       rule: issue.type,
@@ -91,7 +100,12 @@ function parseBody(
   violations: Violation[],
 ): { body: unknown; contentType: string | undefined } {
   if (!route.body) return { body: undefined, contentType: undefined };
-  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES);
   }
@@ -100,7 +114,9 @@ function parseBody(
   const schema = route.body[contentType];
   if (!schema) {
     throw new UnsupportedMediaTypeError(
-      contentType === '' ? `Send a body with Content-Type ${accepted.join(' or ')}` : `Content-Type ${contentType} is not accepted here; use ${accepted.join(' or ')}`,
+      contentType === ''
+        ? `Send a body with Content-Type ${accepted.join(' or ')}`
+        : `Content-Type ${contentType} is not accepted here; use ${accepted.join(' or ')}`,
       accepted,
     );
   }

@@ -17,7 +17,12 @@ export const ReasonSchema = v.pipe(
 );
 
 /** An optional ticket reference (`OPS-123`, a URL). */
-export const TicketSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200, 'ticket is at most 200 characters'));
+export const TicketSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(200, 'ticket is at most 200 characters'),
+);
 
 /** A JSON object (settings content). */
 export const JsonObjectSchema = v.custom<JsonObject>(isJsonObject, 'must be a JSON object');
@@ -46,7 +51,9 @@ export const RollbackBody = v.strictObject({
 export const MergePatchBody = JsonObjectSchema;
 
 /** An RFC 6902 patch document (operations are checked in detail by the domain). */
-export const JsonPatchBody = v.array(v.custom<{ op: string; path: string }>(isJsonObject, 'each operation is an object'));
+export const JsonPatchBody = v.array(
+  v.custom<{ op: string; path: string }>(isJsonObject, 'each operation is an object'),
+);
 
 /** A version record as the API returns it. */
 export const VersionRecordSchema = v.object({

@@ -30,7 +30,10 @@ export interface DocumentStore {
   /** One version, or `null`. */
   get(ref: DocumentRef, version: number): Promise<SettingsVersion | null>;
   /** Versions newest first, `limit` at most, older than `before` when given. */
-  list(ref: DocumentRef, options: { limit: number; before?: number; withContent?: boolean }): Promise<VersionPage>;
+  list(
+    ref: DocumentRef,
+    options: { limit: number; before?: number; withContent?: boolean },
+  ): Promise<VersionPage>;
   /**
    * Writes a new version. Throws {@link VersionTakenError} when that version
    * number already exists (another writer won the race).

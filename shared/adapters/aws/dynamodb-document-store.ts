@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
-import { type DocumentRef, type DocumentStore, VersionTakenError, type VersionPage } from '../../ports/document-store.ts';
-import { translateDynamoError } from './translate-dynamo-error.ts';
+import {
+  type DocumentRef,
+  type DocumentStore,
+  type VersionPage,
+  VersionTakenError,
+} from '../../ports/document-store.ts';
+import { isTransientDynamoError, translateDynamoError } from './translate-dynamo-error.ts';
 
 /** Above this, the stored patch is gzipped so that content + patch stay under DynamoDB's 400 KB item limit. */
 const INLINE_PATCH_LIMIT = 100 * 1024;
@@ -43,7 +49,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return out.Item ? fromItem(out.Item) : null;
   }
 
-  async list(ref: DocumentRef, options: { limit: number; before?: number; withContent?: boolean }): Promise<VersionPage> {
+  async list(
+    ref: DocumentRef,
+    options: { limit: number; before?: number; withContent?: boolean },
+  ): Promise<VersionPage> {
     const pk = partitionKey(ref);
     const out = await translateDynamoError(() =>
       this.#clientFor(ref.tenantId).send(
@@ -56,7 +65,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
           Limit: options.limit,
           ...(options.withContent === false
             ? {
-                ProjectionExpression: '#v, author, createdAt, reason, ticket, contentHash, prevHash, keysTouchedPercent',
+                ProjectionExpression:
+                  '#v, author, createdAt, reason, ticket, contentHash, prevHash, keysTouchedPercent',
                 ExpressionAttributeNames: { '#v': 'version' },
               }
             : {}),
@@ -70,6 +80,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   async append(ref: DocumentRef, version: SettingsVersion): Promise<void> {
     const patchJson = JSON.stringify(version.patch);
+    // A fresh id per append: it tells our own item from a rival's with the same version number.
+    const writeId = randomUUID();
     const item: Record<string, unknown> = {
       pk: partitionKey(ref),
       sk: sortKey(version.version),
@@ -83,13 +95,14 @@ export class DynamoDbDocumentStore implements DocumentStore {
       reason: version.reason,
       contentHash: version.contentHash,
       keysTouchedPercent: version.keysTouchedPercent,
+      writeId,
       ...(patchJson.length > INLINE_PATCH_LIMIT ? { patchGz: gzipSync(patchJson) } : { patch: patchJson }),
       ...(version.ticket === null ? {} : { ticket: version.ticket }),
       ...(version.prevHash === null ? {} : { prevHash: version.prevHash }),
     };
-    try {
-      await translateDynamoError(() =>
-        this.#clientFor(ref.tenantId).send(
+    await translateDynamoError(async () => {
+      try {
+        await this.#clientFor(ref.tenantId).send(
           new PutCommand({
             TableName: this.#tableName,
             Item: item,
@@ -97,14 +110,34 @@ export class DynamoDbDocumentStore implements DocumentStore {
             // writer based on N-1 won the race; this write must fail, never overwrite.
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        ),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
-        throw new VersionTakenError(version.version);
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+          // Why: when the SDK retried this put, an earlier attempt may have landed and only its
+          // response was lost; the retry then fails its own condition. That is our write, not a rival's.
+          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+          if ((attempts === undefined || attempts > 1) && (await this.#landed(ref, version.version, writeId))) return;
+          throw new VersionTakenError(version.version);
+        }
+        // Why: an internal error or a timeout may come after the put landed; report success when it did,
+        // so that a 503 means "not written" whenever the store can tell.
+        if (isTransientDynamoError(error) && (await this.#landed(ref, version.version, writeId).catch(() => false))) return;
+        throw error;
       }
-      throw error;
-    }
+    });
+  }
+
+  /** True when version `version` exists and is the item this store wrote with `writeId`. */
+  async #landed(ref: DocumentRef, version: number, writeId: string): Promise<boolean> {
+    const out = await this.#clientFor(ref.tenantId).send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: partitionKey(ref), sk: sortKey(version) },
+        ProjectionExpression: 'writeId',
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.writeId === writeId;
   }
 }
 

@@ -1,7 +1,8 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
@@ -11,7 +12,16 @@ import { TABLE_DEFINITION } from './table-definition.ts';
  * Creates the table if it does not exist and waits until it is ACTIVE. Used
  * by the local runtime (dynalite) and tests; on AWS the CDK stack owns it.
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(config: DynamoDBClientConfig, tableName: string): Promise<void> {
+  const client = new DynamoDBClient(config);
+  try {
+    await createAndWait(client, tableName);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function createAndWait(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {

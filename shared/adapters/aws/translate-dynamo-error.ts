@@ -22,11 +22,16 @@ export async function translateDynamoError<T>(call: () => Promise<T>): Promise<T
   try {
     return await call();
   } catch (error) {
-    const name = (error as { name?: string }).name ?? '';
-    const code = (error as { code?: string }).code ?? '';
-    if (TRANSIENT.has(name) || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ECONNREFUSED') {
+    if (isTransientDynamoError(error)) {
       throw new ServiceUnavailableError('The settings store is busy; retry shortly', 1);
     }
     throw error;
   }
+}
+
+/** True for SDK errors that mean "try again later": throttling, internal errors, timeouts, dropped connections. */
+export function isTransientDynamoError(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return TRANSIENT.has(name) || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ECONNREFUSED' || code === 'EPIPE';
 }

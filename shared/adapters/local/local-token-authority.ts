@@ -40,13 +40,19 @@ export class LocalTokenAuthority {
       const { privateKey } = await generateKeyPair('ES256', { extractable: true });
       const jwk = await exportJWK(privateKey);
       const kid = `local-${Date.now().toString(36)}`;
-      await writeFile(file, JSON.stringify({ ...jwk, kid, alg: 'ES256' }), { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-      });
+      await writeFile(file, JSON.stringify({ ...jwk, kid, alg: 'ES256' }), { mode: 0o600, flag: 'wx' }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        },
+      );
     }
     const jwk = JSON.parse(await readFile(file, 'utf8')) as JWK & { kid: string };
     const { d: _d, ...publicJwk } = jwk;
-    return new LocalTokenAuthority(await importJWK(jwk, 'ES256'), await importJWK(publicJwk, 'ES256'), jwk.kid);
+    return new LocalTokenAuthority(
+      await importJWK(jwk, 'ES256'),
+      await importJWK(publicJwk, 'ES256'),
+      jwk.kid,
+    );
   }
 
   /** Signs a token with the claims the API reads: `sub`, `tenant_id`, `roles`. */

@@ -19,14 +19,30 @@ export function devCommand(ctx: CliContext): Command {
     .description('print a bearer token signed with the local runtime key')
     .requiredOption('--tenant <tenant>', 'tenant id (the tenant_id claim)')
     .requiredOption('--user <user>', 'user id (the sub claim)')
-    .option('--roles <roles>', 'comma-separated roles, each optionally role:env (viewer, editor, approver, admin, auditor)', 'viewer')
+    .option(
+      '--roles <roles>',
+      'comma-separated roles, each optionally role:env (viewer, editor, approver, admin, auditor)',
+      'viewer',
+    )
     .option('--ttl <ttl>', 'lifetime, e.g. 15m, 1h, 7d', '1h')
     .option('--data-dir <dir>', 'local data directory (env PLUMBLINE_DATA_DIR, default ./.plumbline)')
-    .action(async (options: { tenant: string; user: string; roles: string; ttl: string; dataDir?: string }) => {
-      const authority = await LocalTokenAuthority.open(options.dataDir ?? ctx.env.PLUMBLINE_DATA_DIR ?? '.plumbline');
-      const roles = options.roles.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
-      const token = await authority.issue({ tenantId: options.tenant, userId: options.user, roles, ttlSeconds: parseTtl(options.ttl) });
-      ctx.output.out(token);
-    });
+    .action(
+      async (options: { tenant: string; user: string; roles: string; ttl: string; dataDir?: string }) => {
+        const authority = await LocalTokenAuthority.open(
+          options.dataDir ?? ctx.env.PLUMBLINE_DATA_DIR ?? '.plumbline',
+        );
+        const roles = options.roles
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r.length > 0);
+        const token = await authority.issue({
+          tenantId: options.tenant,
+          userId: options.user,
+          roles,
+          ttlSeconds: parseTtl(options.ttl),
+        });
+        ctx.output.out(token);
+      },
+    );
   return dev;
 }

@@ -28,7 +28,10 @@ interface VersionRecord {
 }
 
 function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb?: string): void {
-  if (options.json) return ctx.output.out(JSON.stringify(record, null, 2));
+  if (options.json) {
+    ctx.output.out(JSON.stringify(record, null, 2));
+    return;
+  }
   const lines = [
     verb ? `${verb} version ${record.version}` : `version ${record.version}`,
     `author:   ${record.author}`,
@@ -55,13 +58,16 @@ async function currentVersion(ctx: CliContext, options: Opts, path: string): Pro
 
 function requireReason(options: Opts): string {
   const reason = options.reason;
-  if (typeof reason !== 'string' || reason.trim() === '') throw new UsageError('--reason is required for every write');
+  if (typeof reason !== 'string' || reason.trim() === '')
+    throw new UsageError('--reason is required for every write');
   return reason;
 }
 
 /** `plumb settings get|put|patch|history|diff|rollback`. */
 export function settingsCommand(ctx: CliContext): Command {
-  const settings = new Command('settings').description('read and change versioned settings of a scope (global, env, service, instance)');
+  const settings = new Command('settings').description(
+    'read and change versioned settings of a scope (global, env, service, instance)',
+  );
 
   withApiOptions(withScopeOptions(settings.command('get')))
     .description('show the latest (or --version N) settings of a scope')
@@ -86,7 +92,9 @@ export function settingsCommand(ctx: CliContext): Command {
       if (typeof content !== 'object' || content === null || Array.isArray(content)) {
         throw new UsageError('The content must be a JSON/YAML object (a mapping of keys to values)');
       }
-      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const ifMatch =
+        positiveInt('--if-match', options.ifMatch as string | undefined) ??
+        (await currentVersion(ctx, options, path));
       const res = await apiClient(ctx, options).request('PUT', path, {
         body: { content, reason, ...(options.ticket ? { ticket: options.ticket } : {}) },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
@@ -116,12 +124,16 @@ export function settingsCommand(ctx: CliContext): Command {
         }
       };
       if (typeof options.merge === 'string') [patch, type] = [parseInline('--merge', options.merge), 'merge'];
-      else if (typeof options.jsonPatch === 'string') [patch, type] = [parseInline('--json-patch', options.jsonPatch), 'json-patch'];
+      else if (typeof options.jsonPatch === 'string')
+        [patch, type] = [parseInline('--json-patch', options.jsonPatch), 'json-patch'];
       else if (typeof options.file === 'string') {
-        if (options.type !== 'merge' && options.type !== 'json-patch') throw new UsageError('--type is merge or json-patch');
+        if (options.type !== 'merge' && options.type !== 'json-patch')
+          throw new UsageError('--type is merge or json-patch');
         [patch, type] = [await readDocument(options.file, ctx.stdin), options.type];
       } else throw new UsageError('Give the patch with --merge, --json-patch or -f');
-      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const ifMatch =
+        positiveInt('--if-match', options.ifMatch as string | undefined) ??
+        (await currentVersion(ctx, options, path));
       const res = await apiClient(ctx, options).request('PATCH', path, {
         body: patch,
         contentType: type === 'merge' ? 'application/merge-patch+json' : 'application/json-patch+json',
@@ -154,7 +166,14 @@ export function settingsCommand(ctx: CliContext): Command {
       ctx.output.out(
         table(
           ['VERSION', 'CREATED', 'AUTHOR', 'TOUCHED', 'TICKET', 'REASON'],
-          items.map((i) => [i.version, i.createdAt, i.author, `${i.keysTouchedPercent}%`, i.ticket, i.reason]),
+          items.map((i) => [
+            i.version,
+            i.createdAt,
+            i.author,
+            `${i.keysTouchedPercent}%`,
+            i.ticket,
+            i.reason,
+          ]),
         ),
       );
     });
@@ -168,12 +187,18 @@ export function settingsCommand(ctx: CliContext): Command {
       const from = positiveInt('--from', options.from as string);
       const to = positiveInt('--to', options.to as string);
       const res = await apiClient(ctx, options).request('GET', `${path}/diff?from=${from}&to=${to}`);
-      const diff = res.body as { patch: { op: string; path: string; value?: unknown }[]; keysTouchedPercent: number };
+      const diff = res.body as {
+        patch: { op: string; path: string; value?: unknown }[];
+        keysTouchedPercent: number;
+      };
       if (options.json) return ctx.output.out(JSON.stringify(diff, null, 2));
       ctx.output.out(
         [
           `v${from} → v${to}: ${diff.patch.length} operation(s), ${diff.keysTouchedPercent}% of keys`,
-          table(['OP', 'PATH', 'VALUE'], diff.patch.map((op) => [op.op, op.path, op.value === undefined ? '' : JSON.stringify(op.value)])),
+          table(
+            ['OP', 'PATH', 'VALUE'],
+            diff.patch.map((op) => [op.op, op.path, op.value === undefined ? '' : JSON.stringify(op.value)]),
+          ),
         ].join('\n'),
       );
     });
@@ -187,7 +212,9 @@ export function settingsCommand(ctx: CliContext): Command {
       const path = scopePath(options);
       const reason = requireReason(options);
       const toVersion = positiveInt('--to', options.to as string);
-      const ifMatch = positiveInt('--if-match', options.ifMatch as string | undefined) ?? (await currentVersion(ctx, options, path));
+      const ifMatch =
+        positiveInt('--if-match', options.ifMatch as string | undefined) ??
+        (await currentVersion(ctx, options, path));
       const res = await apiClient(ctx, options).request('POST', `${path}/rollback`, {
         body: { toVersion, reason },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},

@@ -80,7 +80,11 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       query: v.object({ version: v.optional(VersionNumberString) }),
       responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
       handle: async ({ params: p, query, principal }, deps) => {
-        const found = await getSettings(deps, { principal: principal!, scope: scopeFromParams(p), version: query.version });
+        const found = await getSettings(deps, {
+          principal: principal,
+          scope: scopeFromParams(p),
+          version: query.version,
+        });
         return json(200, toRecord(found), versionEtag(found.version));
       },
     }),
@@ -98,14 +102,17 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
       handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
         const created = await putSettings(deps, {
-          principal: principal!,
+          principal: principal,
           scope: scopeFromParams(p),
           content: body.content,
           reason: body.reason,
           ticket: body.ticket ?? null,
           ifMatch: parseIfMatch(headers),
         });
-        return json(201, toRecord(created), { ...versionEtag(created.version), location: `${rawPath}?version=${created.version}` });
+        return json(201, toRecord(created), {
+          ...versionEtag(created.version),
+          location: `${rawPath}?version=${created.version}`,
+        });
       },
     }),
     defineRoute({
@@ -130,20 +137,36 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         const violations = [
           ...(reason.success
             ? []
-            : [{ pointer: '/headers/plumbline-reason', rule: 'required', message: 'Plumbline-Reason is required: say why you make this change' }]),
+            : [
+                {
+                  pointer: '/headers/plumbline-reason',
+                  rule: 'required',
+                  message: 'Plumbline-Reason is required: say why you make this change',
+                },
+              ]),
           ...(ifMatch === undefined
-            ? [{ pointer: '/headers/if-match', rule: 'required', message: 'If-Match is required for PATCH', hint: 'Send the ETag of the version you read' }]
+            ? [
+                {
+                  pointer: '/headers/if-match',
+                  rule: 'required',
+                  message: 'If-Match is required for PATCH',
+                  hint: 'Send the ETag of the version you read',
+                },
+              ]
             : []),
         ];
         if (ifMatch === undefined && reason.success) {
           // RFC 6585: a missing precondition on an existing resource is 428, not 400.
-          throw new PreconditionRequiredError('PATCH needs If-Match: "<version>" of the version you read', null);
+          throw new PreconditionRequiredError(
+            'PATCH needs If-Match: "<version>" of the version you read',
+            null,
+          );
         }
         if (violations.length > 0 || !reason.success || ifMatch === undefined) {
           throw new ValidationError('The PATCH request is missing required headers', violations);
         }
         const created = await patchSettings(deps, {
-          principal: principal!,
+          principal: principal,
           scope: scopeFromParams(p),
           format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
           patch: body as JsonValue,
@@ -151,7 +174,10 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
           ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
           ifMatch,
         });
-        return json(201, toRecord(created), { ...versionEtag(created.version), location: `${rawPath}?version=${created.version}` });
+        return json(201, toRecord(created), {
+          ...versionEtag(created.version),
+          location: `${rawPath}?version=${created.version}`,
+        });
       },
     }),
     defineRoute({
@@ -165,7 +191,13 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       params,
       query: v.object({
         limit: v.optional(
-          v.pipe(v.string(), v.regex(/^[0-9]{1,3}$/, 'must be an integer'), v.transform(Number), v.minValue(1), v.maxValue(100)),
+          v.pipe(
+            v.string(),
+            v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
+            v.transform(Number),
+            v.minValue(1),
+            v.maxValue(100),
+          ),
           '20',
         ),
         cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -179,7 +211,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       },
       handle: async ({ params: p, query, principal }, deps) => {
         const page = await listSettingsVersions(deps, {
-          principal: principal!,
+          principal: principal,
           scope: scopeFromParams(p),
           limit: query.limit,
           before: decodeCursor(query.cursor),
@@ -200,12 +232,25 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       responses: {
         200: {
           description: 'The patch from `from` to `to`',
-          schema: v.object({ from: v.number(), to: v.number(), patch: v.array(v.unknown()), keysTouchedPercent: v.number() }),
+          schema: v.object({
+            from: v.number(),
+            to: v.number(),
+            patch: v.array(v.unknown()),
+            keysTouchedPercent: v.number(),
+          }),
         },
         ...problems,
       },
       handle: async ({ params: p, query, principal }, deps) =>
-        json(200, await diffSettingsVersions(deps, { principal: principal!, scope: scopeFromParams(p), from: query.from, to: query.to })),
+        json(
+          200,
+          await diffSettingsVersions(deps, {
+            principal: principal,
+            scope: scopeFromParams(p),
+            from: query.from,
+            to: query.to,
+          }),
+        ),
     }),
     defineRoute({
       id: `rollbackSettings${name}`,
@@ -222,10 +267,13 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
         const ifMatch = parseIfMatch(headers);
         if (ifMatch === undefined) {
-          throw new PreconditionRequiredError('Rollback needs If-Match: "<version>" of the latest version', null);
+          throw new PreconditionRequiredError(
+            'Rollback needs If-Match: "<version>" of the latest version',
+            null,
+          );
         }
         const created = await rollbackSettings(deps, {
-          principal: principal!,
+          principal: principal,
           scope: scopeFromParams(p),
           toVersion: body.toVersion,
           reason: body.reason,

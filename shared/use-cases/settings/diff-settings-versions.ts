@@ -26,7 +26,10 @@ export interface SettingsDiff {
  *
  * @example const d = await diffSettingsVersions(deps, { principal, scope, from: 1, to: 3 });
  */
-export async function diffSettingsVersions(deps: Pick<Deps, 'documents'>, input: DiffSettingsInput): Promise<SettingsDiff> {
+export async function diffSettingsVersions(
+  deps: Pick<Deps, 'documents'>,
+  input: DiffSettingsInput,
+): Promise<SettingsDiff> {
   const ref = settingsRef(input.principal.tenantId, input.scope);
   const [a, b] = await Promise.all([deps.documents.get(ref, input.from), deps.documents.get(ref, input.to)]);
   const missing = [a === null ? input.from : null, b === null ? input.to : null].filter((v) => v !== null);

@@ -18,10 +18,15 @@ export interface GetSettingsInput {
  *
  * @example const v = await getSettings(deps, { principal, scope: { kind: 'global' } });
  */
-export async function getSettings(deps: Pick<Deps, 'documents'>, input: GetSettingsInput): Promise<SettingsVersion> {
+export async function getSettings(
+  deps: Pick<Deps, 'documents'>,
+  input: GetSettingsInput,
+): Promise<SettingsVersion> {
   const ref = settingsRef(input.principal.tenantId, input.scope);
   const found =
-    input.version === undefined ? await deps.documents.latest(ref) : await deps.documents.get(ref, input.version);
+    input.version === undefined
+      ? await deps.documents.latest(ref)
+      : await deps.documents.get(ref, input.version);
   if (found === null) {
     const what = input.version === undefined ? 'No settings' : `No version ${input.version}`;
     throw new NotFoundError(`${what} at ${scopeKey(input.scope)}`);

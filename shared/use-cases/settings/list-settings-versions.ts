@@ -28,6 +28,7 @@ export async function listSettingsVersions(
     withContent: false,
     ...(input.before === undefined ? {} : { before: input.before }),
   });
-  if (page.items.length === 0 && input.before === undefined) throw new NotFoundError(`No settings at ${scopeKey(input.scope)}`);
+  if (page.items.length === 0 && input.before === undefined)
+    throw new NotFoundError(`No settings at ${scopeKey(input.scope)}`);
   return { items: page.items.map(summarize), next: page.next };
 }

@@ -30,17 +30,30 @@ export interface PatchSettingsInput {
  *
  * @example await patchSettings(deps, { principal, scope, format: 'merge-patch', patch: { a: null }, reason: 'drop a', ticket: null, ifMatch: 2 });
  */
-export async function patchSettings(deps: Pick<Deps, 'documents' | 'clock'>, input: PatchSettingsInput): Promise<SettingsVersion> {
+export async function patchSettings(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: PatchSettingsInput,
+): Promise<SettingsVersion> {
   if (input.format === 'merge-patch' && !isJsonObject(input.patch)) {
     throw new ValidationError('A merge patch for settings must be a JSON object', [
-      { pointer: '/body', rule: 'type', message: 'expected an object', hint: 'Use application/json-patch+json for an array of operations' },
+      {
+        pointer: '/body',
+        rule: 'type',
+        message: 'expected an object',
+        hint: 'Use application/json-patch+json for an array of operations',
+      },
     ]);
   }
   return writeNextVersion(
     deps,
     settingsRef(input.principal.tenantId, input.scope),
     { ifMatch: input.ifMatch, mode: 'existing' },
-    { author: input.principal.userId, reason: input.reason, ticket: input.ticket, createdAt: deps.clock.now().toISOString() },
+    {
+      author: input.principal.userId,
+      reason: input.reason,
+      ticket: input.ticket,
+      createdAt: deps.clock.now().toISOString(),
+    },
     (latest) => {
       const current = latest?.content ?? {};
       if (input.format === 'json-patch') return applyJsonPatch(current, input.patch);

@@ -21,12 +21,20 @@ export interface PutSettingsInput {
  *
  * @example await putSettings(deps, { principal, scope, content: { a: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putSettings(deps: Pick<Deps, 'documents' | 'clock'>, input: PutSettingsInput): Promise<SettingsVersion> {
+export async function putSettings(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: PutSettingsInput,
+): Promise<SettingsVersion> {
   return writeNextVersion(
     deps,
     settingsRef(input.principal.tenantId, input.scope),
     { ifMatch: input.ifMatch, mode: 'create-or-replace' },
-    { author: input.principal.userId, reason: input.reason, ticket: input.ticket, createdAt: deps.clock.now().toISOString() },
+    {
+      author: input.principal.userId,
+      reason: input.reason,
+      ticket: input.ticket,
+      createdAt: deps.clock.now().toISOString(),
+    },
     () => input.content,
   );
 }

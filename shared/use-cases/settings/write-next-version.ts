@@ -1,8 +1,4 @@
-import {
-  NotFoundError,
-  PreconditionFailedError,
-  PreconditionRequiredError,
-} from '../../domain/errors.ts';
+import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { nextVersion, type SettingsVersion, type WriteIntent } from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';

@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../shared/cli/program.ts';
+import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+
+const exec = promisify(execFile);
+let rt: TestRuntime;
+let dir: string;
+let env: Record<string, string>;
+
+/** Runs the CLI in-process and captures what it prints. */
+async function plumb(args: string[], stdin?: string, extraEnv: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    env: { ...env, ...extraEnv },
+    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plumb-cli-'));
+  rt = await startTestRuntime({ dataDir: join(dir, 'data') });
+  env = {
+    PLUMBLINE_URL: rt.url,
+    PLUMBLINE_TOKEN: await rt.token('acme', 'alice', ['editor']),
+    PLUMBLINE_DATA_DIR: join(dir, 'data'),
+  };
+});
+afterAll(async () => rt.close());
+
+describe('plumb settings', () => {
+  it('puts from a YAML file, patches both ways, shows history, diffs and rolls back', async () => {
+    const file = join(dir, 'api.yaml');
+    await writeFile(file, 'replicas: 2\nimage: r.io/api:1\nlabels:\n  team: core\n');
+    const scope = ['--env', 'staging', '--service', 'api'];
+
+    const put = await plumb([
+      'settings',
+      'put',
+      ...scope,
+      '-f',
+      file,
+      '--reason',
+      'first',
+      '--ticket',
+      'OPS-7',
+    ]);
+    expect(put.code).toBe(0);
+    expect(put.out).toContain('created version 1');
+
+    const merge = await plumb([
+      'settings',
+      'patch',
+      ...scope,
+      '--merge',
+      '{"replicas":3}',
+      '--reason',
+      'scale',
+    ]);
+    expect(merge.code).toBe(0);
+    const jsonPatch = await plumb([
+      'settings',
+      'patch',
+      ...scope,
+      '--json-patch',
+      '[{"op":"replace","path":"/labels/team","value":"web"}]',
+      '--reason',
+      'team',
+      '--json',
+    ]);
+    expect(jsonPatch.code).toBe(0);
+    expect(JSON.parse(jsonPatch.out)).toMatchObject({
+      version: 3,
+      content: { replicas: 3, labels: { team: 'web' } },
+    });
+
+    const history = await plumb(['settings', 'history', ...scope]);
+    expect(history.out.split('\n')[0]).toMatch(/^VERSION\s+CREATED\s+AUTHOR/);
+    expect(history.out).toContain('scale');
+    const historyJson = await plumb(['settings', 'history', ...scope, '--json', '--limit', '1', '--all']);
+    expect(JSON.parse(historyJson.out).map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+
+    const diff = await plumb(['settings', 'diff', ...scope, '--from', '1', '--to', '3', '--json']);
+    expect(JSON.parse(diff.out).patch).toEqual(
+      expect.arrayContaining([
+        { op: 'replace', path: '/replicas', value: 3 },
+        { op: 'replace', path: '/labels/team', value: 'web' },
+      ]),
+    );
+
+    const rollback = await plumb([
+      'settings',
+      'rollback',
+      ...scope,
+      '--to',
+      '1',
+      '--reason',
+      'undo',
+      '--json',
+    ]);
+    expect(JSON.parse(rollback.out)).toMatchObject({
+      version: 4,
+      content: { replicas: 2, labels: { team: 'core' } },
+    });
+
+    const get = await plumb(['settings', 'get', ...scope, '--version', '2', '--json']);
+    expect(JSON.parse(get.out).content.replicas).toBe(3);
+  });
+
+  it('reads content from stdin', async () => {
+    const res = await plumb(
+      ['settings', 'put', '--env', 'stdin', '--reason', 'pipe', '--json'],
+      '{"fromStdin": true}',
+    );
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.out).content).toEqual({ fromStdin: true });
+  });
+
+  it('exits 3 on a stale --if-match and prints the current version', async () => {
+    await plumb(['settings', 'put', '--env', 'conflict', '--reason', 'a'], '{"a":1}');
+    await plumb(['settings', 'put', '--env', 'conflict', '--reason', 'b'], '{"a":2}');
+    const res = await plumb(
+      ['settings', 'put', '--env', 'conflict', '--reason', 'c', '--if-match', '1'],
+      '{"a":3}',
+    );
+    expect(res.code).toBe(3);
+    expect(res.err).toContain('current version: 2');
+  });
+
+  it('exits 2 on API errors and lists every violation', async () => {
+    const res = await plumb(['settings', 'get', '--env', 'Bad_Name']);
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('/path/env');
+    const forbidden = await plumb(['settings', 'put', '--env', 'x', '--reason', 'r'], '{}', {
+      PLUMBLINE_TOKEN: await rt.token('acme', 'v', ['viewer']),
+    });
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.err).toContain('403');
+  });
+
+  it('exits 1 on usage errors', async () => {
+    expect((await plumb(['settings', 'put', '--env', 'x'], '{}')).code).toBe(1);
+    expect((await plumb(['settings', 'get', '--instance', 'i'])).code).toBe(1);
+    expect((await plumb(['settings', 'put', '--reason', 'r'], '[1,2]')).code).toBe(1);
+    expect((await plumb(['nope'])).code).toBe(1);
+  });
+
+  it('prints help for every command', async () => {
+    const help = await plumb(['settings', '--help']);
+    expect(help.code).toBe(0);
+    for (const sub of ['get', 'put', 'patch', 'history', 'diff', 'rollback']) expect(help.out).toContain(sub);
+  });
+});
+
+describe('plumb as a program', () => {
+  it('npx plumb mints a token with the local key that the runtime accepts, and exits with the right codes', async () => {
+    const npxEnv = { ...process.env, PLUMBLINE_DATA_DIR: join(dir, 'data'), PLUMBLINE_URL: rt.url };
+    const { stdout: token } = await exec(
+      'npx',
+      ['plumb', 'dev', 'token', '--tenant', 'acme', '--user', 'zed', '--roles', 'viewer', '--ttl', '5m'],
+      {
+        env: npxEnv,
+      },
+    );
+    expect(token.trim().split('.')).toHaveLength(3);
+    const ok = await rt.call('GET', '/v1/settings/envs/staging/services/api', { token: token.trim() });
+    expect(ok.status).toBe(200);
+    const failed = await exec('npx', ['plumb', 'settings', 'get', '--env', 'missing-env'], {
+      env: { ...npxEnv, PLUMBLINE_TOKEN: token.trim() },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(2);
+    expect((failed as { stderr: string }).stderr).toContain('404');
+  });
+});
