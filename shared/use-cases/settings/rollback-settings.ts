@@ -26,8 +26,10 @@ export async function rollbackSettings(
   input: RollbackSettingsInput,
 ): Promise<SettingsVersion> {
   const ref = settingsRef(input.principal.tenantId, input.scope);
-  const target = await deps.documents.get(ref, input.toVersion);
-  if (target === null) throw new NotFoundError(`No version ${input.toVersion} at ${scopeKey(input.scope)}`);
+  // Why in parallel: the old version and the latest one are independent reads, so the
+  // rollback costs one sequential round trip before its conditional put, not two.
+  const target = deps.documents.get(ref, input.toVersion);
+  target.catch(() => undefined); // handled below; avoids an unhandled rejection if the guard fails first
   return writeNextVersion(
     deps,
     ref,
@@ -38,6 +40,10 @@ export async function rollbackSettings(
       ticket: null,
       createdAt: deps.clock.now().toISOString(),
     },
-    () => target.content,
+    async () => {
+      const old = await target;
+      if (old === null) throw new NotFoundError(`No version ${input.toVersion} at ${scopeKey(input.scope)}`);
+      return old.content;
+    },
   );
 }
