@@ -1,7 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client.ts';
 import { devCommand } from './commands/dev-command.ts';
+import { effectiveCommand, explainCommand } from './commands/effective-command.ts';
+import { environmentsCommand } from './commands/environments-command.ts';
+import { exportCommand } from './commands/export-command.ts';
+import { importCommand } from './commands/import-command.ts';
+import { policiesCommand } from './commands/policies-command.ts';
+import { profilesCommand } from './commands/profiles-command.ts';
+import { requestsCommand } from './commands/requests-command.ts';
+import { schemasCommand } from './commands/schemas-command.ts';
 import { settingsCommand } from './commands/settings-command.ts';
+import { tagCommand } from './commands/tag-command.ts';
+import { validateCommand } from './commands/validate-command.ts';
 import type { CliContext } from './context.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -15,6 +25,17 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   program.addCommand(settingsCommand(ctx));
+  program.addCommand(environmentsCommand(ctx));
+  program.addCommand(requestsCommand(ctx));
+  program.addCommand(effectiveCommand(ctx));
+  program.addCommand(explainCommand(ctx));
+  program.addCommand(profilesCommand(ctx));
+  program.addCommand(schemasCommand(ctx));
+  program.addCommand(policiesCommand(ctx));
+  program.addCommand(validateCommand(ctx));
+  program.addCommand(tagCommand(ctx));
+  program.addCommand(exportCommand(ctx));
+  program.addCommand(importCommand(ctx));
   program.addCommand(devCommand(ctx));
   for (const command of program.commands) {
     command
@@ -33,8 +54,21 @@ function describeProblem(error: ApiError): string {
   const lines = [`Error ${error.status}: ${error.message}`];
   const errors = error.problem.errors;
   if (Array.isArray(errors)) {
-    for (const e of errors as { pointer?: string; message?: string; hint?: string }[]) {
-      lines.push(`  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.hint ? ` (hint: ${e.hint})` : ''}`);
+    for (const e of errors as {
+      pointer?: string;
+      message?: string;
+      hint?: string;
+      rule?: string;
+      scope?: string;
+      target?: string;
+    }[]) {
+      // Validation failures (422) also name the rule, the layer that supplied the value and the configuration.
+      const where = [e.scope ? `from ${e.scope}` : '', e.target ? `in ${e.target}` : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.rule && error.status === 422 ? ` [${e.rule}]` : ''}${where ? ` (${where})` : ''}${e.hint ? ` (hint: ${e.hint})` : ''}`,
+      );
     }
   }
   if (typeof error.problem.currentVersion === 'number')

@@ -1,3 +1,9 @@
+import { join } from 'node:path';
+import { approvalTaskHandlers } from '../../lambdas/workflow/task-handlers.ts';
+import {
+  DynamoDbChangeRequestStore,
+  scanOpenChangeRequests,
+} from '../adapters/aws/dynamodb-change-request-store.ts';
 import {
   createDocumentClient,
   type DynamoClientConfig,
@@ -5,9 +11,18 @@ import {
   localDynamoConfig,
 } from '../adapters/aws/dynamodb-clients.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
+import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
+import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
+import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
+import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
+import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
+import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import { fanoutNotifier } from '../ports/notifier.ts';
+import { requireApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
 import type { Deps } from '../use-cases/deps.ts';
+import { localTaskArns, renderApprovalWorkflow } from '../workflows/approval-workflow.ts';
 
 /** What the local runtime (and tests) choose. */
 export interface LocalDepsOptions {
@@ -35,7 +50,93 @@ export function buildLocalDeps(options: LocalDepsOptions): Deps {
   );
   return {
     documents: new DynamoDbDocumentStore({ tableName: options.tableName, clientFor: () => client }),
+    changeRequests: new DynamoDbChangeRequestStore({ tableName: options.tableName, clientFor: () => client }),
     clock: options.clock ?? systemClock,
     logger: options.logger,
   };
+}
+
+/** Options of {@link attachLocalApprovals}. */
+export interface LocalApprovalOptions {
+  /** Holds `keys/` (link-signing and task-token keys) and `outbox/`. */
+  stateDir: string;
+  /** The local server's URL, for the links in notifications (known once it listens). */
+  publicUrl: () => string;
+  /** Slack webhook URLs by secret name (also read from `<stateDir>/slack-webhooks.json`). */
+  slackWebhooks?: Record<string, string>;
+  /** Milliseconds between workflow retries (the definition's backoff otherwise). */
+  retryIntervalMs?: number;
+}
+
+/**
+ * Adds the approval ports of the local runtime to `deps`: HMAC link signer
+ * and AES-256-GCM task-token cipher with keys in `<stateDir>/keys/`, the
+ * outbox notifier (`<stateDir>/outbox/`) plus a Slack-compatible webhook when
+ * configured, and the local workflow runner executing the approval state
+ * machine with the real task handlers. Returns the runner.
+ *
+ * @example const runner = await attachLocalApprovals(deps, { stateDir, publicUrl: () => server.url });
+ */
+export async function attachLocalApprovals(
+  deps: Deps,
+  options: LocalApprovalOptions,
+): Promise<LocalWorkflowRunner> {
+  const [linkKey, tokenKey] = await Promise.all([
+    loadOrCreateKey(options.stateDir, 'approval-link-hmac.key'),
+    loadOrCreateKey(options.stateDir, 'task-token-aes.key'),
+  ]);
+  const resolveWebhook = async (name: string): Promise<string | undefined> => {
+    if (options.slackWebhooks?.[name]) return options.slackWebhooks[name];
+    try {
+      const { readFile } = await import('node:fs/promises');
+      const file = JSON.parse(
+        await readFile(join(options.stateDir, 'slack-webhooks.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      return typeof file[name] === 'string' ? file[name] : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const runner = new LocalWorkflowRunner({
+    definition: renderApprovalWorkflow(localTaskArns()),
+    waitState: 'AwaitDecision',
+    logger: deps.logger,
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+  });
+  const clock = deps.clock;
+  Object.assign(deps, {
+    workflows: runner,
+    linkSigner: new HmacLinkSigner(async () => linkKey),
+    tokenCipher: new LocalTokenCipher(tokenKey),
+    notifier: fanoutNotifier([
+      new OutboxNotifier(join(options.stateDir, 'outbox'), () => clock.now()),
+      new SlackWebhookNotifier(resolveWebhook),
+    ]),
+    publicUrl: options.publicUrl,
+  } satisfies Partial<Deps>);
+  runner.attach(approvalTaskHandlers(requireApprovalDeps(deps)));
+  return runner;
+}
+
+/**
+ * Restarts the approval workflow of every change request a previous run of
+ * the local runtime left open (its executions lived in that process). Each
+ * resumes with its remaining approval window: approvers get fresh links, an
+ * already approved request is applied, an overdue one expires.
+ */
+export async function resumeOpenApprovals(
+  dynamoEndpoint: string,
+  tableName: string,
+  workflows: LocalWorkflowRunner,
+  logger: AppLogger,
+): Promise<number> {
+  const client = createDocumentClient(localDynamoConfig(dynamoEndpoint));
+  try {
+    const open = await scanOpenChangeRequests(client, tableName);
+    for (const ids of open) await workflows.startApproval(ids);
+    if (open.length > 0) logger.info('resumed approval workflows', { count: open.length });
+    return open.length;
+  } finally {
+    client.destroy();
+  }
 }

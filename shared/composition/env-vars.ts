@@ -15,6 +15,17 @@ export const ENV = {
    * then has no way to reach the table at all.
    */
   tenantRoleArn: 'PLUMBLINE_TENANT_ROLE_ARN',
+  // Approvals (issue 5).
+  /** ARN of the approval state machine (contexts that create change requests). */
+  approvalStateMachineArn: 'PLUMBLINE_APPROVAL_STATE_MACHINE_ARN',
+  /** ARN of the SNS topic approval emails go to. */
+  approvalsTopicArn: 'PLUMBLINE_APPROVALS_TOPIC_ARN',
+  /** ARN of the Secrets Manager secret whose value keys the HMAC of approval links. */
+  linkSigningSecretArn: 'PLUMBLINE_LINK_SIGNING_SECRET_ARN',
+  /** KMS key that wraps the data keys encrypting Step Functions task tokens at rest. */
+  taskTokenKeyArn: 'PLUMBLINE_TASK_TOKEN_KEY_ARN',
+  /** The API's public base URL, for the links in approval messages. */
+  publicUrl: 'PLUMBLINE_PUBLIC_URL',
   /** Log level for Powertools Logger. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   /** Service name in logs and metrics. */

@@ -4,13 +4,19 @@ import type { DynamoMiddleware } from '../adapters/aws/dynamodb-clients.ts';
 import { ensureTable } from '../adapters/aws/ensure-table.ts';
 import { type DynaliteHandle, startDynalite } from '../adapters/local/dynalite-server.ts';
 import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local-token-authority.ts';
+import type { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { createHttpHandler, type HttpHandler } from '../http/create-http-handler.ts';
 import { startLocalServer } from '../http/local-server.ts';
 import type { RouteContext } from '../http/route.ts';
 import { routesOf, routeTable } from '../http/route-table.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import type { Clock } from '../ports/clock.ts';
-import { buildLocalDeps, localDynamoConfig } from './build-local-deps.ts';
+import {
+  attachLocalApprovals,
+  buildLocalDeps,
+  localDynamoConfig,
+  resumeOpenApprovals,
+} from './build-local-deps.ts';
 import { createLogger } from './create-logger.ts';
 
 /** Options of {@link startLocalRuntime}. */
@@ -24,6 +30,10 @@ export interface LocalRuntimeOptions {
   dynamoClientConfig?: import('../adapters/aws/dynamodb-clients.ts').DynamoClientConfig;
   /** SDK middleware plugins applied to the DynamoDB client's stack (tests inject faults and count calls here). */
   dynamoMiddleware?: readonly DynamoMiddleware[];
+  /** Slack-compatible webhook URLs by secret name, for approval notifications (also `<dataDir>/slack-webhooks.json`). */
+  slackWebhooks?: Record<string, string>;
+  /** Milliseconds between approval workflow retries (tests keep it small). */
+  workflowRetryIntervalMs?: number;
 }
 
 /** A running local runtime. */
@@ -34,6 +44,10 @@ export interface LocalRuntime {
   tokens: LocalTokenAuthority;
   dynamoEndpoint: string;
   tableName: string;
+  /** Where approval notifications land, one JSON file each. */
+  outboxDir: string;
+  /** The local approval workflow runner (aws-local-stepfunctions). */
+  workflows: LocalWorkflowRunner;
   close(): Promise<void>;
 }
 
@@ -72,6 +86,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dynamoClientConfig ? { clientConfig: options.dynamoClientConfig } : {}),
     ...(options.dynamoMiddleware ? { dynamoMiddleware: options.dynamoMiddleware } : {}),
   });
+  // Approvals: keys and outbox in the data dir (a temp dir without one); links point at this server.
+  const approvalsDir =
+    dataDir ??
+    (await (
+      await import('node:fs/promises')
+    ).mkdtemp(join((await import('node:os')).tmpdir(), 'plumbline-approvals-')));
+  let serverUrl = '';
+  const workflows = await attachLocalApprovals(deps, {
+    stateDir: approvalsDir,
+    publicUrl: () => serverUrl,
+    ...(options.slackWebhooks ? { slackWebhooks: options.slackWebhooks } : {}),
+    ...(options.workflowRetryIntervalMs === undefined
+      ? {}
+      : { retryIntervalMs: options.workflowRetryIntervalMs }),
+  });
   const handlers = new Map<RouteContext, HttpHandler>();
   const server = await startLocalServer({
     routes: routeTable,
@@ -90,15 +119,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     ...(options.port === undefined ? {} : { port: options.port }),
   });
+  serverUrl = server.url;
+  // Local executions live in memory: restart the workflow of every request a previous run left open.
+  await resumeOpenApprovals(dynamo.endpoint, LOCAL_TABLE_NAME, workflows, logger);
   return {
     url: server.url,
     port: server.port,
     dataDir,
+    outboxDir: join(approvalsDir, 'outbox'),
+    workflows,
     tokens,
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
     close: async () => {
       await server.close();
+      await workflows.close();
       await dynamo.close();
     },
   };

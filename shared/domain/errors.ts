@@ -17,6 +17,8 @@ export interface Violation {
   hint?: string;
   /** The settings layer that supplied the value, for validation of merged settings. */
   scope?: string;
+  /** The effective configuration the violation was found in (`envs/prod/services/api`), for validation of merged settings. */
+  target?: string;
 }
 
 /** Base class of every error the core raises on purpose. */

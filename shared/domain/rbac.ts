@@ -6,15 +6,49 @@ export const ROLES = ['viewer', 'editor', 'approver', 'admin', 'auditor'] as con
 export type Role = (typeof ROLES)[number];
 
 /** Named permissions; each route checks exactly one. */
-export type Permission = 'settings:read' | 'settings:write';
+export type Permission =
+  | 'settings:read'
+  | 'settings:write'
+  | 'profiles:write'
+  | 'schemas:write'
+  | 'policies:write'
+  | 'settings:export'
+  | 'settings:import'
+  | 'environments:read'
+  | 'environments:write'
+  | 'requests:read'
+  | 'requests:decide'
+  | 'requests:withdraw';
 
 /** Which roles grant which permission (least privilege: one table, read at one place). */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: ['settings:read'],
-  editor: ['settings:read', 'settings:write'],
-  approver: ['settings:read'],
-  admin: ['settings:read', 'settings:write'],
-  auditor: ['settings:read'],
+  viewer: ['settings:read', 'settings:export', 'environments:read', 'requests:read'],
+  editor: [
+    'settings:read',
+    'settings:write',
+    'profiles:write',
+    'schemas:write',
+    'settings:export',
+    'settings:import',
+    'environments:read',
+    'requests:read',
+    'requests:withdraw',
+  ],
+  approver: ['settings:read', 'environments:read', 'requests:read', 'requests:decide'],
+  admin: [
+    'settings:read',
+    'settings:write',
+    'profiles:write',
+    'schemas:write',
+    'policies:write',
+    'settings:export',
+    'settings:import',
+    'environments:read',
+    'environments:write',
+    'requests:read',
+    'requests:withdraw',
+  ],
+  auditor: ['settings:read', 'settings:export', 'environments:read', 'requests:read'],
 };
 
 /** A role, optionally limited to one environment (`editor:dev`). */
@@ -42,6 +76,15 @@ export function can(principal: Principal, permission: Permission, env: string | 
       ROLE_PERMISSIONS[binding.role].includes(permission) &&
       (binding.env === undefined || binding.env === env),
   );
+}
+
+/**
+ * True when some binding grants `permission` in at least one environment:
+ * the route-level check for resources whose environment is known only once
+ * loaded (a change request); the handler then checks that environment.
+ */
+export function canSomewhere(principal: Principal, permission: Permission): boolean {
+  return principal.roles.some((binding) => ROLE_PERMISSIONS[binding.role].includes(permission));
 }
 
 /** Throws {@link ForbiddenError} unless {@link can} holds. */

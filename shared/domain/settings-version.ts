@@ -1,5 +1,5 @@
 import { contentHash } from './canonical-hash.ts';
-import { PayloadTooLargeError } from './errors.ts';
+import { PayloadTooLargeError, type Violation } from './errors.ts';
 import { diffDocuments, keysTouchedPercent, type PatchOperation } from './json-patch.ts';
 import type { JsonObject } from './json-value.ts';
 
@@ -25,6 +25,8 @@ export interface SettingsVersion {
   contentHash: string;
   /** `contentHash` of the previous version; `null` for version 1. */
   prevHash: string | null;
+  /** Validation warnings (e.g. unknown keys outside strict mode) found when it was written; absent when none. */
+  warnings?: Violation[];
 }
 
 /** A version without its content and patch, as history lists show it. */

@@ -72,7 +72,7 @@ async function handle(
 ): Promise<void> {
   const started = performance.now();
   const requestId = randomUUID();
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
   const method = (req.method ?? 'GET').toUpperCase();
   const reject = (error: Error, tenant?: string) => {
     const result = problemResult(error, { instance: url.pathname, requestId });
@@ -119,6 +119,18 @@ async function handle(
   const context = lambdaContext(route.context, requestId);
   const result = await options.handlerFor(route.context)(event, context);
   send(res, result);
+}
+
+/**
+ * The request target as a URL. Why not `new URL(req.url, base)`: it reads a path starting
+ * with `//` as a host (`//x/v1/health` became `/v1/health`, `//` threw and gave a 500).
+ */
+function requestUrl(raw = '/'): URL {
+  try {
+    return new URL(raw.startsWith('/') ? `http://localhost${raw}` : raw);
+  } catch {
+    return new URL('http://localhost/');
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {

@@ -1,6 +1,14 @@
 import { buildOpenApi } from './openapi.ts';
 import type { Route, RouteContext } from './route.ts';
+import { approvalPageRoutes } from './routes/approval-page-routes.ts';
+import { changeRequestRoutes } from './routes/change-request-routes.ts';
+import { effectiveRoutes } from './routes/effective-routes.ts';
+import { environmentRoutes } from './routes/environment-routes.ts';
+import { policyRoutes } from './routes/policy-routes.ts';
+import { profileRoutes } from './routes/profile-routes.ts';
+import { schemaRoutes } from './routes/schema-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { snapshotRoutes } from './routes/snapshot-routes.ts';
 import { healthRoute, openApiRoute } from './routes/system-routes.ts';
 
 let openApiDocument: unknown;
@@ -16,6 +24,14 @@ export const routeTable: readonly Route[] = [
     return openApiDocument;
   }),
   ...settingsRoutes,
+  ...effectiveRoutes,
+  ...profileRoutes,
+  ...schemaRoutes,
+  ...policyRoutes,
+  ...snapshotRoutes,
+  ...environmentRoutes,
+  ...changeRequestRoutes,
+  ...approvalPageRoutes,
 ];
 
 /** The routes of one bounded context (one Lambda function on AWS). */

@@ -56,6 +56,14 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   context: RouteContext;
   /** The one permission it checks, or `null` for a public route. */
   permission: Permission | null;
+  /**
+   * Where the permission's environment comes from: the `{env}` path
+   * parameter (default), or `resource` when it is known only once the
+   * handler loaded the resource (a change request). Then `run-route` checks
+   * the permission is held in some environment, and the handler must check
+   * it against the resource's environment.
+   */
+  permissionScope?: 'path' | 'resource';
   summary: string;
   tags: string[];
   params?: AnySchema;

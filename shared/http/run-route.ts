@@ -1,13 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
+import { parse as parseYaml } from 'yaml';
 import {
+  ApprovalRequiredError,
+  ForbiddenError,
   PayloadTooLargeError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
   type Violation,
 } from '../domain/errors.ts';
-import { authorize } from '../domain/rbac.ts';
+import { authorize, canSomewhere } from '../domain/rbac.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { principalFromEvent } from './auth-context.ts';
 import type { HttpResult } from './http-result.ts';
@@ -32,9 +35,17 @@ export async function runRoute(route: Route, event: APIGatewayProxyEventV2, deps
   if (route.permission !== null) {
     if (!principal) throw new UnauthorizedError('A bearer token is required');
     const env = (params as { env?: unknown }).env;
-    authorize(principal, route.permission, typeof env === 'string' ? env : undefined);
+    if (route.permissionScope === 'resource') {
+      if (!canSomewhere(principal, route.permission)) {
+        throw new ForbiddenError(
+          `Your roles do not grant '${route.permission}' in any environment`,
+          route.permission,
+        );
+      }
+    } else authorize(principal, route.permission, typeof env === 'string' ? env : undefined);
   }
-  return route.handle(
+  return runHandler(
+    route,
     {
       params: params as never,
       query: query as never,
@@ -47,6 +58,30 @@ export async function runRoute(route: Route, event: APIGatewayProxyEventV2, deps
     },
     deps,
   );
+}
+
+/**
+ * Calls the handler. A write that hit a protected environment is not an
+ * error to the client: it becomes `202 Accepted` with the change request
+ * and `Location: /v1/change-requests/{id}` (issue 5).
+ */
+async function runHandler(
+  route: Route,
+  input: Parameters<Route['handle']>[0],
+  deps: Deps,
+): Promise<HttpResult> {
+  try {
+    return await route.handle(input, deps);
+  } catch (error) {
+    if (error instanceof ApprovalRequiredError) {
+      return {
+        status: 202,
+        body: error.changeRequest,
+        headers: { 'content-type': 'application/json', ...error.headers() },
+      };
+    }
+    throw error;
+  }
 }
 
 function describe(violations: Violation[]): string {
@@ -121,16 +156,89 @@ function parseBody(
     );
   }
   let parsed: unknown;
+  if (contentType === 'application/x-www-form-urlencoded') {
+    // HTML forms (the approval page): fields become a flat object of strings; the route's schema checks them.
+    return {
+      body: parsePart(schema, Object.fromEntries(new URLSearchParams(raw)), '/body', violations),
+      contentType,
+    };
+  }
+  const isYaml = contentType === 'application/yaml';
   try {
-    parsed = JSON.parse(raw);
+    // YAML bodies (snapshot imports) are read as JSON data: JSON round trip drops anything JSON cannot hold.
+    parsed = isYaml ? JSON.parse(JSON.stringify(parseYaml(raw) ?? null)) : JSON.parse(raw);
   } catch {
     violations.push({
       pointer: '/body',
-      rule: 'json',
-      message: raw.trim() === '' ? 'the request body is empty' : 'the request body is not valid JSON',
-      hint: 'Send a JSON document',
+      rule: isYaml ? 'yaml' : 'json',
+      message:
+        raw.trim() === ''
+          ? 'the request body is empty'
+          : `the request body is not valid ${isYaml ? 'YAML' : 'JSON'}`,
+      hint: isYaml ? 'Send a YAML document' : 'Send a JSON document',
     });
     return { body: undefined, contentType };
   }
+  // Why: JSON text may escape lone surrogates (`"\ud800"`), which RFC 8785 hashing and I-JSON
+  // (RFC 7493) reject, and may nest deeper than the recursive domain code can walk; both are a 400
+  // here rather than a 500 deep in the write path.
+  const shapeViolations = jsonShapeViolations(parsed);
+  if (shapeViolations.length > 0) {
+    violations.push(...shapeViolations);
+    return { body: undefined, contentType };
+  }
   return { body: parsePart(schema, parsed, '/body', violations), contentType };
+}
+
+/** Deepest nesting of arrays and objects a request body may have. */
+export const MAX_JSON_DEPTH = 64;
+
+/** In `u` mode a surrogate pair is one code point, so this matches only an unpaired half. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Violations of the JSON shape every body must have: no key or string with a lone surrogate,
+ * no nesting deeper than {@link MAX_JSON_DEPTH}. Walks iteratively (a deep body must not
+ * overflow the stack here either) and reports at most 20.
+ */
+function jsonShapeViolations(root: unknown): Violation[] {
+  const out: Violation[] = [];
+  const stack: { value: unknown; pointer: string; depth: number }[] = [
+    { value: root, pointer: '/body', depth: 0 },
+  ];
+  while (stack.length > 0 && out.length < 20) {
+    const { value, pointer, depth } = stack.pop() as { value: unknown; pointer: string; depth: number };
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) out.push(unicodeViolation(pointer));
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      out.push({
+        pointer,
+        rule: 'max-depth',
+        message: `JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+        hint: 'Flatten the document',
+      });
+      break;
+    }
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((item, i) => [String(i), item])
+      : Object.entries(value);
+    for (const [key, item] of entries) {
+      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!Array.isArray(value) && LONE_SURROGATE.test(key)) out.push(unicodeViolation(at));
+      stack.push({ value: item, pointer: at, depth: depth + 1 });
+    }
+  }
+  return out;
+}
+
+function unicodeViolation(pointer: string): Violation {
+  return {
+    pointer,
+    rule: 'unicode',
+    message: 'text must be well-formed Unicode (no lone surrogates)',
+    hint: 'Remove or replace the unpaired \\uD800-\\uDFFF escape',
+  };
 }

@@ -66,6 +66,10 @@ export const VersionRecordSchema = v.object({
   contentHash: v.string(),
   prevHash: v.nullable(v.string()),
   keysTouchedPercent: v.number(),
+  /** Validation warnings recorded with the version (unknown keys outside strict mode); absent when none. */
+  warnings: v.optional(
+    v.array(v.looseObject({ pointer: v.string(), rule: v.optional(v.string()), message: v.string() })),
+  ),
 });
 
 /** A history entry: the record without content. */

@@ -39,6 +39,14 @@ export interface DocumentStore {
    * number already exists (another writer won the race).
    */
   append(ref: DocumentRef, version: SettingsVersion): Promise<void>;
+  /**
+   * The keys of every document of a tenant's collection that has (or is
+   * being given) a version, sorted. One Query on AWS: the store keeps one
+   * small catalog item per document, written before its version 1, so the
+   * list may name a document whose first write then failed (readers treat
+   * it as absent) but never misses one that exists.
+   */
+  listKeys(tenantId: string, collection: string): Promise<string[]>;
 }
 
 /** Raised by {@link DocumentStore.append} when the version number is already taken. */

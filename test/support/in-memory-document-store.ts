@@ -46,4 +46,12 @@ export class InMemoryDocumentStore implements DocumentStore {
     list.push(structuredClone(version));
     list.sort((a, b) => a.version - b.version);
   }
+
+  async listKeys(tenantId: string, collection: string): Promise<string[]> {
+    const prefix = `${tenantId}#${collection}#`;
+    return [...this.#docs.entries()]
+      .filter(([key, versions]) => key.startsWith(prefix) && versions.length > 0)
+      .map(([key]) => key.slice(prefix.length))
+      .sort();
+  }
 }

@@ -99,7 +99,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
       ...(patchJson.length > INLINE_PATCH_LIMIT ? { patchGz: gzipSync(patchJson) } : { patch: patchJson }),
       ...(version.ticket === null ? {} : { ticket: version.ticket }),
       ...(version.prevHash === null ? {} : { prevHash: version.prevHash }),
+      ...(version.warnings && version.warnings.length > 0
+        ? { warnings: JSON.stringify(version.warnings) }
+        : {}),
     };
+    if (version.version === 1) await this.#catalog(ref);
     await translateDynamoError(async () => {
       try {
         await this.#clientFor(ref.tenantId).send(
@@ -112,16 +116,24 @@ export class DynamoDbDocumentStore implements DocumentStore {
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+        if (
+          error instanceof ConditionalCheckFailedException ||
+          (error as Error).name === 'ConditionalCheckFailedException'
+        ) {
           // Why: when the SDK retried this put, an earlier attempt may have landed and only its
           // response was lost; the retry then fails its own condition. That is our write, not a rival's.
           const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-          if ((attempts === undefined || attempts > 1) && (await this.#landed(ref, version.version, writeId))) return;
+          if ((attempts === undefined || attempts > 1) && (await this.#landed(ref, version.version, writeId)))
+            return;
           throw new VersionTakenError(version.version);
         }
         // Why: an internal error or a timeout may come after the put landed; report success when it did,
         // so that a 503 means "not written" whenever the store can tell.
-        if (isTransientDynamoError(error) && (await this.#landed(ref, version.version, writeId).catch(() => false))) return;
+        if (
+          isTransientDynamoError(error) &&
+          (await this.#landed(ref, version.version, writeId).catch(() => false))
+        )
+          return;
         throw error;
       }
     });
@@ -139,6 +151,58 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
     return out.Item?.writeId === writeId;
   }
+
+  /**
+   * Why: the catalog item is what lets listKeys find a document with one Query. It is
+   * written before version 1 (idempotent, unconditional), so a crash between the two
+   * leaves an extra catalog entry (read as absent), never a missing one.
+   */
+  async #catalog(ref: DocumentRef): Promise<void> {
+    await translateDynamoError(() =>
+      this.#clientFor(ref.tenantId).send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            pk: catalogKey(ref.tenantId, ref.collection),
+            sk: ref.key,
+            tenantId: ref.tenantId,
+            collection: ref.collection,
+            docKey: ref.key,
+          },
+        }),
+      ),
+    );
+  }
+
+  async listKeys(tenantId: string, collection: string): Promise<string[]> {
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await translateDynamoError(() =>
+        this.#clientFor(tenantId).send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': catalogKey(tenantId, collection) },
+            ProjectionExpression: 'sk',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) keys.push(String(item.sk));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return keys.sort();
+  }
+}
+
+/**
+ * Partition key of a tenant's catalog of one collection (one item per
+ * document, sort key = document key). `!` cannot start a collection name,
+ * so it never collides with a document's partition key.
+ */
+export function catalogKey(tenantId: string, collection: string): string {
+  return `${tenantId}#!catalog#${collection}`;
 }
 
 /** Partition key of a document: starts with the tenant id (IAM LeadingKeys). */
@@ -169,5 +233,6 @@ function fromItem(item: Record<string, unknown>): SettingsVersion {
     keysTouchedPercent: Number(item.keysTouchedPercent),
     contentHash: String(item.contentHash),
     prevHash: typeof item.prevHash === 'string' ? item.prevHash : null,
+    ...(typeof item.warnings === 'string' ? { warnings: JSON.parse(item.warnings) } : {}),
   };
 }

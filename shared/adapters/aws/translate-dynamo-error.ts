@@ -33,5 +33,11 @@ export async function translateDynamoError<T>(call: () => Promise<T>): Promise<T
 export function isTransientDynamoError(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
   const code = (error as { code?: string } | null)?.code ?? '';
-  return TRANSIENT.has(name) || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ECONNREFUSED' || code === 'EPIPE';
+  return (
+    TRANSIENT.has(name) ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ECONNREFUSED' ||
+    code === 'EPIPE'
+  );
 }

@@ -13,6 +13,7 @@ import {
 import { UsageError } from '../exit-codes.ts';
 import { table, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
+import { ensureConfirmed, printAccepted } from './requests-command.ts';
 
 type Opts = ApiOptions & ScopeOptions & Record<string, string | boolean | undefined>;
 
@@ -85,8 +86,10 @@ export function settingsCommand(ctx: CliContext): Command {
     .requiredOption('--reason <reason>', 'why you make this change')
     .option('--ticket <ticket>', 'ticket reference')
     .option('--if-match <version>', 'the version you read (default: the latest, read just before writing)')
+    .option('--confirm <env>', 'required for a write to a protected environment: its name')
     .action(async (options: Opts) => {
       const path = scopePath(options);
+      await ensureConfirmed(ctx, options, options.env);
       const reason = requireReason(options);
       const content = await readDocument(options.file as string | undefined, ctx.stdin);
       if (typeof content !== 'object' || content === null || Array.isArray(content)) {
@@ -99,6 +102,7 @@ export function settingsCommand(ctx: CliContext): Command {
         body: { content, reason, ...(options.ticket ? { ticket: options.ticket } : {}) },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
       });
+      if (res.status === 202) return printAccepted(ctx, options, res.body);
       printRecord(ctx, options, res.body as VersionRecord, 'created');
     });
 
@@ -111,8 +115,10 @@ export function settingsCommand(ctx: CliContext): Command {
     .requiredOption('--reason <reason>', 'why you make this change')
     .option('--ticket <ticket>', 'ticket reference')
     .option('--if-match <version>', 'the version you read (default: the latest)')
+    .option('--confirm <env>', 'required for a write to a protected environment: its name')
     .action(async (options: Opts) => {
       const path = scopePath(options);
+      await ensureConfirmed(ctx, options, options.env);
       const reason = requireReason(options);
       let patch: unknown;
       let type: 'merge' | 'json-patch';
@@ -143,6 +149,7 @@ export function settingsCommand(ctx: CliContext): Command {
           ...(typeof options.ticket === 'string' ? { 'plumbline-ticket': options.ticket } : {}),
         },
       });
+      if (res.status === 202) return printAccepted(ctx, options, res.body);
       printRecord(ctx, options, res.body as VersionRecord, 'created');
     });
 
@@ -208,8 +215,10 @@ export function settingsCommand(ctx: CliContext): Command {
     .requiredOption('--to <n>', 'the version to restore')
     .requiredOption('--reason <reason>', 'why you roll back')
     .option('--if-match <version>', 'the latest version you read (default: the latest)')
+    .option('--confirm <env>', 'required for a write to a protected environment: its name')
     .action(async (options: Opts) => {
       const path = scopePath(options);
+      await ensureConfirmed(ctx, options, options.env);
       const reason = requireReason(options);
       const toVersion = positiveInt('--to', options.to as string);
       const ifMatch =
@@ -219,6 +228,7 @@ export function settingsCommand(ctx: CliContext): Command {
         body: { toVersion, reason },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
       });
+      if (res.status === 202) return printAccepted(ctx, options, res.body);
       printRecord(ctx, options, res.body as VersionRecord, `rolled back to v${toVersion} as`);
     });
 

@@ -9,6 +9,7 @@ import { listSettingsVersions } from '../../use-cases/settings/list-settings-ver
 import { patchSettings } from '../../use-cases/settings/patch-settings.ts';
 import { putSettings } from '../../use-cases/settings/put-settings.ts';
 import { rollbackSettings } from '../../use-cases/settings/rollback-settings.ts';
+import { resolveTag, TAG_PATTERN } from '../../use-cases/snapshots/tags.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { optionalHeader, parseIfMatch } from '../preconditions.ts';
@@ -74,16 +75,26 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       path,
       context: 'settings',
       permission: 'settings:read',
-      summary: `Read the latest (or ?version=N) ${name.toLowerCase()} settings version`,
+      summary: `Read the latest (or ?version=N, or ?tag=vX.Y.Z) ${name.toLowerCase()} settings version`,
       tags,
       params,
-      query: v.object({ version: v.optional(VersionNumberString) }),
+      query: v.pipe(
+        v.object({
+          version: v.optional(VersionNumberString),
+          tag: v.optional(v.pipe(v.string(), v.regex(TAG_PATTERN, 'must be a tag like v1.2.0'))),
+        }),
+        v.check((q) => q.version === undefined || q.tag === undefined, 'give version or tag, not both'),
+      ),
       responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
       handle: async ({ params: p, query, principal }, deps) => {
+        const scope = scopeFromParams(p);
         const found = await getSettings(deps, {
           principal: principal,
-          scope: scopeFromParams(p),
-          version: query.version,
+          scope,
+          version:
+            query.tag === undefined
+              ? query.version
+              : await resolveTag(deps, { principal, scope, tag: query.tag }),
         });
         return json(200, toRecord(found), versionEtag(found.version));
       },

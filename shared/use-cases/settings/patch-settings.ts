@@ -2,9 +2,10 @@ import { ValidationError } from '../../domain/errors.ts';
 import { applyJsonPatch, applyMergePatch } from '../../domain/json-patch.ts';
 import { isJsonObject, type JsonValue } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { Scope } from '../../domain/scope.ts';
+import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
+import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
 import { writeNextVersion } from './write-next-version.ts';
 
@@ -60,5 +61,6 @@ export async function patchSettings(
       const merged = applyMergePatch(current, input.patch);
       return isJsonObject(merged) ? merged : {};
     },
+    { validate: validatorFor(deps, input.principal.tenantId, 'settings', scopeKey(input.scope)) },
   );
 }

@@ -1,8 +1,9 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { Scope } from '../../domain/scope.ts';
+import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
+import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
 import { writeNextVersion } from './write-next-version.ts';
 
@@ -36,5 +37,6 @@ export async function putSettings(
       createdAt: deps.clock.now().toISOString(),
     },
     () => input.content,
+    { validate: validatorFor(deps, input.principal.tenantId, 'settings', scopeKey(input.scope)) },
   );
 }

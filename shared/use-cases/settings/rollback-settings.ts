@@ -3,6 +3,7 @@ import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
+import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
 import { writeNextVersion } from './write-next-version.ts';
 
@@ -45,5 +46,6 @@ export async function rollbackSettings(
       if (old === null) throw new NotFoundError(`No version ${input.toVersion} at ${scopeKey(input.scope)}`);
       return old.content;
     },
+    { validate: validatorFor(deps, input.principal.tenantId, 'settings', ref.key) },
   );
 }

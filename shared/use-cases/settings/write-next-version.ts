@@ -1,7 +1,9 @@
+import type { Violation } from '../../domain/errors.ts';
 import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { nextVersion, type SettingsVersion, type WriteIntent } from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
+import { gateProtectedWrite } from '../approvals/gate-protected-write.ts';
 import type { Deps } from '../deps.ts';
 
 /** How a write treats the document's current state. */
@@ -10,6 +12,27 @@ export interface WriteGuard {
   ifMatch: number | undefined;
   /** `create-or-replace` (PUT: no If-Match needed for version 1) or `existing` (PATCH, rollback: 404 without a document). */
   mode: 'create-or-replace' | 'existing';
+  /**
+   * Set only by the approval workflow's apply step: the id of the approved
+   * change request this write carries out, which skips the approval step.
+   */
+  approvedChangeRequest?: string;
+}
+
+/**
+ * Validates the content a write would store, before anything is written:
+ * throws (an `UnprocessableError` listing every violation) to stop the
+ * write, or returns the warnings to record in the version.
+ */
+export type WriteValidator = (
+  content: JsonObject,
+  latest: SettingsVersion | null,
+) => Promise<{ warnings: Violation[] }> | { warnings: Violation[] };
+
+/** Optional steps of a write, each a separate stage of {@link writeNextVersion}. */
+export interface WriteHooks {
+  /** Runs after the content is derived and before the version is built and appended. */
+  validate?: WriteValidator;
 }
 
 /**
@@ -21,11 +44,12 @@ export interface WriteGuard {
  * @example await writeNextVersion(deps, ref, { ifMatch: 3, mode: 'existing' }, intent, (prev) => ({ ...prev?.content, a: 1 }))
  */
 export async function writeNextVersion(
-  deps: Pick<Deps, 'documents'>,
+  deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'changeRequests' | 'workflows' | 'logger'>>,
   ref: DocumentRef,
   guard: WriteGuard,
   intent: WriteIntent,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
+  hooks: WriteHooks = {},
 ): Promise<SettingsVersion> {
   const latest = await deps.documents.latest(ref);
   if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
@@ -44,7 +68,14 @@ export async function writeNextVersion(
     );
   }
   const content = await derive(latest);
+  // Validation step: nothing is written when it throws; its warnings go into the version record.
+  const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
   const record = nextVersion(latest, content, intent);
+  if (checked.warnings.length > 0) record.warnings = checked.warnings;
+  // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
+  // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
+  if (guard.approvedChangeRequest === undefined)
+    await gateProtectedWrite(deps, { ref, latest, record, intent });
   try {
     await deps.documents.append(ref, record);
   } catch (error) {

@@ -1,0 +1,292 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build } from 'esbuild';
+import { ENV } from '../shared/composition/env-vars.ts';
+import { ratio, type Summary, summarize } from './stats.ts';
+
+/** One measured bundle. */
+export interface BundleFigures {
+  bytes: number;
+  gzipBytes: number;
+  /** Time to `import()` the bundle in a fresh Node process (parse, link, evaluate top-level code). */
+  initMs: Summary;
+  /** Wall time of the whole fresh process (spawn to exit), for context. */
+  processMs: Summary;
+  /** Set when the bundle threw while loading. */
+  error?: string;
+}
+
+/** An entry point next to its floor. */
+export interface EntryFigures extends BundleFigures {
+  entry: string;
+  /** `@aws-sdk/client-*` packages the bundle contains. */
+  sdkClients: string[];
+  floor: BundleFigures & { imports: string[] };
+  ratio: {
+    bytes: number | null;
+    gzipBytes: number | null;
+    initMedian: number | null;
+    initP90: number | null;
+  };
+}
+
+/** The bundle figures of one run. */
+export interface BundleReport {
+  esbuild: Record<string, unknown>;
+  processesPerBundle: number;
+  nodeEmptyProcessMs: Summary;
+  entries: EntryFigures[];
+  /** Files under lambdas/ that export no `handler` (modules the entries import). */
+  skipped: string[];
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** The esbuild options the CDK stack uses (lib/shared/house-bundling.ts when it exists). */
+async function houseOptions(): Promise<BuildOptions> {
+  const fallback: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
+    },
+  };
+  const file = join(ROOT, 'lib', 'shared', 'house-bundling.ts');
+  if (!existsSync(file)) return fallback;
+  const mod = (await import(pathToFileURL(file).href)) as { HOUSE_ESBUILD?: Record<string, unknown> };
+  const house = mod.HOUSE_ESBUILD;
+  if (!house) return fallback;
+  const { external, ...rest } = house as { external?: string[] } & Record<string, unknown>;
+  return { ...(rest as BuildOptions), external: [...(external ?? [])] };
+}
+
+/** Every `.ts` file under `lambdas/`. */
+function lambdaFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
+    }
+  };
+  walk(join(ROOT, 'lambdas'));
+  return out.sort();
+}
+
+/** Dummy values for every environment variable the functions read (the CDK stack sets the real ones). */
+function functionEnv(): Record<string, string> {
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: 'false',
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  };
+  for (const name of Object.values(ENV) as string[]) {
+    if (name.endsWith('_ARN')) env[name] = `arn:aws:iam::000000000000:role/${name.toLowerCase()}`;
+    else if (name.includes('LOG_LEVEL')) env[name] = 'ERROR';
+    else if (name.endsWith('_URL')) env[name] = 'https://example.invalid/';
+    else env[name] = `bench-${name.toLowerCase()}`;
+  }
+  return env;
+}
+
+/** The client class a `@aws-sdk/client-*` package exports (`DynamoDBClient` ...). */
+function clientClassOf(pkg: string): string | undefined {
+  const dir = join(ROOT, 'node_modules', pkg, 'dist-types');
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir)
+    .find((f) => /^[A-Z][A-Za-z0-9]*Client\.d\.ts$/.test(f))
+    ?.replace(/\.d\.ts$/, '');
+}
+
+function spawnTimed(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; ms: number; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('close', (code) => resolve({ stdout, stderr, code, ms: performance.now() - started }));
+  });
+}
+
+const IMPORT_SCRIPT = `
+const url = process.argv[1];
+const t0 = performance.now();
+try {
+  await import(url);
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0 }));
+} catch (e) {
+  process.stdout.write(JSON.stringify({ error: String(e && e.message || e).slice(0, 300) }));
+}
+`;
+
+/**
+ * Builds every Lambda entry point and its floor bundle, then loads each in
+ * `runs` fresh Node processes, interleaved so that machine noise hits all alike.
+ */
+export async function measureBundles(runs: number, log: (line: string) => void): Promise<BundleReport> {
+  const options = await houseOptions();
+  const outDir = await mkdtemp(join(tmpdir(), 'plumbline-bench-'));
+  const env = functionEnv();
+
+  type Built = {
+    name: string;
+    file: string;
+    bytes: number;
+    gzipBytes: number;
+    clients: string[];
+    imports: string[];
+  };
+  const entries: Built[] = [];
+  const skipped: string[] = [];
+  for (const file of lambdaFiles()) {
+    const name = relative(join(ROOT, 'lambdas'), file).replace(/\.ts$/, '');
+    const outfile = join(outDir, `${name.replaceAll('/', '__')}.mjs`);
+    const result = await build({
+      ...options,
+      entryPoints: [file],
+      outfile,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const output = Object.values(result.metafile.outputs)[0];
+    if (!output?.exports.includes('handler')) {
+      skipped.push(`lambdas/${name}.ts`);
+      continue;
+    }
+    const clients = [
+      ...new Set(
+        Object.keys(result.metafile.inputs)
+          .map((p) => /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(p)?.[1])
+          .filter((p): p is string => p !== undefined),
+      ),
+    ].sort();
+    const bytes = await readFile(outfile);
+    entries.push({
+      name: `lambdas/${name}.ts`,
+      file: outfile,
+      bytes: bytes.length,
+      gzipBytes: gzipSync(bytes).length,
+      clients,
+      imports: [],
+    });
+    log(
+      `  built lambdas/${name}.ts: ${(bytes.length / 1024).toFixed(0)} KiB, clients ${clients.join(', ') || 'none'}`,
+    );
+  }
+
+  // One floor bundle per distinct set of SDK clients: import each client and construct it, nothing else.
+  const floors = new Map<string, Built>();
+  for (const entry of entries) {
+    const key = entry.clients.join('+') || 'none';
+    if (floors.has(key)) continue;
+    const imports = entry.clients
+      .map((pkg) => ({ pkg, cls: clientClassOf(pkg) }))
+      .filter((c) => c.cls !== undefined);
+    const source = [
+      ...imports.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
+      `export const clients = [${imports.map(({ cls }) => `new ${cls}({})`).join(', ')}];`,
+      'export const handler = async () => ({ statusCode: 200 });',
+    ].join('\n');
+    const src = join(outDir, `floor-${floors.size}.ts`);
+    await writeFile(src, source);
+    const outfile = join(outDir, `floor-${floors.size}.mjs`);
+    await build({
+      ...options,
+      entryPoints: [src],
+      outfile,
+      logLevel: 'silent',
+      absWorkingDir: ROOT,
+      nodePaths: [join(ROOT, 'node_modules')],
+    });
+    const bytes = await readFile(outfile);
+    floors.set(key, {
+      name: `floor(${key})`,
+      file: outfile,
+      bytes: bytes.length,
+      gzipBytes: gzipSync(bytes).length,
+      clients: entry.clients,
+      imports: imports.map(({ pkg, cls }) => `${cls} from ${pkg}`),
+    });
+  }
+
+  // Interleaved fresh-process loads.
+  const targets = [...entries, ...floors.values()];
+  const initSamples = new Map<string, number[]>(targets.map((t) => [t.file, []]));
+  const processSamples = new Map<string, number[]>(targets.map((t) => [t.file, []]));
+  const errors = new Map<string, string>();
+  const empty: number[] = [];
+  log(`  loading ${targets.length} bundles in ${runs} fresh processes each ...`);
+  for (let i = 0; i < runs; i++) {
+    empty.push((await spawnTimed(['-e', '0'], env)).ms);
+    for (const target of targets) {
+      const out = await spawnTimed(
+        ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(target.file).href],
+        env,
+      );
+      processSamples.get(target.file)?.push(out.ms);
+      try {
+        const parsed = JSON.parse(out.stdout) as { ms?: number; error?: string };
+        if (parsed.ms !== undefined) initSamples.get(target.file)?.push(parsed.ms);
+        if (parsed.error) errors.set(target.file, parsed.error);
+      } catch {
+        errors.set(target.file, (out.stderr || out.stdout || `exit ${out.code}`).slice(0, 300));
+      }
+    }
+  }
+
+  const figures = (t: Built): BundleFigures => ({
+    bytes: t.bytes,
+    gzipBytes: t.gzipBytes,
+    initMs: summarize(initSamples.get(t.file) ?? []),
+    processMs: summarize(processSamples.get(t.file) ?? []),
+    ...(errors.has(t.file) ? { error: errors.get(t.file) as string } : {}),
+  });
+  return {
+    esbuild: Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'banner')),
+    processesPerBundle: runs,
+    nodeEmptyProcessMs: summarize(empty),
+    entries: entries.map((e) => {
+      const floor = floors.get(e.clients.join('+') || 'none') as Built;
+      const mine = figures(e);
+      const base = figures(floor);
+      return {
+        entry: e.name,
+        sdkClients: e.clients,
+        ...mine,
+        floor: { ...base, imports: floor.imports },
+        ratio: {
+          bytes: ratio(mine.bytes, base.bytes),
+          gzipBytes: ratio(mine.gzipBytes, base.gzipBytes),
+          initMedian: ratio(mine.initMs.median, base.initMs.median),
+          initP90: ratio(mine.initMs.p90, base.initMs.p90),
+        },
+      };
+    }),
+    skipped,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: measures, side by side in one run, the Lambda bundles
+ * (size, init time, next to a floor bundle of the same AWS SDK clients), the
+ * DynamoDB calls of every API route, HTTP latency and throughput of the local
+ * runtime next to a raw GetItem, and the domain hot paths at 1k/10k/100k keys.
+ * Writes `bench/results.json` and prints a table per part. Not a test: it
+ * asserts nothing. `bench/README.md` explains every figure.
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureBundles } from './bundles.ts';
+import { measureDomain } from './domain-hot-paths.ts';
+import { measureDynamoCalls } from './dynamo-calls.ts';
+import { measureHttp } from './http-latency.ts';
+
+const RUNS = Math.max(15, Number(process.env.BENCH_INIT_RUNS ?? 15));
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 8);
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function table(rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) return;
+  const headers = Object.keys(rows[0] as object);
+  const cells = rows.map((r) => headers.map((h) => String(r[h] ?? '')));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] as number)).join('  ');
+  log(line(headers));
+  log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) log(line(c));
+  log('');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  log(
+    `Plumbline bench on Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})\n`,
+  );
+
+  log('1/4 Lambda bundles and module init');
+  const bundles = await measureBundles(RUNS, log);
+  log('');
+  table(
+    bundles.entries.map((e) => ({
+      entry: e.entry,
+      size: kib(e.bytes),
+      gzip: kib(e.gzipBytes),
+      'init p50 ms': e.initMs.median,
+      'init p90 ms': e.initMs.p90,
+      'floor size': kib(e.floor.bytes),
+      'floor p50': e.floor.initMs.median,
+      'floor p90': e.floor.initMs.p90,
+      'size x': e.ratio.bytes,
+      'init x': e.ratio.initMedian,
+      error: e.error ?? '',
+    })),
+  );
+  log(`(node -e 0: p50 ${bundles.nodeEmptyProcessMs.median} ms per process)\n`);
+
+  log('2/4 DynamoDB calls per route (typical request)');
+  const calls = await measureDynamoCalls();
+  table(
+    calls.map((c) => ({
+      route: c.route,
+      status: c.status,
+      calls: c.total,
+      'critical path': c.criticalPath,
+      ops: c.ops.join(' > '),
+    })),
+  );
+
+  log(`3/4 HTTP through the local runtime (${CONCURRENCY} concurrent, ${SECONDS} s each after 1 s warm-up)`);
+  const http = await measureHttp(
+    { concurrency: CONCURRENCY, warmupSeconds: 1, measureSeconds: SECONDS },
+    log,
+  );
+  log('');
+  table(
+    http.scenarios.map((s) => ({
+      scenario: s.name,
+      'p50 ms': s.p50Ms,
+      'p99 ms': s.p99Ms,
+      'req/s': s.rps,
+      'p50 x raw': s.vsRawGetItem.p50,
+      'p99 x raw': s.vsRawGetItem.p99,
+      'req/s x raw': s.vsRawGetItem.rps,
+      errors: s.errors,
+    })),
+  );
+
+  log('4/4 Domain hot paths');
+  const domain = await measureDomain(log);
+  log('');
+  table(
+    domain.results.map((r) => ({
+      op: r.op,
+      keys: r.keys,
+      'median ms': r.medianMs,
+      'alloc MB': r.allocatedMB,
+      'peak RSS +MB': r.peakRssGrowthMB,
+      'patch ops': r.patchOps,
+    })),
+  );
+  table(
+    domain.growth.map((g) => ({
+      op: g.op,
+      'time 10k/1k': g.time10kOver1k,
+      'time 100k/10k': g.time100kOver10k,
+      'alloc 100k/10k': g.alloc100kOver10k,
+    })),
+  );
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGB: Math.round(totalmem() / 1024 ** 3),
+    },
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+    bundles,
+    dynamoCalls: calls,
+    http,
+    domain,
+  };
+  const file = join(import.meta.dirname, 'results.json');
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`Wrote ${file} in ${results.durationSeconds} s`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

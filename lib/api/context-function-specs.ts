@@ -1,0 +1,66 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ENV } from '../../shared/composition/env-vars.ts';
+import type { TENANT_ITEM_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
+import type { RouteContext } from '../../shared/http/route.ts';
+import type { StatefulStack } from '../data/stateful-stack.ts';
+import type { HouseFunction } from '../shared/house-function.ts';
+
+/** One item-level DynamoDB action a tenant session may be granted. */
+export type TenantItemAction = (typeof TENANT_ITEM_ACTIONS)[number];
+
+/** How one bounded context's Lambda function is sized and what it may touch. */
+export interface ContextFunctionSpec {
+  description: string;
+  memorySize: number;
+  timeoutSeconds: number;
+  /**
+   * DynamoDB item actions its tenant-scoped sessions may use, on the keys of
+   * the caller's tenant only. Empty: the context gets no tenant-access role
+   * and cannot reach the table at all.
+   */
+  tenantItemActions: readonly TenantItemAction[];
+  /** Grants on shared, non-tenant resources to the function's own role (explicit actions, no wildcards). */
+  grant?: (fn: HouseFunction, data: StatefulStack) => void;
+}
+
+/**
+ * What each bounded context's function needs, and nothing more. Typed by
+ * `RouteContext`, so a new context in `shared/http/route.ts` does not
+ * compile until it is given an entry here. A function is created only for
+ * contexts that have routes in the route table.
+ */
+export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
+  system: {
+    description: 'Plumbline public system routes (health, OpenAPI)',
+    memorySize: 256,
+    timeoutSeconds: 5,
+    tenantItemActions: [],
+  },
+  settings: {
+    description: 'Plumbline settings routes',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    // Query: latest version and history; GetItem: one version; PutItem: the conditional append.
+    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  },
+  approvals: {
+    // A first cut: the approvals work (issue 5) owns this entry and adds its state machine, secrets and keys.
+    description: 'Plumbline approval routes (environments, change requests, approval page)',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    grant: (fn, data) => {
+      fn.function.addEnvironment(ENV.approvalsTopicArn, data.approvalsTopic.topicArn);
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [data.approvalsTopic.topicArn] }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [data.messagingKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${data.region}.amazonaws.com` } },
+        }),
+      );
+    },
+  },
+};

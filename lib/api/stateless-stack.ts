@@ -1,0 +1,90 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { Construct } from 'constructs';
+import { routeContexts, routeTable } from '../../shared/http/route-table.ts';
+import { ApprovalWorkflow } from '../approvals/approval-workflow.ts';
+import type { StageConfig } from '../config/stage-config.ts';
+import type { StatefulStack } from '../data/stateful-stack.ts';
+import { ApiErrorRateAlarm, FunctionAlarms } from '../observability/alarms.ts';
+import { CONTEXT_FUNCTIONS } from './context-function-specs.ts';
+import { ContextFunctions } from './context-functions.ts';
+import { PlumblineHttpApi } from './plumbline-http-api.ts';
+import { TenantUserPool } from './tenant-user-pool.ts';
+
+/** Props of {@link StatelessStack}. */
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  data: StatefulStack;
+}
+
+/**
+ * Everything that can be replaced at will: the HTTP API built from the
+ * route table, its Cognito user pool (retained) and JWT authorizer, one
+ * Lambda function per bounded context, their alarms, and later the state
+ * machines and schedules. Data lives in {@link StatefulStack}.
+ *
+ * @example new StatelessStack(app, 'Plumbline-dev-Stateless', { config, data, env });
+ */
+export class StatelessStack extends Stack {
+  readonly api: PlumblineHttpApi;
+  readonly users: TenantUserPool;
+  readonly functions: ContextFunctions;
+  readonly approvals: ApprovalWorkflow;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    this.users = new TenantUserPool(this, 'Users', {
+      stage: config.stage,
+      logRetentionDays: config.logRetentionDays,
+      plus: config.cognitoPlus,
+    });
+    const authorizer = new HttpJwtAuthorizer('CognitoJwt', this.users.issuerUrl, {
+      jwtAudience: [this.users.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    this.functions = new ContextFunctions(this, 'Http', {
+      contexts: routeContexts(),
+      specs: CONTEXT_FUNCTIONS,
+      data,
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.api = new PlumblineHttpApi(this, 'Api', {
+      apiName: `plumbline-${config.stage}`,
+      routes: routeTable,
+      functionFor: (context) => this.functions.get(context).function,
+      authorizer,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      logRetentionDays: config.logRetentionDays,
+    });
+
+    this.approvals = new ApprovalWorkflow(this, 'Approvals', {
+      stage: config.stage,
+      data,
+      logRetentionDays: config.logRetentionDays,
+      httpFunctions: this.functions,
+      publicUrl: this.api.url,
+    });
+
+    new ApiErrorRateAlarm(this, 'Api5xxRate', { api: this.api.api, topic: data.alertsTopic });
+    for (const [context, fn] of this.functions.functions) {
+      new FunctionAlarms(this, `${context}Alarms`, {
+        fn: fn.function,
+        topic: data.alertsTopic,
+        name: context,
+      });
+    }
+    new FunctionAlarms(this, 'PreTokenGenerationAlarms', {
+      fn: this.users.preTokenGeneration.function,
+      topic: data.alertsTopic,
+      name: 'pre-token-generation',
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'PLUMBLINE_URL for the plumb CLI' });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
+  }
+}

@@ -1,0 +1,39 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (where package.json, package-lock.json and `lambdas/` live). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * ESM output needs `require` for the CommonJS packages esbuild inlines
+ * (their `require('node:...')` calls); the banner gives them one.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __plumblineCreateRequire } from 'node:module'; const require = __plumblineCreateRequire(import.meta.url);";
+
+/**
+ * The house esbuild settings for every Lambda bundle, as plain esbuild
+ * options: `HouseFunction` hands them to `NodejsFunction` (local esbuild, no
+ * Docker), and the bundle test builds with the very same object and loads
+ * the result under Node. Minified ESM, `module` before `main` (smaller,
+ * faster-loading bundles), the AWS SDK bundled rather than taken from the
+ * runtime (it loaded faster bundled, and the version is the one we test).
+ */
+export const HOUSE_ESBUILD = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  external: [] as string[],
+} as const;
+
+/** The file a bundle is written to (NodejsFunction's name for ESM output). */
+export const BUNDLE_FILE = 'index.mjs';
+
+/** Absolute path of a Lambda entry point, e.g. `lambdaEntry('http/settings')`. */
+export function lambdaEntry(name: string): string {
+  return join(PROJECT_ROOT, 'lambdas', `${name}.ts`);
+}

@@ -1,0 +1,110 @@
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/composition/env-vars.ts';
+import { HOUSE_ESBUILD, PROJECT_ROOT } from './house-bundling.ts';
+
+/** The newest Node.js runtime aws-cdk-lib knows (cdk-nag's L1 flags anything older). */
+export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Environment variable names a function may set: only those declared in `shared/composition/env-vars.ts`. */
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Props of {@link HouseFunction}. */
+export interface HouseFunctionProps {
+  /** Absolute path of the handler file (see `lambdaEntry`). */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetentionDays: number;
+  /** Variables by their names in `ENV`; the Powertools service name and log level are set for you. */
+  environment?: Partial<Record<EnvName, string>>;
+  /**
+   * How the function is invoked. `synchronous` (API Gateway, Cognito) needs no
+   * DLQ; asynchronous and scheduled work will add a failure destination here.
+   */
+  invocation: 'synchronous';
+}
+
+/**
+ * The one house Lambda construct (ARCHITECTURE rule 8): Node.js on the
+ * newest runtime, ARM64, a minified ESM bundle made by the local esbuild
+ * with {@link HOUSE_ESBUILD}, explicit memory and timeout, its own log group
+ * with retention, active X-Ray tracing, and its own role that starts with
+ * nothing but writing its logs and traces: every other permission is granted
+ * explicitly by whoever uses the function.
+ *
+ * @example
+ * const fn = new HouseFunction(this, 'Settings', {
+ *   entry: lambdaEntry('http/settings'), description: 'settings routes', memorySize: 512,
+ *   timeout: Duration.seconds(10), logRetentionDays: 30, invocation: 'synchronous',
+ *   environment: { [ENV.tableName]: table.tableName },
+ * });
+ */
+export class HouseFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      // Logs outlive the stateless stack (retention still expires their events).
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: HOUSE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
+      environment: {
+        [ENV.serviceName]: 'plumbline',
+        [ENV.logLevel]: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: HOUSE_ESBUILD.target,
+        minify: HOUSE_ESBUILD.minify,
+        mainFields: [...HOUSE_ESBUILD.mainFields],
+        banner: HOUSE_ESBUILD.banner.js,
+        externalModules: [...HOUSE_ESBUILD.external],
+        bundleAwsSDK: true,
+        sourceMap: false,
+        forceDockerBundling: false,
+      },
+    });
+
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support only Resource "*".',
+    });
+    if (props.invocation === 'synchronous') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously (API Gateway, Cognito): failures return to the caller, nothing is queued to lose.',
+      });
+    }
+  }
+}

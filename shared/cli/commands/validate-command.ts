@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import {
+  type ApiOptions,
+  apiClient,
+  type CliContext,
+  type ScopeOptions,
+  withApiOptions,
+} from '../context.ts';
+import { UsageError } from '../exit-codes.ts';
+import { readObject } from './profiles-command.ts';
+
+type Opts = ApiOptions & ScopeOptions & { file?: string };
+
+/**
+ * `plumb validate -f file --env --service [--instance]`: validates a proposed
+ * service (or instance) layer without writing it. Exit 0 when valid
+ * (warnings printed), 2 with every violation listed when not: for CI.
+ */
+export function validateCommand(ctx: CliContext): Command {
+  return withApiOptions(new Command('validate'))
+    .description(
+      'validate a proposed service (or --instance) layer against every configuration it would change; writes nothing',
+    )
+    .requiredOption('-f, --file <file>', 'the proposed layer content, JSON or YAML (- for stdin)')
+    .requiredOption('--env <env>', 'environment')
+    .requiredOption('--service <service>', 'service')
+    .option('--instance <instance>', 'validate it as this instance layer instead')
+    .action(async (options: Opts) => {
+      if (!options.env || !options.service) throw new UsageError('--env and --service are required');
+      const content = await readObject(options.file, ctx);
+      const path = `/v1/validate/envs/${encodeURIComponent(options.env)}/services/${encodeURIComponent(options.service)}`;
+      const res = await apiClient(ctx, options).request('POST', path, {
+        body: { content, ...(options.instance ? { instance: options.instance } : {}) },
+      });
+      const body = res.body as {
+        valid: boolean;
+        warnings: { pointer: string; rule?: string; message: string }[];
+        targets: string[];
+      };
+      if (options.json) return ctx.output.out(JSON.stringify(body, null, 2));
+      const lines = [`valid: checked ${body.targets.length} configuration(s): ${body.targets.join(', ')}`];
+      for (const w of body.warnings) lines.push(`  warning ${w.pointer} [${w.rule ?? ''}]: ${w.message}`);
+      ctx.output.out(lines.join('\n'));
+    });
+}

@@ -1,0 +1,61 @@
+import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+
+/**
+ * The flattening convention of dotenv and ConfigMap exports: each leaf
+ * becomes one variable whose name is its path, each key upper-cased with
+ * every character outside `A-Z 0-9` turned into `_`, segments joined with
+ * `__` (the nested delimiter), array elements by index:
+ * `{"hpa": {"minReplicas": 2}}` -> `HPA__MINREPLICAS=2`,
+ * `{"resources": {"requests": {"nvidia.com/gpu": 1}}}` -> `RESOURCES__REQUESTS__NVIDIA_COM_GPU=1`,
+ * `{"tags": ["a"]}` -> `TAGS__0=a`. Strings are taken as they are, numbers
+ * and booleans as JSON text, empty objects and arrays as `{}` and `[]`.
+ * A name that two paths flatten to is reported as a collision (the first
+ * path keeps it).
+ *
+ * @example flattenSettings({ log: { level: 'info' } }).entries // [['LOG__LEVEL', 'info']]
+ */
+export function flattenSettings(
+  content: JsonObject,
+  prefix = '',
+): { entries: [string, string][]; collisions: string[] } {
+  const entries: [string, string][] = [];
+  const owner = new Map<string, string>();
+  const collisions: string[] = [];
+  const walk = (node: JsonValue, names: string[], path: string): void => {
+    const isEmpty =
+      (isJsonObject(node) && Object.keys(node).length === 0) || (Array.isArray(node) && node.length === 0);
+    if (!isEmpty && (isJsonObject(node) || Array.isArray(node))) {
+      const pairs: [string, JsonValue][] = Array.isArray(node)
+        ? node.map((v, i) => [String(i), v])
+        : Object.entries(node);
+      for (const [key, child] of pairs) walk(child, [...names, envSegment(key)], `${path}/${key}`);
+      return;
+    }
+    const name = `${prefix}${names.join('__')}`;
+    const previous = owner.get(name);
+    if (previous !== undefined) {
+      collisions.push(`${name}: ${path} collides with ${previous}`);
+      return;
+    }
+    owner.set(name, path);
+    entries.push([name, typeof node === 'string' ? node : JSON.stringify(node)]);
+  };
+  for (const [key, value] of Object.entries(content)) walk(value, [envSegment(key)], `/${key}`);
+  return { entries, collisions };
+}
+
+/** One path segment as a variable name part: upper case, `_` for anything outside A-Z and 0-9. */
+export function envSegment(key: string): string {
+  return key.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** Renders entries as a dotenv file: values quoted (with `\\`, `"`, `$` and newlines escaped) unless plain. */
+export function renderDotenv(entries: readonly [string, string][]): string {
+  return entries
+    .map(([name, value]) => {
+      const plain = /^[A-Za-z0-9_./:@+,-]*$/.test(value);
+      const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n')}"`;
+      return `${name}=${plain ? value : quoted}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,146 @@
+import * as v from 'valibot';
+import { etagMatches } from '../../domain/layers/effective-settings.ts';
+import type { Scope } from '../../domain/scope.ts';
+import { getEffective } from '../../use-cases/effective/get-effective.ts';
+import { assertValid, validateChanges } from '../../use-cases/effective/validate-changes.ts';
+import { json } from '../http-result.ts';
+import { defineRoute, type Route } from '../route.ts';
+import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
+
+const problems = {
+  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
+  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
+  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
+  404: { description: 'No layer applies (also for other tenants)', schema: ProblemSchema },
+};
+
+/** A leaf's provenance in `explain`. */
+const ProvenanceSchema = v.object({
+  scope: v.string(),
+  version: v.number(),
+  author: v.string(),
+  createdAt: v.string(),
+  profile: v.optional(v.string()),
+  profileVersion: v.optional(v.number()),
+});
+
+/** The body of an effective settings response. */
+export const EffectiveSchema = v.object({
+  content: JsonObjectSchema,
+  layers: v.array(v.object({ scope: v.string(), version: v.number() })),
+  profiles: v.array(v.object({ name: v.string(), version: v.number() })),
+  explain: v.optional(v.record(v.string(), ProvenanceSchema)),
+});
+
+const ExplainQuery = v.object({
+  explain: v.optional(v.picklist(['true', 'false'], 'explain is true or false'), 'false'),
+});
+
+const templates = [
+  {
+    name: 'Service',
+    path: '/v1/effective/envs/{env}/services/{service}',
+    params: v.object({ env: NameSchema, service: NameSchema }),
+  },
+  {
+    name: 'Instance',
+    path: '/v1/effective/envs/{env}/services/{service}/instances/{instance}',
+    params: v.object({ env: NameSchema, service: NameSchema, instance: NameSchema }),
+  },
+] as const;
+
+function effectiveRoute(template: (typeof templates)[number]): Route {
+  return defineRoute({
+    id: `getEffective${template.name}`,
+    method: 'GET',
+    path: template.path,
+    context: 'settings',
+    permission: 'settings:read',
+    summary: `Effective settings of a ${template.name.toLowerCase()}: the deep merge of its layers (?explain=true adds provenance per leaf)`,
+    tags: ['effective'],
+    params: template.params,
+    query: ExplainQuery,
+    requestHeaders: [
+      {
+        name: 'If-None-Match',
+        required: false,
+        description: 'An ETag you hold; 304 when it is still current',
+      },
+    ],
+    responses: {
+      200: {
+        description: 'The merged content, its layers (lowest first) and, with explain, provenance',
+        schema: EffectiveSchema,
+      },
+      304: { description: 'Not modified: the ETag you sent is current' },
+      ...problems,
+    },
+    handle: async ({ params, query, headers, principal }, deps) => {
+      const p = params as { env: string; service: string; instance?: string };
+      const scope: Extract<Scope, { kind: 'service' | 'instance' }> =
+        p.instance === undefined
+          ? { kind: 'service', env: p.env, service: p.service }
+          : { kind: 'instance', env: p.env, service: p.service, instance: p.instance };
+      const { etag, ...view } = await getEffective(deps, {
+        principal: principal,
+        scope,
+        explain: query.explain === 'true',
+      });
+      const cacheHeaders = { etag, 'cache-control': 'private, no-cache' };
+      if (etagMatches(headers['if-none-match'], etag)) return { status: 304, headers: cacheHeaders };
+      return json(200, view, cacheHeaders);
+    },
+  });
+}
+
+/** Body of `POST /v1/validate/envs/{env}/services/{service}`. */
+export const ValidateBody = v.strictObject({
+  /** The proposed content of the service layer (or of the instance layer with `instance`). */
+  content: JsonObjectSchema,
+  instance: v.optional(NameSchema),
+});
+
+const ViolationSchema = v.looseObject({ pointer: v.string(), rule: v.string(), message: v.string() });
+
+/** `POST /v1/validate/...`: validate a proposed layer without writing it (for CI). */
+export const validateRoute: Route = defineRoute({
+  id: 'validateServiceLayer',
+  method: 'POST',
+  path: '/v1/validate/envs/{env}/services/{service}',
+  context: 'settings',
+  permission: 'settings:read',
+  summary:
+    'Validate a proposed service (or instance) layer against every configuration it would change; writes nothing',
+  tags: ['effective'],
+  params: v.object({ env: NameSchema, service: NameSchema }),
+  body: { 'application/json': ValidateBody },
+  responses: {
+    200: {
+      description: 'Valid; `warnings` lists unknown keys outside strict mode',
+      schema: v.object({
+        valid: v.literal(true),
+        warnings: v.array(ViolationSchema),
+        targets: v.array(v.string()),
+      }),
+    },
+    ...problems,
+    422: {
+      description: 'Invalid: `errors` lists every violation (pointer, rule, value, message, hint, scope)',
+      schema: ProblemSchema,
+    },
+  },
+  handle: async ({ params, body, principal }, deps) => {
+    const key =
+      body.instance === undefined
+        ? `envs/${params.env}/services/${params.service}`
+        : `envs/${params.env}/services/${params.service}/instances/${body.instance}`;
+    const report = await validateChanges(deps, principal.tenantId, [
+      { collection: 'settings', key, content: body.content },
+    ]);
+    const { warnings } = assertValid(report, `The proposed layer ${key}`);
+    return json(200, { valid: true, warnings, targets: report.targets });
+  },
+});
+
+/** Every effective-settings route. */
+export const effectiveRoutes: Route[] = [...templates.map(effectiveRoute), validateRoute];

@@ -1,0 +1,141 @@
+import * as v from 'valibot';
+import { toRecord } from '../../domain/settings-version.ts';
+import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
+import {
+  listVersionedDocuments,
+  readVersionedDocument,
+} from '../../use-cases/effective/versioned-documents.ts';
+import { putPolicy } from '../../use-cases/policies/put-policy.ts';
+import { json, versionEtag } from '../http-result.ts';
+import { parseIfMatch } from '../preconditions.ts';
+import { defineRoute, type Route } from '../route.ts';
+import {
+  NameSchema,
+  ProblemSchema,
+  ReasonSchema,
+  TicketSchema,
+  VersionNumberString,
+  VersionRecordSchema,
+} from '../schemas.ts';
+import { ListingSchema } from './profile-routes.ts';
+
+const Quantity = v.union([v.string(), v.number()], 'a Kubernetes quantity such as 100m, 2, 512Mi or 1Gi');
+const QuantityBounds = v.strictObject({ min: v.optional(Quantity), max: v.optional(Quantity) });
+const NumberBounds = v.strictObject({ min: v.optional(v.number()), max: v.optional(v.number()) });
+const Prefixes = v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.maxLength(100));
+
+/** An environment policy. */
+export const PolicySchema = v.strictObject({
+  allowedRegistries: v.optional(Prefixes),
+  requiredLabels: v.optional(Prefixes),
+  resources: v.optional(
+    v.strictObject({
+      cpu: v.optional(QuantityBounds),
+      memory: v.optional(QuantityBounds),
+      gpu: v.optional(NumberBounds),
+    }),
+  ),
+  hpa: v.optional(
+    v.strictObject({
+      targetAverageUtilization: v.optional(NumberBounds),
+      tolerance: v.optional(NumberBounds),
+    }),
+  ),
+});
+
+/** Body of `PUT /v1/policies/envs/{env}`. */
+export const PutPolicyBody = v.strictObject({
+  policy: PolicySchema,
+  reason: ReasonSchema,
+  ticket: v.optional(TicketSchema),
+});
+
+const problems = {
+  400: { description: 'Malformed request or policy; `errors` lists every violation', schema: ProblemSchema },
+  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
+  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
+  404: { description: 'No policy for this environment (also for other tenants)', schema: ProblemSchema },
+};
+
+/** Routes of environment policies: `GET /v1/policies`, `GET|PUT /v1/policies/envs/{env}`. */
+export const policyRoutes: Route[] = [
+  defineRoute({
+    id: 'listPolicies',
+    method: 'GET',
+    path: '/v1/policies',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: 'List the environment policies with their latest version',
+    tags: ['policies'],
+    responses: { 200: { description: 'Policies, by key envs/<env>', schema: ListingSchema }, ...problems },
+    handle: async ({ principal }, deps) =>
+      json(200, { items: await listVersionedDocuments(deps, principal, 'policies') }),
+  }),
+  defineRoute({
+    id: 'getPolicy',
+    method: 'GET',
+    path: '/v1/policies/envs/{env}',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: "Read the latest (or ?version=N) version of an environment's policy",
+    tags: ['policies'],
+    params: v.object({ env: NameSchema }),
+    query: v.object({ version: v.optional(VersionNumberString) }),
+    responses: {
+      200: { description: 'The version record; content is the policy', schema: VersionRecordSchema },
+      ...problems,
+    },
+    handle: async ({ params, query, principal }, deps) => {
+      const found = await readVersionedDocument(
+        deps,
+        principal,
+        'policies',
+        `envs/${params.env}`,
+        query.version,
+      );
+      return json(200, toRecord(found), versionEtag(found.version));
+    },
+  }),
+  defineRoute({
+    id: 'putPolicy',
+    method: 'PUT',
+    path: '/v1/policies/envs/{env}',
+    context: 'settings',
+    permission: 'policies:write',
+    summary: "Set an environment's policy (a new version); every configuration in it is re-validated",
+    tags: ['policies'],
+    params: v.object({ env: NameSchema }),
+    body: { 'application/json': PutPolicyBody },
+    requestHeaders: [
+      {
+        name: 'If-Match',
+        required: false,
+        description: 'The ETag ("<version>") you read; required once the policy exists',
+      },
+    ],
+    responses: {
+      201: { description: 'The new version', schema: VersionRecordSchema },
+      ...problems,
+      412: { description: 'If-Match is stale', schema: ProblemSchema },
+      422: {
+        description: 'Configurations in the environment break the policy; `errors` lists all',
+        schema: ProblemSchema,
+      },
+      428: { description: 'If-Match is required to change an existing policy', schema: ProblemSchema },
+    },
+    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+      const created = await putPolicy(deps, {
+        principal: principal,
+        env: params.env,
+        policy: body.policy as EnvironmentPolicy,
+        reason: body.reason,
+        ticket: body.ticket ?? null,
+        ifMatch: parseIfMatch(headers),
+      });
+      return json(201, toRecord(created), {
+        ...versionEtag(created.version),
+        location: `${rawPath}?version=${created.version}`,
+      });
+    },
+  }),
+];

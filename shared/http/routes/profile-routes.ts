@@ -1,0 +1,116 @@
+import * as v from 'valibot';
+import { PROFILE_NAME_PATTERN } from '../../domain/layers/profile-references.ts';
+import { toRecord } from '../../domain/settings-version.ts';
+import {
+  listVersionedDocuments,
+  readVersionedDocument,
+} from '../../use-cases/effective/versioned-documents.ts';
+import { putProfile } from '../../use-cases/profiles/put-profile.ts';
+import { json, versionEtag } from '../http-result.ts';
+import { parseIfMatch } from '../preconditions.ts';
+import { defineRoute, type Route } from '../route.ts';
+import { ProblemSchema, PutSettingsBody, VersionNumberString, VersionRecordSchema } from '../schemas.ts';
+
+/** A resource profile name: `minimal`, `production_like`, `high_availability` ... */
+export const ProfileNameSchema = v.pipe(
+  v.string(),
+  v.regex(
+    PROFILE_NAME_PATTERN,
+    'must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit',
+  ),
+);
+
+const problems = {
+  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
+  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
+  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
+  404: { description: 'No such profile (also for other tenants)', schema: ProblemSchema },
+};
+
+/** A collection listing (profiles, schemas, policies). */
+export const ListingSchema = v.object({
+  items: v.array(
+    v.object({
+      key: v.string(),
+      version: v.number(),
+      author: v.string(),
+      createdAt: v.string(),
+      reason: v.string(),
+    }),
+  ),
+});
+
+/** Routes of resource profiles: `GET /v1/profiles`, `GET|PUT /v1/profiles/{name}`. */
+export const profileRoutes: Route[] = [
+  defineRoute({
+    id: 'listProfiles',
+    method: 'GET',
+    path: '/v1/profiles',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: "List the tenant's resource profiles with their latest version",
+    tags: ['profiles'],
+    responses: { 200: { description: 'Profiles, by name', schema: ListingSchema }, ...problems },
+    handle: async ({ principal }, deps) =>
+      json(200, { items: await listVersionedDocuments(deps, principal, 'profiles') }),
+  }),
+  defineRoute({
+    id: 'getProfile',
+    method: 'GET',
+    path: '/v1/profiles/{name}',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: 'Read the latest (or ?version=N) version of a resource profile',
+    tags: ['profiles'],
+    params: v.object({ name: ProfileNameSchema }),
+    query: v.object({ version: v.optional(VersionNumberString) }),
+    responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
+    handle: async ({ params, query, principal }, deps) => {
+      const found = await readVersionedDocument(deps, principal, 'profiles', params.name, query.version);
+      return json(200, toRecord(found), versionEtag(found.version));
+    },
+  }),
+  defineRoute({
+    id: 'putProfile',
+    method: 'PUT',
+    path: '/v1/profiles/{name}',
+    context: 'settings',
+    permission: 'profiles:write',
+    summary:
+      'Create or replace a resource profile (a new version); configurations that use it are re-validated',
+    tags: ['profiles'],
+    params: v.object({ name: ProfileNameSchema }),
+    body: { 'application/json': PutSettingsBody },
+    requestHeaders: [
+      {
+        name: 'If-Match',
+        required: false,
+        description: 'The ETag ("<version>") you read; required once the profile exists',
+      },
+    ],
+    responses: {
+      201: { description: 'The new version', schema: VersionRecordSchema },
+      ...problems,
+      412: { description: 'If-Match is stale', schema: ProblemSchema },
+      422: {
+        description: 'A configuration using the profile would break a rule; `errors` lists all',
+        schema: ProblemSchema,
+      },
+      428: { description: 'If-Match is required to change an existing profile', schema: ProblemSchema },
+    },
+    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+      const created = await putProfile(deps, {
+        principal: principal,
+        name: params.name,
+        content: body.content,
+        reason: body.reason,
+        ticket: body.ticket ?? null,
+        ifMatch: parseIfMatch(headers),
+      });
+      return json(201, toRecord(created), {
+        ...versionEtag(created.version),
+        location: `${rawPath}?version=${created.version}`,
+      });
+    },
+  }),
+];

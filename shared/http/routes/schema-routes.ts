@@ -1,0 +1,144 @@
+import * as v from 'valibot';
+import { toRecord } from '../../domain/settings-version.ts';
+import {
+  listVersionedDocuments,
+  readVersionedDocument,
+} from '../../use-cases/effective/versioned-documents.ts';
+import { putSchema } from '../../use-cases/schemas/put-schema.ts';
+import { json, versionEtag } from '../http-result.ts';
+import { parseIfMatch } from '../preconditions.ts';
+import { defineRoute, type Route } from '../route.ts';
+import {
+  JsonObjectSchema,
+  NameSchema,
+  ProblemSchema,
+  ReasonSchema,
+  TicketSchema,
+  VersionNumberString,
+  VersionRecordSchema,
+} from '../schemas.ts';
+import { ListingSchema } from './profile-routes.ts';
+
+/** One CEL rule: `self` is the effective settings document. */
+export const CelRuleSchema = v.strictObject({
+  id: v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1-100 letters, digits, _ . or -'),
+  ),
+  expr: v.pipe(
+    v.string(),
+    v.minLength(1, 'expr must not be empty'),
+    v.maxLength(2000, 'expr is at most 2000 characters'),
+  ),
+  message: v.pipe(
+    v.string(),
+    v.minLength(1, 'message must not be empty'),
+    v.maxLength(500, 'message is at most 500 characters'),
+  ),
+});
+
+/** Body of `PUT /v1/schemas/services/{service}`. */
+export const PutSchemaBody = v.strictObject({
+  schema: JsonObjectSchema,
+  rules: v.optional(v.pipe(v.array(CelRuleSchema), v.maxLength(100, 'at most 100 rules')), []),
+  strict: v.optional(v.boolean('strict is true or false'), false),
+  reason: ReasonSchema,
+  ticket: v.optional(TicketSchema),
+});
+
+const problems = {
+  400: { description: 'Malformed request or schema; `errors` lists every violation', schema: ProblemSchema },
+  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
+  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
+  404: { description: 'No schema for this service (also for other tenants)', schema: ProblemSchema },
+};
+
+/** Routes of service schemas: `GET /v1/schemas`, `GET|PUT /v1/schemas/services/{service}`. */
+export const schemaRoutes: Route[] = [
+  defineRoute({
+    id: 'listSchemas',
+    method: 'GET',
+    path: '/v1/schemas',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: 'List the registered service schemas with their latest version',
+    tags: ['schemas'],
+    responses: {
+      200: { description: 'Schemas, by key services/<service>', schema: ListingSchema },
+      ...problems,
+    },
+    handle: async ({ principal }, deps) =>
+      json(200, { items: await listVersionedDocuments(deps, principal, 'schemas') }),
+  }),
+  defineRoute({
+    id: 'getSchema',
+    method: 'GET',
+    path: '/v1/schemas/services/{service}',
+    context: 'settings',
+    permission: 'settings:read',
+    summary: "Read the latest (or ?version=N) version of a service's schema",
+    tags: ['schemas'],
+    params: v.object({ service: NameSchema }),
+    query: v.object({ version: v.optional(VersionNumberString) }),
+    responses: {
+      200: {
+        description: 'The version record; content is {schema, rules, strict}',
+        schema: VersionRecordSchema,
+      },
+      ...problems,
+    },
+    handle: async ({ params, query, principal }, deps) => {
+      const found = await readVersionedDocument(
+        deps,
+        principal,
+        'schemas',
+        `services/${params.service}`,
+        query.version,
+      );
+      return json(200, toRecord(found), versionEtag(found.version));
+    },
+  }),
+  defineRoute({
+    id: 'putSchema',
+    method: 'PUT',
+    path: '/v1/schemas/services/{service}',
+    context: 'settings',
+    permission: 'schemas:write',
+    summary:
+      "Register a service's JSON Schema 2020-12 and CEL rules (a new version); the service is re-validated",
+    tags: ['schemas'],
+    params: v.object({ service: NameSchema }),
+    body: { 'application/json': PutSchemaBody },
+    requestHeaders: [
+      {
+        name: 'If-Match',
+        required: false,
+        description: 'The ETag ("<version>") you read; required once the schema exists',
+      },
+    ],
+    responses: {
+      201: { description: 'The new version', schema: VersionRecordSchema },
+      ...problems,
+      412: { description: 'If-Match is stale', schema: ProblemSchema },
+      422: {
+        description: "The service's settings break the new schema; `errors` lists all",
+        schema: ProblemSchema,
+      },
+      428: { description: 'If-Match is required to change an existing schema', schema: ProblemSchema },
+    },
+    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+      const created = await putSchema(deps, {
+        principal: principal,
+        service: params.service,
+        document: { schema: body.schema, rules: body.rules, strict: body.strict },
+        reason: body.reason,
+        ticket: body.ticket ?? null,
+        ifMatch: parseIfMatch(headers),
+      });
+      return json(201, toRecord(created), {
+        ...versionEtag(created.version),
+        location: `${rawPath}?version=${created.version}`,
+      });
+    },
+  }),
+];

@@ -1,0 +1,36 @@
+/** One message to one person about one change request. */
+export interface Notification {
+  kind: 'approval-requested' | 'outcome';
+  tenantId: string;
+  requestId: string;
+  /** The recipient's user id (an approver's or the requester's). */
+  to: string;
+  email?: string;
+  /** Slack member id to mention. */
+  slackUser?: string;
+  subject: string;
+  text: string;
+  /** The approver's own signed links. */
+  links?: { approve: string; reject: string };
+  /** Name of the secret holding the environment's Slack webhook URL. */
+  slackWebhookSecret?: string;
+}
+
+/** Delivers notifications: SNS email and Slack on AWS, the outbox folder (and Slack) locally. */
+export interface Notifier {
+  send(notification: Notification): Promise<void>;
+}
+
+/**
+ * A notifier that hands every notification to each of `notifiers` in turn;
+ * the first failure propagates (the workflow step retries it).
+ *
+ * @example fanoutNotifier([outbox, slack])
+ */
+export function fanoutNotifier(notifiers: readonly Notifier[]): Notifier {
+  return {
+    send: async (notification) => {
+      for (const notifier of notifiers) await notifier.send(notification);
+    },
+  };
+}

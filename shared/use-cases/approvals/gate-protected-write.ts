@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { type ChangeRequest, newChangeRequestId, toView } from '../../domain/approvals/change-request.ts';
+import { markFailed } from '../../domain/approvals/decision-rules.ts';
+import {
+  approvalTimeoutSeconds,
+  environmentConfigFromContent,
+} from '../../domain/approvals/environment-config.ts';
+import {
+  ApprovalRequiredError,
+  ApproversRequiredError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../domain/errors.ts';
+import type { SettingsVersion, WriteIntent } from '../../domain/settings-version.ts';
+import type { DocumentRef } from '../../ports/document-store.ts';
+import type { Deps } from '../deps.ts';
+import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
+import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
+import { environmentOfDocument } from './protected-env-of.ts';
+import { isTenantWideLayer, protectedEnvsChangedBy } from './protected-impact.ts';
+
+/** A write about to happen, as the write path sees it just before appending. */
+export interface PendingWrite {
+  ref: DocumentRef;
+  latest: SettingsVersion | null;
+  /** The version that would be appended (content, patch from `latest`, author, reason, ticket). */
+  record: SettingsVersion;
+  intent: WriteIntent;
+}
+
+/**
+ * The approval step of the write path. Returns when the write may proceed
+ * (the document belongs to no protected environment). Otherwise it writes
+ * nothing and throws:
+ * - {@link ApproversRequiredError} (409) when the protected environment has no approvers;
+ * - {@link ApprovalRequiredError} (202) after storing a change request that
+ *   holds the proposed version and starting its approval workflow.
+ *
+ * The environment's own configuration is the exception: while it has no
+ * approvers an admin writes it directly; after that, changing it is an
+ * approved change too. Fails closed: with a protected environment and no
+ * approval ports wired, it refuses rather than write directly.
+ *
+ * @example await gateProtectedWrite(deps, { ref, latest, record, intent });
+ */
+export async function gateProtectedWrite(
+  deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'changeRequests' | 'workflows' | 'logger'>>,
+  write: PendingWrite,
+): Promise<void> {
+  let env = environmentOfDocument(write.ref);
+  let affects: string[] = [];
+  if (env === undefined && isTenantWideLayer(write.ref)) {
+    // `global` and profiles feed every environment: gated when they change a protected one's effective settings.
+    affects = await protectedEnvsChangedBy(deps, write.ref, write.record.content);
+    env = affects[0];
+  }
+  if (env === undefined) return;
+  const isEnvConfig = write.ref.collection === ENVIRONMENTS_COLLECTION;
+  // An environment's own document is `latest`: its current configuration decides whether changing it needs approval.
+  const config = isEnvConfig
+    ? environmentConfigFromContent(env, write.latest?.content ?? null)
+    : (await loadEnvironmentConfig(deps, write.ref.tenantId, env)).config;
+  if (!config.protected) return;
+  if (config.approvers.length === 0) {
+    if (isEnvConfig) return;
+    throw new ApproversRequiredError(env);
+  }
+  const eligible = config.approvers.filter((a) => a.user !== write.intent.author);
+  if (eligible.length < config.requiredApprovals) {
+    throw new ValidationError(
+      `Environment '${env}' needs ${config.requiredApprovals} approval(s) from someone other than you`,
+      [
+        {
+          pointer: '/env',
+          rule: 'approvers',
+          message: `only ${eligible.length} approver(s) other than ${write.intent.author} are listed; nobody could approve this change`,
+          hint: `Ask an admin to list more approvers for '${env}'`,
+        },
+      ],
+    );
+  }
+  const { changeRequests, workflows } = deps;
+  if (!changeRequests || !workflows) {
+    throw new Error(`refusing to write to protected environment '${env}': the approval ports are not wired`);
+  }
+  const now = new Date(write.intent.createdAt);
+  const timeout = approvalTimeoutSeconds(config);
+  const request: ChangeRequest = {
+    id: newChangeRequestId(now, randomBytes(8).toString('hex')),
+    tenantId: write.ref.tenantId,
+    env,
+    target: { collection: write.ref.collection, key: write.ref.key },
+    operation: isEnvConfig ? 'environment-config' : `${write.ref.collection}-write`,
+    baseVersion: write.latest?.version ?? null,
+    proposed: write.record.content,
+    patch: write.record.patch,
+    reason: write.intent.reason,
+    ticket: write.intent.ticket,
+    requester: write.intent.author,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + timeout * 1000).toISOString(),
+    approvalTimeoutSeconds: timeout,
+    requiredApprovals: config.requiredApprovals,
+    approvers: config.approvers,
+    decisions: [],
+    status: 'pending',
+    revision: 1,
+    history: [
+      {
+        at: now.toISOString(),
+        actor: write.intent.author,
+        action: 'requested',
+        comment: write.intent.reason,
+        detail:
+          `${write.ref.collection} ${write.ref.key} from version ${write.latest?.version ?? 'none'}; needs ${config.requiredApprovals} approval(s)` +
+          (affects.length > 0 ? `; changes the effective settings of protected ${affects.join(', ')}` : ''),
+      },
+    ],
+    appliedVersion: null,
+    executionId: null,
+    taskToken: null,
+    failure: null,
+    slackWebhookSecret: config.notify?.slackWebhookSecret ?? null,
+  };
+  await changeRequests.create(request);
+  try {
+    await workflows.startApproval({ tenantId: request.tenantId, requestId: request.id });
+  } catch (error) {
+    // Why: a request without a workflow would stay pending forever; close it and let the caller retry.
+    await changeRequests
+      .replace(
+        markFailed(
+          request,
+          'Plumbline.WorkflowNotStarted',
+          'the approval workflow could not be started',
+          now,
+        ),
+      )
+      .catch(() => undefined);
+    deps.logger?.error('approval workflow not started', {
+      tenant: request.tenantId,
+      requestId: request.id,
+      errorName: (error as Error).name,
+    });
+    throw new ServiceUnavailableError(
+      'The approval workflow could not be started; nothing was written, retry shortly',
+      2,
+    );
+  }
+  deps.logger?.info('change request created', { tenant: request.tenantId, requestId: request.id, env });
+  throw new ApprovalRequiredError(
+    `Environment '${env}' is protected: change request ${request.id} awaits ${config.requiredApprovals} approval(s); nothing was written yet`,
+    toView(request) as unknown as { id: string } & Record<string, unknown>,
+  );
+}

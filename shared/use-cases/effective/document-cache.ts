@@ -1,0 +1,118 @@
+import type { JsonObject } from '../../domain/json-value.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { DocumentStore } from '../../ports/document-store.ts';
+
+/** The collections that take part in effective settings and their validation. */
+export type LayeredCollection = 'settings' | 'profiles' | 'schemas' | 'policies';
+
+/** A document's content as seen by a read: stored, or pending (about to be written). */
+export interface SeenDocument {
+  /** The stored version; 0 for pending content. */
+  version: number;
+  author: string;
+  createdAt: string;
+  content: JsonObject;
+  /** True when this is content a write or import proposes, not yet stored. */
+  pending: boolean;
+}
+
+/** Content a write proposes for one document. */
+export interface PendingDocument {
+  collection: LayeredCollection;
+  key: string;
+  content: JsonObject;
+}
+
+/**
+ * Reads documents of one tenant at most once each (parallel callers share
+ * the read), answering with pending content where a write proposes some,
+ * and, with `at`, with the version that was current at that instant.
+ */
+export class DocumentCache {
+  readonly #reads: Map<string, Promise<SeenDocument | null>>;
+  readonly #pending = new Map<string, JsonObject>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    readonly tenantId: string,
+    pending: readonly PendingDocument[] = [],
+    private readonly at?: string,
+    /** Pass another cache's {@link DocumentCache.reads} to share its stored reads (same tenant and instant). */
+    reads?: Map<string, Promise<SeenDocument | null>>,
+  ) {
+    this.#reads = reads ?? new Map();
+    for (const doc of pending) this.#pending.set(`${doc.collection}\n${doc.key}`, doc.content);
+  }
+
+  /** The memo of stored reads, to share with a cache over other pending documents. */
+  get reads(): Map<string, Promise<SeenDocument | null>> {
+    return this.#reads;
+  }
+
+  /** The pending documents of a collection. */
+  pendingKeys(collection: LayeredCollection): string[] {
+    return [...this.#pending.keys()]
+      .filter((k) => k.startsWith(`${collection}\n`))
+      .map((k) => k.slice(collection.length + 1));
+  }
+
+  /** One document, or `null` when it does not exist (at `at`). */
+  get(collection: LayeredCollection, key: string): Promise<SeenDocument | null> {
+    const id = `${collection}\n${key}`;
+    const pending = this.#pending.get(id);
+    if (pending)
+      return Promise.resolve({
+        version: 0,
+        author: 'pending',
+        createdAt: '',
+        content: pending,
+        pending: true,
+      });
+    let read = this.#reads.get(id);
+    if (!read) {
+      read = this.#read({ tenantId: this.tenantId, collection, key }).then((found) =>
+        found === null
+          ? null
+          : {
+              version: found.version,
+              author: found.author,
+              createdAt: found.createdAt,
+              content: found.content,
+              pending: false,
+            },
+      );
+      this.#reads.set(id, read);
+    }
+    return read;
+  }
+
+  async #read(ref: { tenantId: string; collection: string; key: string }): Promise<SettingsVersion | null> {
+    const latest = await this.store.latest(ref);
+    if (this.at === undefined || latest === null || latest.createdAt <= this.at) return latest;
+    return versionAt(this.store, ref, this.at);
+  }
+}
+
+/**
+ * The version of a document that was current at `at` (the newest created at
+ * or before it), or `null` when it did not exist yet. Walks the history
+ * newest first without content, then reads the one version.
+ */
+export async function versionAt(
+  store: DocumentStore,
+  ref: { tenantId: string; collection: string; key: string },
+  at: string,
+): Promise<SettingsVersion | null> {
+  let before: number | undefined;
+  for (;;) {
+    const page = await store.list(ref, {
+      limit: 100,
+      withContent: false,
+      ...(before === undefined ? {} : { before }),
+    });
+    const hit = page.items.find((item) => item.createdAt <= at);
+    if (hit) return store.get(ref, hit.version);
+    if (page.next === null) return null;
+    before = page.next;
+  }
+}

@@ -1,0 +1,189 @@
+import { UnprocessableError, type Violation } from '../../domain/errors.ts';
+import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
+import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
+import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
+import {
+  type CompiledServiceSchema,
+  compileServiceSchema,
+  type ServiceSchemaDocument,
+} from '../../domain/validation/service-schema.ts';
+import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
+import type { Deps } from '../deps.ts';
+import { DocumentCache, type PendingDocument } from './document-cache.ts';
+import { loadEffective } from './load-effective.ts';
+import { effectiveTargets, isUnder, layerScopes } from './targets.ts';
+
+/** The result of validating proposed documents against every configuration they change. */
+export interface ValidationReport {
+  valid: boolean;
+  errors: Violation[];
+  warnings: Violation[];
+  /** The effective configurations that were checked (scope keys). */
+  targets: string[];
+}
+
+/**
+ * Validates proposed documents (settings layers, profiles, schemas,
+ * policies) against every effective configuration they change, as if they
+ * were written together: a layer checks every service and instance below it
+ * (its own partial merge when there is none), a profile every configuration
+ * that references it, a schema its service in every environment, a policy
+ * every configuration in its environment. Built-in and policy rules apply
+ * to all of them, schemas to services that have one. Nothing is written.
+ *
+ * @example const report = await validateChanges(deps, 'acme', [{ collection: 'settings', key: 'global', content }]);
+ */
+export async function validateChanges(
+  deps: Pick<Deps, 'documents'>,
+  tenantId: string,
+  changes: readonly PendingDocument[],
+  options: { focus?: readonly PendingDocument[]; cache?: DocumentCache } = {},
+): Promise<ValidationReport> {
+  const cache = options.cache ?? new DocumentCache(deps.documents, tenantId, changes);
+  const focus = options.focus ?? changes;
+  // Three parallel Queries: which layers, schemas and policies exist, so that absent ones are never read.
+  const [stored, schemaKeys, policyKeys] = await Promise.all(
+    (['settings', 'schemas', 'policies'] as const).map(
+      async (c) => new Set([...(await deps.documents.listKeys(tenantId, c)), ...cache.pendingKeys(c)]),
+    ),
+  );
+  const all = effectiveTargets(stored ?? []);
+
+  const selected = new Map<string, Scope>();
+  const add = (scope: Scope) => selected.set(scopeKey(scope), scope);
+  for (const change of focus) {
+    if (change.collection === 'settings') {
+      const scope = parseScopeKey(change.key);
+      if (!scope) continue;
+      const below = all.filter((t) => isUnder(t, scope));
+      if (scope.kind === 'service' || scope.kind === 'instance') add(scope);
+      if (below.length === 0) add(scope);
+      for (const t of below) add(t);
+    } else if (change.collection === 'policies') {
+      const env = change.key.replace(/^envs\//, '');
+      for (const t of all) if (t.kind !== 'global' && t.env === env) add(t);
+    } else if (change.collection === 'schemas') {
+      const service = change.key.replace(/^services\//, '');
+      for (const t of all)
+        if ((t.kind === 'service' || t.kind === 'instance') && t.service === service) add(t);
+    } else {
+      const referencing = await Promise.all(
+        all.map(async (t) => {
+          const docs = await Promise.all(layerScopes(t).map((s) => cache.get('settings', scopeKey(s))));
+          return docs.some((d) => d !== null && referencedProfileNames(d.content).includes(change.key))
+            ? t
+            : undefined;
+        }),
+      );
+      for (const t of referencing) if (t) add(t);
+    }
+  }
+
+  const schemas = new Map<string, Promise<CompiledServiceSchema | undefined>>();
+  const schemaOf = (service: string) => {
+    let found = schemas.get(service);
+    if (!found) {
+      const key = `services/${service}`;
+      found = (schemaKeys?.has(key) ? cache.get('schemas', key) : Promise.resolve(null)).then((doc) => {
+        if (!doc) return undefined;
+        return compileServiceSchema(doc.content as unknown as ServiceSchemaDocument).compiled;
+      });
+      schemas.set(service, found);
+    }
+    return found;
+  };
+
+  const results = await Promise.all(
+    [...selected.entries()].map(async ([key, target]) => {
+      const [loaded, policyDoc, schema] = await Promise.all([
+        loadEffective(cache, target),
+        target.kind === 'global' || !policyKeys?.has(`envs/${target.env}`)
+          ? null
+          : cache.get('policies', `envs/${target.env}`),
+        target.kind === 'service' || target.kind === 'instance' ? schemaOf(target.service) : undefined,
+      ]);
+      const outcome = validateEffective({
+        target: key,
+        content: loaded.effective.content,
+        provenance: loaded.effective.provenance,
+        policy: (policyDoc?.content as EnvironmentPolicy | undefined) ?? undefined,
+        schema,
+      });
+      return {
+        errors: [...loaded.profileProblems.map((p) => ({ ...p, target: key })), ...outcome.errors],
+        warnings: outcome.warnings,
+      };
+    }),
+  );
+  const errors = dedupeViolations(results.flatMap((r) => r.errors));
+  const warnings = dedupeViolations(results.flatMap((r) => r.warnings));
+  return { valid: errors.length === 0, errors, warnings, targets: [...selected.keys()] };
+}
+
+/**
+ * Validates one document of a set proposed together (an import) and keeps
+ * only what that document causes: the violations found with it, minus those
+ * found in the same configurations without it (so one invalid document does
+ * not make every other document of the set invalid). Stored reads are
+ * shared through `reads`.
+ *
+ * @example const report = await validateOneOfMany(deps, 'acme', pending, pending[0], new Map());
+ */
+export async function validateOneOfMany(
+  deps: Pick<Deps, 'documents'>,
+  tenantId: string,
+  pending: readonly PendingDocument[],
+  doc: PendingDocument,
+  reads: DocumentCache['reads'],
+): Promise<ValidationReport> {
+  const others = pending.filter((p) => p.collection !== doc.collection || p.key !== doc.key);
+  const [withDoc, without] = await Promise.all([
+    validateChanges(deps, tenantId, pending, {
+      focus: [doc],
+      cache: new DocumentCache(deps.documents, tenantId, pending, undefined, reads),
+    }),
+    validateChanges(deps, tenantId, others, {
+      focus: [doc],
+      cache: new DocumentCache(deps.documents, tenantId, others, undefined, reads),
+    }),
+  ]);
+  const id = (v: Violation) => JSON.stringify([v.target, v.pointer, v.rule, v.value, v.message]);
+  const before = new Set([...without.errors, ...without.warnings].map(id));
+  const errors = withDoc.errors.filter((v) => !before.has(id(v)));
+  const warnings = withDoc.warnings.filter((v) => !before.has(id(v)));
+  return { valid: errors.length === 0, errors, warnings, targets: withDoc.targets };
+}
+
+/**
+ * Throws an {@link UnprocessableError} (422) listing every error of the
+ * report; returns its warnings otherwise.
+ */
+export function assertValid(report: ValidationReport, what: string): { warnings: Violation[] } {
+  if (!report.valid) {
+    const n = report.errors.length;
+    throw new UnprocessableError(
+      `${what} would break ${n} validation rule${n === 1 ? '' : 's'} in ${report.targets.length} configuration(s); nothing was written`,
+      report.errors,
+      report.warnings,
+    );
+  }
+  return { warnings: report.warnings };
+}
+
+/**
+ * The validation step of a write of one document (`writeNextVersion`'s
+ * `validate` hook): validates the new content against every configuration
+ * it changes and stops the write with a 422 on any error.
+ */
+export function validatorFor(
+  deps: Pick<Deps, 'documents'>,
+  tenantId: string,
+  collection: PendingDocument['collection'],
+  key: string,
+) {
+  return async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> =>
+    assertValid(
+      await validateChanges(deps, tenantId, [{ collection, key, content }]),
+      `This change to ${collection === 'settings' ? key : `${collection}/${key}`}`,
+    );
+}

@@ -1,0 +1,43 @@
+import { ValidationError } from '../../domain/errors.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
+import { profileReferences } from '../../domain/layers/profile-references.ts';
+import type { Principal } from '../../domain/rbac.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { Deps } from '../deps.ts';
+import { writeVersionedDocument } from '../effective/versioned-documents.ts';
+
+/** Input of {@link putProfile}. */
+export interface PutProfileInput {
+  principal: Principal;
+  name: string;
+  content: JsonObject;
+  reason: string;
+  ticket: string | null;
+  ifMatch: number | undefined;
+}
+
+/**
+ * Creates or replaces a resource profile (a new version). A profile cannot
+ * pull in another profile. Every configuration that references it is
+ * re-validated with the new content first; a failure is a 422.
+ *
+ * @example await putProfile(deps, { principal, name: 'minimal', content: { replicas: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
+ */
+export async function putProfile(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: PutProfileInput,
+): Promise<SettingsVersion> {
+  const nested = profileReferences(input.content);
+  if (nested.length > 0) {
+    throw new ValidationError(
+      'A profile cannot reference another profile',
+      nested.map((ref) => ({
+        pointer: `/body/content${ref.pointer}/$profile`,
+        rule: 'profile.nested',
+        message: 'profiles cannot contain $profile',
+        hint: 'Copy the keys you need into this profile instead',
+      })),
+    );
+  }
+  return writeVersionedDocument(deps, { ...input, collection: 'profiles', key: input.name });
+}

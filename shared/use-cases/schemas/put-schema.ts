@@ -1,0 +1,47 @@
+import { ValidationError } from '../../domain/errors.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
+import type { Principal } from '../../domain/rbac.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
+import { compileServiceSchema, type ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
+import type { Deps } from '../deps.ts';
+import { writeVersionedDocument } from '../effective/versioned-documents.ts';
+
+/** Input of {@link putSchema}. */
+export interface PutSchemaInput {
+  principal: Principal;
+  service: string;
+  document: ServiceSchemaDocument;
+  reason: string;
+  ticket: string | null;
+  ifMatch: number | undefined;
+}
+
+/**
+ * Registers (a new version of) a service's schema: a JSON Schema 2020-12,
+ * CEL rules and the strict flag. A schema that does not compile or a rule
+ * that does not parse is a 400 listing each; then the service's effective
+ * settings in every environment are validated against it (422 on failure).
+ *
+ * @example await putSchema(deps, { principal, service: 'api', document: { schema: { type: 'object' }, rules: [], strict: false }, reason: 'init', ticket: null, ifMatch: undefined });
+ */
+export async function putSchema(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: PutSchemaInput,
+): Promise<SettingsVersion> {
+  const compiled = compileServiceSchema(input.document);
+  if (compiled.violations) {
+    throw new ValidationError(
+      'The schema document is not valid',
+      compiled.violations.map((v) => ({ ...v, pointer: `/body${v.pointer}` })),
+    );
+  }
+  return writeVersionedDocument(deps, {
+    principal: input.principal,
+    collection: 'schemas',
+    key: `services/${input.service}`,
+    content: input.document as unknown as JsonObject,
+    reason: input.reason,
+    ticket: input.ticket,
+    ifMatch: input.ifMatch,
+  });
+}

@@ -1,0 +1,286 @@
+import { contentHash } from '../../domain/canonical-hash.ts';
+import { DomainError, ValidationError, type Violation } from '../../domain/errors.ts';
+import { diffDocuments, type PatchOperation } from '../../domain/json-patch.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
+import { PROFILE_NAME_PATTERN, profileReferences } from '../../domain/layers/profile-references.ts';
+import { can, type Permission, type Principal } from '../../domain/rbac.ts';
+import { NAME_PATTERN, parseScopeKey, scopeEnv } from '../../domain/scope.ts';
+import { checkPolicyDocument, type EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
+import { compileServiceSchema, isServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
+import type { Deps } from '../deps.ts';
+import { DocumentCache, type LayeredCollection, type PendingDocument } from '../effective/document-cache.ts';
+import { assertValid, type ValidationReport, validateOneOfMany } from '../effective/validate-changes.ts';
+import { writeNextVersion } from '../settings/write-next-version.ts';
+import { SNAPSHOT_COLLECTIONS } from './export-snapshot.ts';
+
+/** A document as an import receives it (from a snapshot). */
+export interface ImportDocument {
+  collection: LayeredCollection;
+  key: string;
+  content: JsonObject;
+}
+
+/** What an import does (or would do) with one document. */
+export interface ImportItem {
+  collection: LayeredCollection;
+  key: string;
+  action: 'create' | 'update' | 'unchanged';
+  /** The version the plan compared against (`null`: none yet). */
+  currentVersion: number | null;
+  /** RFC 6902 patch from the current content to the snapshot's. */
+  diff: PatchOperation[];
+  validation: { valid: boolean; errors: Violation[]; warnings: Violation[] };
+  /** Apply only: what happened. */
+  result?: 'written' | 'skipped';
+  /** Apply only: the version written. */
+  version?: number;
+  /** Apply only: why it was skipped. */
+  skipped?: {
+    reason: 'unchanged' | 'forbidden' | 'invalid' | 'conflict' | 'approval-required' | 'error';
+    detail: string;
+    status?: number;
+  };
+}
+
+/** The answer of an import. */
+export interface ImportReport {
+  mode: 'plan' | 'apply';
+  summary: {
+    create: number;
+    update: number;
+    unchanged: number;
+    invalid: number;
+    written: number;
+    skipped: number;
+  };
+  documents: ImportItem[];
+}
+
+const WRITE_PERMISSION: Record<LayeredCollection, Permission> = {
+  settings: 'settings:write',
+  profiles: 'profiles:write',
+  schemas: 'schemas:write',
+  policies: 'policies:write',
+};
+
+/** Checks keys and per-collection content shape; lists every problem (400). */
+export function checkImportDocuments(documents: readonly ImportDocument[]): void {
+  const problems: Violation[] = [];
+  const seen = new Set<string>();
+  documents.forEach((doc, i) => {
+    const at = `/body/documents/${i}`;
+    const id = `${doc.collection}\n${doc.key}`;
+    if (seen.has(id))
+      problems.push({
+        pointer: `${at}/key`,
+        rule: 'duplicate',
+        value: doc.key,
+        message: `${doc.collection} ${doc.key} appears twice`,
+      });
+    seen.add(id);
+    const keyOk =
+      doc.collection === 'settings'
+        ? parseScopeKey(doc.key) !== undefined
+        : doc.collection === 'profiles'
+          ? PROFILE_NAME_PATTERN.test(doc.key)
+          : doc.collection === 'schemas'
+            ? /^services\//.test(doc.key) && NAME_PATTERN.test(doc.key.slice('services/'.length))
+            : /^envs\//.test(doc.key) && NAME_PATTERN.test(doc.key.slice('envs/'.length));
+    if (!keyOk) {
+      problems.push({
+        pointer: `${at}/key`,
+        rule: 'key',
+        value: doc.key,
+        message: `not a valid key for ${doc.collection}`,
+        hint: keyHint[doc.collection],
+      });
+    }
+    if (doc.collection === 'profiles' && profileReferences(doc.content).length > 0) {
+      problems.push({
+        pointer: `${at}/content`,
+        rule: 'profile.nested',
+        message: 'profiles cannot contain $profile',
+      });
+    }
+    if (doc.collection === 'schemas') {
+      if (!isServiceSchemaDocument(doc.content) || typeof doc.content.strict !== 'boolean') {
+        problems.push({
+          pointer: `${at}/content`,
+          rule: 'schema.shape',
+          message: 'a schema document is {schema, rules, strict}',
+        });
+      } else {
+        const compiled = compileServiceSchema(doc.content);
+        for (const v of compiled.violations ?? [])
+          problems.push({ ...v, pointer: `${at}/content${v.pointer}` });
+      }
+    }
+    if (doc.collection === 'policies')
+      problems.push(...checkPolicyDocument(doc.content as EnvironmentPolicy, `${at}/content`));
+  });
+  if (problems.length > 0)
+    throw new ValidationError('The snapshot has documents that cannot be imported', problems);
+}
+
+const keyHint: Record<LayeredCollection, string> = {
+  settings: 'global, envs/<env>, envs/<env>/services/<service> or .../instances/<instance>',
+  profiles: 'a profile name such as high_availability',
+  schemas: 'services/<service>',
+  policies: 'envs/<env>',
+};
+
+function applyOrder(doc: ImportDocument): number {
+  const collection = SNAPSHOT_COLLECTIONS.indexOf(doc.collection);
+  const depth = doc.collection === 'settings' ? (doc.key === 'global' ? 0 : doc.key.split('/').length) : 0;
+  return collection * 10 + depth;
+}
+
+/**
+ * Plans (default) or applies an import of snapshot documents. The plan
+ * lists, per document, create/update/unchanged with the diff from the
+ * current version and the validation result of the whole snapshot taken
+ * together. Apply writes each changed, valid, permitted document through
+ * the one write path with If-Match = the version the plan saw (so a
+ * document changed meanwhile is skipped as a conflict, never overwritten),
+ * profiles, schemas and policies first, then layers from global down; it
+ * reports every skipped document and why.
+ *
+ * @example const report = await importSnapshot(deps, { principal, documents, mode: 'plan', reason: 'restore' });
+ */
+export async function importSnapshot(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: {
+    principal: Principal;
+    documents: ImportDocument[];
+    mode: 'plan' | 'apply';
+    reason: string;
+    ticket?: string | null;
+  },
+): Promise<ImportReport> {
+  checkImportDocuments(input.documents);
+  const tenantId = input.principal.tenantId;
+  const ordered = [...input.documents].sort((a, b) => applyOrder(a) - applyOrder(b));
+  const current = await Promise.all(
+    ordered.map((d) => deps.documents.latest({ tenantId, collection: d.collection, key: d.key })),
+  );
+  const changed: PendingDocument[] = ordered.filter(
+    (d, i) => current[i]?.contentHash !== contentHash(d.content),
+  );
+  const reads = new DocumentCache(deps.documents, tenantId).reads;
+  const reports = await Promise.all(
+    ordered.map((doc, i) =>
+      current[i]?.contentHash === contentHash(doc.content)
+        ? Promise.resolve<ValidationReport>({ valid: true, errors: [], warnings: [], targets: [] })
+        : validateOneOfMany(deps, tenantId, changed, doc, reads),
+    ),
+  );
+  const items: ImportItem[] = ordered.map((doc, i) => {
+    const before = current[i] ?? null;
+    const report = reports[i] as ValidationReport;
+    return {
+      collection: doc.collection,
+      key: doc.key,
+      action:
+        before === null ? 'create' : before.contentHash === contentHash(doc.content) ? 'unchanged' : 'update',
+      currentVersion: before?.version ?? null,
+      diff: diffDocuments(before?.content ?? {}, doc.content),
+      validation: { valid: report.valid, errors: report.errors, warnings: report.warnings },
+    };
+  });
+
+  if (input.mode === 'apply') await applyItems(deps, input, ordered, items);
+  const count = (p: (i: ImportItem) => boolean) => items.filter(p).length;
+  return {
+    mode: input.mode,
+    summary: {
+      create: count((i) => i.action === 'create'),
+      update: count((i) => i.action === 'update'),
+      unchanged: count((i) => i.action === 'unchanged'),
+      invalid: count((i) => !i.validation.valid),
+      written: count((i) => i.result === 'written'),
+      skipped: count((i) => i.result === 'skipped'),
+    },
+    documents: items,
+  };
+}
+
+async function applyItems(
+  deps: Pick<Deps, 'documents' | 'clock'>,
+  input: { principal: Principal; reason: string; ticket?: string | null },
+  ordered: ImportDocument[],
+  items: ImportItem[],
+): Promise<void> {
+  const tenantId = input.principal.tenantId;
+  const skip = (
+    item: ImportItem,
+    reason: NonNullable<ImportItem['skipped']>['reason'],
+    detail: string,
+    status?: number,
+  ) => {
+    item.result = 'skipped';
+    item.skipped = { reason, detail, ...(status === undefined ? {} : { status }) };
+  };
+  for (const item of items) {
+    const env =
+      item.collection === 'settings'
+        ? scopeEnv(parseScopeKey(item.key) ?? { kind: 'global' })
+        : item.collection === 'policies'
+          ? item.key.slice(5)
+          : undefined;
+    if (item.action === 'unchanged') skip(item, 'unchanged', 'the content is already the latest version');
+    else if (!can(input.principal, WRITE_PERMISSION[item.collection], env)) {
+      skip(
+        item,
+        'forbidden',
+        `your roles do not grant ${WRITE_PERMISSION[item.collection]}${env ? ` in '${env}'` : ''}`,
+        403,
+      );
+    } else if (!item.validation.valid)
+      skip(
+        item,
+        'invalid',
+        `${item.validation.errors.length} validation error(s); see validation.errors`,
+        422,
+      );
+  }
+  // What will be written, validated together (skipped documents keep their stored content).
+  const toWrite: PendingDocument[] = ordered.filter((_, i) => items[i]?.result === undefined);
+  for (const [i, item] of items.entries()) {
+    if (item.result !== undefined) continue;
+    const doc = ordered[i] as ImportDocument;
+    try {
+      const written = await writeNextVersion(
+        deps,
+        { tenantId, collection: doc.collection, key: doc.key },
+        { ifMatch: item.currentVersion ?? undefined, mode: 'create-or-replace' },
+        {
+          author: input.principal.userId,
+          reason: input.reason,
+          ticket: input.ticket ?? null,
+          createdAt: deps.clock.now().toISOString(),
+        },
+        () => doc.content,
+        {
+          validate: async () =>
+            assertValid(
+              await validateOneOfMany(deps, tenantId, toWrite, doc, new Map()),
+              `Importing ${doc.collection} ${doc.key}`,
+            ),
+        },
+      );
+      item.result = 'written';
+      item.version = written.version;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const reason =
+        error.status === 412 || error.status === 428
+          ? 'conflict'
+          : error.status === 202
+            ? 'approval-required'
+            : error.status === 422
+              ? 'invalid'
+              : 'error';
+      skip(item, reason, error.message, error.status);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../../shared/domain/json-value.ts';
+import type { Principal } from '../../../shared/domain/rbac.ts';
+import { nextVersion, type SettingsVersion } from '../../../shared/domain/settings-version.ts';
+import type { DocumentRef } from '../../../shared/ports/document-store.ts';
+import { versionAt } from '../../../shared/use-cases/effective/document-cache.ts';
+import { exportSnapshot, renderExport } from '../../../shared/use-cases/snapshots/export-snapshot.ts';
+import { importSnapshot } from '../../../shared/use-cases/snapshots/import-snapshot.ts';
+import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+
+const principal: Principal = { tenantId: 'acme', userId: 'ann', roles: [{ role: 'admin' }] };
+
+async function seed(
+  store: InMemoryDocumentStore,
+  collection: string,
+  key: string,
+  content: JsonObject,
+  createdAt: string,
+) {
+  const ref = { tenantId: 'acme', collection, key };
+  await store.append(
+    ref,
+    nextVersion(await store.latest(ref), content, { author: 'ann', reason: 'seed', ticket: null, createdAt }),
+  );
+}
+
+const deps = (store: InMemoryDocumentStore) => ({
+  documents: store,
+  clock: { now: () => new Date('2026-05-01T00:00:00.000Z') },
+});
+
+describe('point-in-time reads', () => {
+  it('finds the version current at an instant across history pages, and null before the first', async () => {
+    const store = new InMemoryDocumentStore();
+    for (let i = 1; i <= 150; i++) {
+      await seed(store, 'settings', 'global', { i }, new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString());
+    }
+    const ref = { tenantId: 'acme', collection: 'settings', key: 'global' };
+    expect(
+      (await versionAt(store, ref, new Date(Date.UTC(2026, 0, 1, 0, 20, 30)).toISOString()))?.version,
+    ).toBe(20);
+    expect(await versionAt(store, ref, '2026-01-01T00:00:00.000Z')).toBeNull();
+    expect((await versionAt(store, ref, '2027-01-01T00:00:00.000Z'))?.version).toBe(150);
+  });
+
+  it('exports the documents and the flattened effective settings as they were at `at`', async () => {
+    const store = new InMemoryDocumentStore();
+    await seed(store, 'settings', 'global', { log: { level: 'info' } }, '2026-01-01T00:00:00.000Z');
+    await seed(store, 'settings', 'envs/dev/services/api', { replicas: 1 }, '2026-01-02T00:00:00.000Z');
+    await seed(store, 'settings', 'envs/dev/services/api', { replicas: 2 }, '2026-01-03T00:00:00.000Z');
+    const snap = await exportSnapshot(deps(store), { principal, at: '2026-01-02T12:00:00.000Z' });
+    expect(snap.documents.map((d) => [d.key, d.version, d.content])).toEqual([
+      ['envs/dev/services/api', 1, { replicas: 1 }],
+      ['global', 1, { log: { level: 'info' } }],
+    ]);
+    const dotenv = await renderExport(deps(store), { principal, at: '2026-01-02T12:00:00.000Z' }, 'dotenv');
+    expect(dotenv.text).toContain('REPLICAS=1');
+    expect(dotenv.text).toContain('LOG__LEVEL=info');
+    const early = await exportSnapshot(deps(store), { principal, at: '2025-12-31T00:00:00.000Z' });
+    expect(early.documents).toEqual([]);
+  });
+});
+
+describe('importSnapshot', () => {
+  it('plans without writing, and on apply skips a document that changed since the plan as a conflict', async () => {
+    // Prepare: a store where, as soon as the import writes its first document, someone else updates envs/dev.
+    const store = new InMemoryDocumentStore();
+    await seed(store, 'settings', 'envs/dev', { a: 1 }, '2026-01-01T00:00:00.000Z');
+    const append = store.append.bind(store);
+    let raced = false;
+    store.append = async (ref: DocumentRef, version: SettingsVersion) => {
+      await append(ref, version);
+      if (!raced && ref.key === 'minimal') {
+        raced = true;
+        const rival = { tenantId: 'acme', collection: 'settings', key: 'envs/dev' };
+        await append(
+          rival,
+          nextVersion(
+            await store.latest(rival),
+            { a: 99 },
+            { author: 'bob', reason: 'rival', ticket: null, createdAt: '2026-01-02T00:00:00.000Z' },
+          ),
+        );
+      }
+    };
+    const documents = [
+      { collection: 'settings' as const, key: 'envs/dev', content: { a: 2 } },
+      { collection: 'profiles' as const, key: 'minimal', content: { replicas: 1 } },
+    ];
+    // Act
+    const plan = await importSnapshot(deps(store), { principal, documents, mode: 'plan', reason: 'x' });
+    const applied = await importSnapshot(deps(store), {
+      principal,
+      documents,
+      mode: 'apply',
+      reason: 'restore',
+    });
+    // Assess
+    expect(plan.documents.map((d) => [d.key, d.action, d.result])).toEqual([
+      ['minimal', 'create', undefined],
+      ['envs/dev', 'update', undefined],
+    ]);
+    expect(applied.documents.map((d) => [d.key, d.result, d.skipped?.reason])).toEqual([
+      ['minimal', 'written', undefined],
+      ['envs/dev', 'skipped', 'conflict'],
+    ]);
+    expect(
+      (await store.latest({ tenantId: 'acme', collection: 'settings', key: 'envs/dev' }))?.content,
+    ).toEqual({ a: 99 });
+  });
+
+  it('skips documents the caller may not write, and marks only the invalid document invalid', async () => {
+    const store = new InMemoryDocumentStore();
+    const editor: Principal = { tenantId: 'acme', userId: 'eve', roles: [{ role: 'editor', env: 'dev' }] };
+    const report = await importSnapshot(deps(store), {
+      principal: editor,
+      mode: 'apply',
+      reason: 'x',
+      documents: [
+        { collection: 'policies', key: 'envs/dev', content: { requiredLabels: [] } },
+        {
+          collection: 'settings',
+          key: 'envs/dev/services/api',
+          content: { hpa: { minReplicas: 3, maxReplicas: 1 } },
+        },
+        { collection: 'settings', key: 'envs/dev/services/web', content: { replicas: 1 } },
+        { collection: 'settings', key: 'envs/prod/services/web', content: { replicas: 1 } },
+      ],
+    });
+    expect(report.documents.map((d) => [d.key, d.result, d.skipped?.reason])).toEqual([
+      ['envs/dev', 'skipped', 'forbidden'],
+      ['envs/dev/services/api', 'skipped', 'invalid'],
+      ['envs/dev/services/web', 'written', undefined],
+      ['envs/prod/services/web', 'skipped', 'forbidden'],
+    ]);
+  });
+});
