@@ -12,6 +12,7 @@ import { withdrawChangeRequest } from '../../use-cases/approvals/withdraw-change
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema } from '../schemas.ts';
+import { readProblems } from './common-responses.ts';
 
 /** A change request id in a path. */
 export const ChangeRequestIdSchema = v.pipe(
@@ -41,12 +42,10 @@ export const ChangeRequestViewSchema = v.looseObject({
   history: v.array(v.looseObject({ at: v.string(), actor: v.string(), action: v.string() })),
 });
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles (or an approval rule) forbid it', schema: ProblemSchema },
-  404: { description: 'No such change request (also for other tenants)', schema: ProblemSchema },
-};
+const problems = readProblems({
+  forbidden: 'Your roles (or an approval rule) forbid it',
+  notFound: 'No such change request',
+});
 
 const idParams = v.object({ id: ChangeRequestIdSchema });
 const tags = ['change-requests'];

@@ -6,13 +6,9 @@ import { assertValid, validateChanges } from '../../use-cases/effective/validate
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
+import { readProblems } from './common-responses.ts';
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'No layer applies (also for other tenants)', schema: ProblemSchema },
-};
+const problems = readProblems({ notFound: 'No layer applies' });
 
 /** A leaf's provenance in `explain`. */
 const ProvenanceSchema = v.object({

@@ -10,6 +10,7 @@ import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema, ReasonSchema, TicketSchema } from '../schemas.ts';
+import { ifMatchHeader, readProblems } from './common-responses.ts';
 
 /** One approver as the tenant names them. */
 export const ApproverSchema = v.strictObject({
@@ -65,11 +66,7 @@ export const EnvironmentViewSchema = v.object({
   reason: v.nullable(v.string()),
 });
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-};
+const problems = readProblems();
 
 const params = v.object({ env: NameSchema });
 
@@ -102,13 +99,7 @@ export const environmentRoutes: Route[] = [
     tags: ['environments'],
     params,
     body: { 'application/json': PutEnvironmentBody },
-    requestHeaders: [
-      {
-        name: 'If-Match',
-        required: false,
-        description: 'The ETag of the configuration you read; required once one exists',
-      },
-    ],
+    requestHeaders: [ifMatchHeader(false, 'configuration')],
     responses: {
       200: { description: 'The new configuration', schema: EnvironmentViewSchema },
       202: { description: 'A change request awaits the approvers (Location names it)' },

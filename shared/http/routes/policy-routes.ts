@@ -11,12 +11,12 @@ import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
   NameSchema,
-  ProblemSchema,
   ReasonSchema,
   TicketSchema,
   VersionNumberString,
   VersionRecordSchema,
 } from '../schemas.ts';
+import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 import { ListingSchema } from './profile-routes.ts';
 
 const Quantity = v.union([v.string(), v.number()], 'a Kubernetes quantity such as 100m, 2, 512Mi or 1Gi');
@@ -50,12 +50,11 @@ export const PutPolicyBody = v.strictObject({
   ticket: v.optional(TicketSchema),
 });
 
-const problems = {
-  400: { description: 'Malformed request or policy; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'No policy for this environment (also for other tenants)', schema: ProblemSchema },
+const texts = {
+  invalid: 'Malformed request or policy; `errors` lists every violation',
+  notFound: 'No policy for this environment',
 };
+const problems = readProblems(texts);
 
 /** Routes of environment policies: `GET /v1/policies`, `GET|PUT /v1/policies/envs/{env}`. */
 export const policyRoutes: Route[] = [
@@ -106,22 +105,13 @@ export const policyRoutes: Route[] = [
     tags: ['policies'],
     params: v.object({ env: NameSchema }),
     body: { 'application/json': PutPolicyBody },
-    requestHeaders: [
-      {
-        name: 'If-Match',
-        required: false,
-        description: 'The ETag ("<version>") you read; required once the policy exists',
-      },
-    ],
+    requestHeaders: [ifMatchHeader(false, 'policy')],
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
-      ...problems,
-      412: { description: 'If-Match is stale', schema: ProblemSchema },
-      422: {
-        description: 'Configurations in the environment break the policy; `errors` lists all',
-        schema: ProblemSchema,
-      },
-      428: { description: 'If-Match is required to change an existing policy', schema: ProblemSchema },
+      ...writeProblems({
+        ...texts,
+        unprocessable: 'Configurations in the environment break the policy; `errors` lists all',
+      }),
     },
     handle: async ({ params, body, headers, principal, rawPath }, deps) => {
       const created = await putPolicy(deps, {

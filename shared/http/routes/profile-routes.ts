@@ -9,7 +9,8 @@ import { putProfile } from '../../use-cases/profiles/put-profile.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { ProblemSchema, PutSettingsBody, VersionNumberString, VersionRecordSchema } from '../schemas.ts';
+import { PutSettingsBody, VersionNumberString, VersionRecordSchema } from '../schemas.ts';
+import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 
 /** A resource profile name: `minimal`, `production_like`, `high_availability` ... */
 export const ProfileNameSchema = v.pipe(
@@ -20,12 +21,8 @@ export const ProfileNameSchema = v.pipe(
   ),
 );
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'No such profile (also for other tenants)', schema: ProblemSchema },
-};
+const texts = { invalid: 'Malformed request; `errors` lists every violation', notFound: 'No such profile' };
+const problems = readProblems(texts);
 
 /** A collection listing (profiles, schemas, policies). */
 export const ListingSchema = v.object({
@@ -81,22 +78,13 @@ export const profileRoutes: Route[] = [
     tags: ['profiles'],
     params: v.object({ name: ProfileNameSchema }),
     body: { 'application/json': PutSettingsBody },
-    requestHeaders: [
-      {
-        name: 'If-Match',
-        required: false,
-        description: 'The ETag ("<version>") you read; required once the profile exists',
-      },
-    ],
+    requestHeaders: [ifMatchHeader(false, 'profile')],
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
-      ...problems,
-      412: { description: 'If-Match is stale', schema: ProblemSchema },
-      422: {
-        description: 'A configuration using the profile would break a rule; `errors` lists all',
-        schema: ProblemSchema,
-      },
-      428: { description: 'If-Match is required to change an existing profile', schema: ProblemSchema },
+      ...writeProblems({
+        ...texts,
+        unprocessable: 'A configuration using the profile would break a rule; `errors` lists all',
+      }),
     },
     handle: async ({ params, body, headers, principal, rawPath }, deps) => {
       const created = await putProfile(deps, {

@@ -11,12 +11,12 @@ import { defineRoute, type Route } from '../route.ts';
 import {
   JsonObjectSchema,
   NameSchema,
-  ProblemSchema,
   ReasonSchema,
   TicketSchema,
   VersionNumberString,
   VersionRecordSchema,
 } from '../schemas.ts';
+import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 import { ListingSchema } from './profile-routes.ts';
 
 /** One CEL rule: `self` is the effective settings document. */
@@ -46,12 +46,11 @@ export const PutSchemaBody = v.strictObject({
   ticket: v.optional(TicketSchema),
 });
 
-const problems = {
-  400: { description: 'Malformed request or schema; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'No schema for this service (also for other tenants)', schema: ProblemSchema },
+const texts = {
+  invalid: 'Malformed request or schema; `errors` lists every violation',
+  notFound: 'No schema for this service',
 };
+const problems = readProblems(texts);
 
 /** Routes of service schemas: `GET /v1/schemas`, `GET|PUT /v1/schemas/services/{service}`. */
 export const schemaRoutes: Route[] = [
@@ -109,22 +108,13 @@ export const schemaRoutes: Route[] = [
     tags: ['schemas'],
     params: v.object({ service: NameSchema }),
     body: { 'application/json': PutSchemaBody },
-    requestHeaders: [
-      {
-        name: 'If-Match',
-        required: false,
-        description: 'The ETag ("<version>") you read; required once the schema exists',
-      },
-    ],
+    requestHeaders: [ifMatchHeader(false, 'schema')],
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
-      ...problems,
-      412: { description: 'If-Match is stale', schema: ProblemSchema },
-      422: {
-        description: "The service's settings break the new schema; `errors` lists all",
-        schema: ProblemSchema,
-      },
-      428: { description: 'If-Match is required to change an existing schema', schema: ProblemSchema },
+      ...writeProblems({
+        ...texts,
+        unprocessable: "The service's settings break the new schema; `errors` lists all",
+      }),
     },
     handle: async ({ params, body, headers, principal, rawPath }, deps) => {
       const created = await putSchema(deps, {

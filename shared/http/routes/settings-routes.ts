@@ -26,6 +26,7 @@ import {
   VersionRecordSchema,
   VersionSummarySchema,
 } from '../schemas.ts';
+import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 
 /** The four settings scopes as path templates with their parameter schemas. */
 export const SCOPE_TEMPLATES = [
@@ -43,27 +44,11 @@ export const SCOPE_TEMPLATES = [
   },
 ] as const;
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'No such document (also for other tenants)', schema: ProblemSchema },
-};
-
-const writeProblems = {
-  ...problems,
+const problems = readProblems({ notFound: 'No such document' });
+const settingsWriteProblems = {
+  ...writeProblems({ notFound: 'No such document' }),
   409: { description: 'A JSON Patch test failed; nothing written', schema: ProblemSchema },
-  412: { description: 'If-Match is stale; `currentVersion` says the latest', schema: ProblemSchema },
-  413: { description: 'Content over 256 KiB', schema: ProblemSchema },
-  415: { description: 'Unsupported Content-Type', schema: ProblemSchema },
-  428: { description: 'If-Match is required to change an existing document', schema: ProblemSchema },
 };
-
-const ifMatchHeader = (required: boolean) => ({
-  name: 'If-Match',
-  required,
-  description: 'The ETag ("<version>") of the version you read; required to change an existing document',
-});
 
 function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
   const { name, path, params } = template;
@@ -110,7 +95,10 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       params,
       body: { 'application/json': PutSettingsBody },
       requestHeaders: [ifMatchHeader(false)],
-      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      responses: {
+        201: { description: 'The new version', schema: VersionRecordSchema },
+        ...settingsWriteProblems,
+      },
       handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
         const created = await putSettings(deps, {
           principal: principal,
@@ -141,7 +129,10 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         { name: 'Plumbline-Reason', required: true, description: 'Why you make this change' },
         { name: 'Plumbline-Ticket', required: false, description: 'A ticket reference' },
       ],
-      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      responses: {
+        201: { description: 'The new version', schema: VersionRecordSchema },
+        ...settingsWriteProblems,
+      },
       handle: async ({ params: p, body, headers, contentType, principal, rawPath }, deps) => {
         const reason = v.safeParse(ReasonSchema, headers['plumbline-reason'] ?? undefined);
         const ifMatch = parseIfMatch(headers);
@@ -274,7 +265,10 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       params,
       body: { 'application/json': RollbackBody },
       requestHeaders: [ifMatchHeader(true)],
-      responses: { 201: { description: 'The new version', schema: VersionRecordSchema }, ...writeProblems },
+      responses: {
+        201: { description: 'The new version', schema: VersionRecordSchema },
+        ...settingsWriteProblems,
+      },
       handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
         const ifMatch = parseIfMatch(headers);
         if (ifMatch === undefined) {

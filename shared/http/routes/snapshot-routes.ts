@@ -10,14 +10,10 @@ import { json } from '../http-result.ts';
 import { optionalHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema, ReasonSchema } from '../schemas.ts';
+import { readProblems } from './common-responses.ts';
 import { SCOPE_TEMPLATES } from './settings-routes.ts';
 
-const problems = {
-  400: { description: 'Malformed request; `errors` lists every violation', schema: ProblemSchema },
-  401: { description: 'Missing or invalid bearer token', schema: ProblemSchema },
-  403: { description: 'Your roles lack the permission', schema: ProblemSchema },
-  404: { description: 'Not found (also for other tenants)', schema: ProblemSchema },
-};
+const problems = readProblems({ notFound: 'Not found' });
 
 /** A release tag `vX.Y.Z` (optionally `-pre.release`). */
 export const TagSchema = v.pipe(v.string(), v.regex(TAG_PATTERN, 'must be a tag like v1.2.0'));
