@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -259,6 +259,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     }
   }
 
+  await rm(outDir, { recursive: true, force: true });
   const figures = (t: Built): BundleFigures => ({
     bytes: t.bytes,
     gzipBytes: t.gzipBytes,

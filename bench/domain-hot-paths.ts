@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -98,6 +98,7 @@ export async function measureDomain(log: (line: string) => void): Promise<Domain
       log(`  ${op} @ ${keys} keys: ${row.medianMs} ms, ${row.allocatedMB} MB allocated`);
     }
   }
+  await rm(dir, { recursive: true, force: true });
   const find = (op: string, keys: number) => results.find((r) => r.op === op && r.keys === keys);
   return {
     document:
