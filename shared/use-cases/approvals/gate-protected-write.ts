@@ -15,7 +15,10 @@ import type { SettingsVersion, WriteIntent } from '../../domain/settings-version
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
 import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
-import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
+import {
+  type LoadedEnvironmentConfig,
+  loadEnvironmentConfig,
+} from '../environments/load-environment-config.ts';
 import { environmentOfDocument } from './protected-env-of.ts';
 import { isTenantWideLayer, protectedEnvsChangedBy } from './protected-impact.ts';
 
@@ -26,6 +29,25 @@ export interface PendingWrite {
   /** The version that would be appended (content, patch from `latest`, author, reason, ticket). */
   record: SettingsVersion;
   intent: WriteIntent;
+  /** The environment configuration, if the write path already started reading it (see {@link prefetchGate}). */
+  prefetched?: Promise<LoadedEnvironmentConfig> | undefined;
+}
+
+/**
+ * Starts reading the configuration of the environment a document belongs to,
+ * so that the gate's read overlaps the write path's other reads. `undefined`
+ * when the gate will not need it (tenant-wide layers, an environment's own
+ * configuration).
+ */
+export function prefetchGate(
+  deps: Pick<Deps, 'documents'>,
+  ref: DocumentRef,
+): Promise<LoadedEnvironmentConfig> | undefined {
+  const env = environmentOfDocument(ref);
+  if (env === undefined || ref.collection === ENVIRONMENTS_COLLECTION) return undefined;
+  const promise = loadEnvironmentConfig(deps, ref.tenantId, env);
+  promise.catch(() => undefined); // consumed (or deliberately dropped) by the gate
+  return promise;
 }
 
 /**
@@ -59,7 +81,7 @@ export async function gateProtectedWrite(
   // An environment's own document is `latest`: its current configuration decides whether changing it needs approval.
   const config = isEnvConfig
     ? environmentConfigFromContent(env, write.latest?.content ?? null)
-    : (await loadEnvironmentConfig(deps, write.ref.tenantId, env)).config;
+    : (await (write.prefetched ?? loadEnvironmentConfig(deps, write.ref.tenantId, env))).config;
   if (!config.protected) return;
   if (config.approvers.length === 0) {
     if (isEnvConfig) return;

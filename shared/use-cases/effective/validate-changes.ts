@@ -37,14 +37,15 @@ export async function validateChanges(
   deps: Pick<Deps, 'documents'>,
   tenantId: string,
   changes: readonly PendingDocument[],
-  options: { focus?: readonly PendingDocument[]; cache?: DocumentCache } = {},
+  options: { focus?: readonly PendingDocument[]; cache?: DocumentCache; keys?: StoredKeys } = {},
 ): Promise<ValidationReport> {
   const cache = options.cache ?? new DocumentCache(deps.documents, tenantId, changes);
   const focus = options.focus ?? changes;
   // Three parallel Queries: which layers, schemas and policies exist, so that absent ones are never read.
+  const keys = options.keys ?? listStoredKeys(deps, tenantId);
   const [stored, schemaKeys, policyKeys] = await Promise.all(
     (['settings', 'schemas', 'policies'] as const).map(
-      async (c) => new Set([...(await deps.documents.listKeys(tenantId, c)), ...cache.pendingKeys(c)]),
+      async (c) => new Set([...(await keys[c]), ...cache.pendingKeys(c)]),
     ),
   );
   const all = effectiveTargets(stored ?? []);
@@ -154,6 +155,22 @@ export async function validateOneOfMany(
   return { valid: errors.length === 0, errors, warnings, targets: withDoc.targets };
 }
 
+/** The keys of a tenant's stored layers, schemas and policies (one catalog Query each, in flight). */
+export type StoredKeys = Record<'settings' | 'schemas' | 'policies', Promise<string[]>>;
+
+/**
+ * Starts the three catalog Queries validation needs. Each promise is marked
+ * handled so that an unused prefetch never becomes an unhandled rejection.
+ */
+export function listStoredKeys(deps: Pick<Deps, 'documents'>, tenantId: string): StoredKeys {
+  const start = (collection: 'settings' | 'schemas' | 'policies') => {
+    const promise = deps.documents.listKeys(tenantId, collection);
+    promise.catch(() => undefined);
+    return promise;
+  };
+  return { settings: start('settings'), schemas: start('schemas'), policies: start('policies') };
+}
+
 /**
  * Throws an {@link UnprocessableError} (422) listing every error of the
  * report; returns its warnings otherwise.
@@ -181,9 +198,12 @@ export function validatorFor(
   collection: PendingDocument['collection'],
   key: string,
 ) {
+  // Why start now: the catalog reads need only the tenant, so they run while the write path
+  // reads the latest version, saving one sequential round trip on every write.
+  const keys = listStoredKeys(deps, tenantId);
   return async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> =>
     assertValid(
-      await validateChanges(deps, tenantId, [{ collection, key, content }]),
+      await validateChanges(deps, tenantId, [{ collection, key, content }], { keys }),
       `This change to ${collection === 'settings' ? key : `${collection}/${key}`}`,
     );
 }

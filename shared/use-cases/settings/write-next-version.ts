@@ -3,7 +3,7 @@ import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } fro
 import type { JsonObject } from '../../domain/json-value.ts';
 import { nextVersion, type SettingsVersion, type WriteIntent } from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
-import { gateProtectedWrite } from '../approvals/gate-protected-write.ts';
+import { gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
 import type { Deps } from '../deps.ts';
 
 /** How a write treats the document's current state. */
@@ -51,6 +51,8 @@ export async function writeNextVersion(
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
   hooks: WriteHooks = {},
 ): Promise<SettingsVersion> {
+  // The gate's read depends only on the document, so it overlaps the read of the latest version.
+  const prefetched = guard.approvedChangeRequest === undefined ? prefetchGate(deps, ref) : undefined;
   const latest = await deps.documents.latest(ref);
   if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
   if (latest !== null && guard.ifMatch === undefined) {
@@ -75,7 +77,7 @@ export async function writeNextVersion(
   // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
   // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
   if (guard.approvedChangeRequest === undefined)
-    await gateProtectedWrite(deps, { ref, latest, record, intent });
+    await gateProtectedWrite(deps, { ref, latest, record, intent, prefetched });
   try {
     await deps.documents.append(ref, record);
   } catch (error) {
