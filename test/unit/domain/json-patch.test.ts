@@ -9,7 +9,7 @@ import {
   keysTouchedPercent,
   validatePatchShape,
 } from '../../../shared/domain/json-patch.ts';
-import type { JsonObject } from '../../../shared/domain/json-value.ts';
+import { type JsonObject, leaves } from '../../../shared/domain/json-value.ts';
 
 const jsonObject = fc.dictionary(
   fc.string({ maxLength: 6 }),
@@ -99,6 +99,27 @@ describe('keys touched', () => {
   it('counts changed, added and removed leaves over the union of leaves', () => {
     // leaves: /a (same), /b (changed), /c (removed), /d (added) -> 3 of 4
     expect(keysTouchedPercent({ a: 1, b: 2, c: 3 }, { a: 1, b: 5, d: 4 })).toBe(75);
+  });
+
+  it('agrees with a reference that compares the canonical JSON of every leaf', () => {
+    const reference = (a: JsonObject, b: JsonObject) => {
+      const x = leaves(a);
+      const y = leaves(b);
+      const all = new Set([...x.keys(), ...y.keys()]);
+      if (all.size === 0) return 0;
+      let touched = 0;
+      for (const k of all) {
+        const p = x.get(k);
+        const q = y.get(k);
+        if (p === undefined || q === undefined || canonicalJson(p) !== canonicalJson(q)) touched++;
+      }
+      return Math.round((touched / all.size) * 10_000) / 100;
+    };
+    fc.assert(
+      fc.property(jsonObject, jsonObject, (a, b) => {
+        expect(keysTouchedPercent(a, b)).toBe(reference(a, b));
+      }),
+    );
   });
 
   it('stays within 0..100', () => {
