@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoMiddleware } from '../adapters/aws/dynamodb-clients.ts';
 import { ensureTable } from '../adapters/aws/ensure-table.ts';
@@ -64,18 +65,18 @@ export const LOCAL_TABLE_NAME = 'plumbline';
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const logger = options.logger ?? createLogger('INFO');
+  // Without a data dir (tests, the bench) data stays in memory and keys and the outbox go to a
+  // temporary folder that close() removes.
+  const scratchDir = dataDir ? undefined : await mkdtemp(join(tmpdir(), 'plumbline-'));
+  const stateDir = dataDir ?? (scratchDir as string);
   let dynamo: DynaliteHandle;
-  let tokens: LocalTokenAuthority;
   if (dataDir) {
     await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
     dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
-    tokens = await LocalTokenAuthority.open(dataDir);
   } else {
     dynamo = await startDynalite();
-    const { mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    tokens = await LocalTokenAuthority.open(await mkdtemp(join(tmpdir(), 'plumbline-keys-')));
   }
+  const tokens = await LocalTokenAuthority.open(stateDir);
   await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
 
   const deps = buildLocalDeps({
@@ -87,11 +88,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dynamoMiddleware ? { dynamoMiddleware: options.dynamoMiddleware } : {}),
   });
   // Approvals: keys and outbox in the data dir (a temp dir without one); links point at this server.
-  const approvalsDir =
-    dataDir ??
-    (await (
-      await import('node:fs/promises')
-    ).mkdtemp(join((await import('node:os')).tmpdir(), 'plumbline-approvals-')));
+  const approvalsDir = stateDir;
   let serverUrl = '';
   const workflows = await attachLocalApprovals(deps, {
     stateDir: approvalsDir,
@@ -135,6 +132,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await server.close();
       await workflows.close();
       await dynamo.close();
+      if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
     },
   };
 }
