@@ -22,13 +22,21 @@ export function readProblems(
 
 /**
  * The problem responses of a write to a versioned document: those of
- * {@link readProblems} plus 412/428 (If-Match), 413, 415 and 422.
+ * {@link readProblems} plus 202 (a change request instead of a write, in a
+ * protected environment), 409, 412/428 (If-Match), 413, 415 and 422.
  */
 export function writeProblems(
   options: { invalid?: string; notFound?: string; unprocessable?: string } = {},
 ): Record<number, ResponseSpec> {
   return {
+    202: {
+      description:
+        'The document belongs to a protected environment: nothing was written; a change request was created (see `Location`)',
+    },
     ...readProblems(options),
+    409: problem(
+      'A protected environment has no approvers yet, or the request conflicts with the current state',
+    ),
     412: problem('If-Match is stale; `currentVersion` says the latest'),
     413: problem('Content over 256 KiB'),
     415: problem('Unsupported Content-Type'),

@@ -47,7 +47,10 @@ export const SCOPE_TEMPLATES = [
 const problems = readProblems({ notFound: 'No such document' });
 const settingsWriteProblems = {
   ...writeProblems({ notFound: 'No such document' }),
-  409: { description: 'A JSON Patch test failed; nothing written', schema: ProblemSchema },
+  409: {
+    description: 'A JSON Patch test failed, or the protected environment has no approvers; nothing written',
+    schema: ProblemSchema,
+  },
 };
 
 function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
