@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
+import { type ApiOptions, type CliContext, withApiOptions } from '../context.ts';
 import {
-  type DocumentRecord,
+  addListAndGetCommands,
   printDocument,
-  printListing,
   putDocument,
   readObject,
   requireReason,
@@ -18,21 +17,14 @@ export function policiesCommand(ctx: CliContext): Command {
   );
   const path = (env: string) => `/v1/policies/envs/${encodeURIComponent(env)}`;
 
-  withApiOptions(policies.command('list'))
-    .description('list the environment policies')
-    .action(async (options: Opts) => printListing(ctx, options, '/v1/policies', 'POLICY'));
-
-  withApiOptions(policies.command('get <env>'))
-    .description("show the latest (or --version N) version of an environment's policy")
-    .option('--version <n>', 'a specific version')
-    .action(async (env: string, options: Opts) => {
-      const version = positiveInt('--version', options.version as string | undefined);
-      const res = await apiClient(ctx, options).request(
-        'GET',
-        version ? `${path(env)}?version=${version}` : path(env),
-      );
-      printDocument(ctx, options, res.body as DocumentRecord);
-    });
+  addListAndGetCommands(policies, ctx, {
+    listPath: '/v1/policies',
+    column: 'POLICY',
+    listDescription: 'list the environment policies',
+    argument: '<env>',
+    getDescription: "show the latest (or --version N) version of an environment's policy",
+    path,
+  });
 
   withApiOptions(policies.command('put <env>'))
     .description('set a policy from a JSON/YAML file: {allowedRegistries, requiredLabels, resources, hpa}')

@@ -121,21 +121,14 @@ export function profilesCommand(ctx: CliContext): Command {
   );
   const path = (name: string) => `/v1/profiles/${encodeURIComponent(name)}`;
 
-  withApiOptions(profiles.command('list'))
-    .description("list the tenant's profiles")
-    .action(async (options: Opts) => printListing(ctx, options, '/v1/profiles', 'PROFILE'));
-
-  withApiOptions(profiles.command('get <name>'))
-    .description('show the latest (or --version N) version of a profile')
-    .option('--version <n>', 'a specific version')
-    .action(async (name: string, options: Opts) => {
-      const version = positiveInt('--version', options.version as string | undefined);
-      const res = await apiClient(ctx, options).request(
-        'GET',
-        version ? `${path(name)}?version=${version}` : path(name),
-      );
-      printDocument(ctx, options, res.body as DocumentRecord);
-    });
+  addListAndGetCommands(profiles, ctx, {
+    listPath: '/v1/profiles',
+    column: 'PROFILE',
+    listDescription: "list the tenant's profiles",
+    argument: '<name>',
+    getDescription: 'show the latest (or --version N) version of a profile',
+    path,
+  });
 
   withApiOptions(profiles.command('put <name>'))
     .description('create or replace a profile from a JSON/YAML file (its content)')
@@ -195,4 +188,37 @@ export function profilesCommand(ctx: CliContext): Command {
     });
 
   return profiles;
+}
+
+/** What {@link addListAndGetCommands} needs to know about a kind of versioned document. */
+export interface DocumentCommandSpec {
+  /** The collection's list path, e.g. `/v1/profiles`. */
+  listPath: string;
+  /** Column header of the listing, e.g. `PROFILE`. */
+  column: string;
+  listDescription: string;
+  /** The positional argument of `get`, e.g. `<name>`. */
+  argument: string;
+  getDescription: string;
+  /** The document's path from the argument. */
+  path(name: string): string;
+}
+
+/** Adds `list` and `get <arg> [--version N]` to a command for one kind of versioned document. */
+export function addListAndGetCommands(parent: Command, ctx: CliContext, spec: DocumentCommandSpec): void {
+  withApiOptions(parent.command('list'))
+    .description(spec.listDescription)
+    .action(async (options: Opts) => printListing(ctx, options, spec.listPath, spec.column));
+
+  withApiOptions(parent.command(`get ${spec.argument}`))
+    .description(spec.getDescription)
+    .option('--version <n>', 'a specific version')
+    .action(async (name: string, options: Opts) => {
+      const version = positiveInt('--version', options.version as string | undefined);
+      const res = await apiClient(ctx, options).request(
+        'GET',
+        version ? `${spec.path(name)}?version=${version}` : spec.path(name),
+      );
+      printDocument(ctx, options, res.body as DocumentRecord);
+    });
 }

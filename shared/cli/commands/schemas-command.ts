@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
+import { type ApiOptions, type CliContext, withApiOptions } from '../context.ts';
 import {
-  type DocumentRecord,
+  addListAndGetCommands,
   printDocument,
-  printListing,
   putDocument,
   readObject,
   requireReason,
@@ -18,21 +17,14 @@ export function schemasCommand(ctx: CliContext): Command {
   );
   const path = (service: string) => `/v1/schemas/services/${encodeURIComponent(service)}`;
 
-  withApiOptions(schemas.command('list'))
-    .description('list the registered schemas')
-    .action(async (options: Opts) => printListing(ctx, options, '/v1/schemas', 'SCHEMA'));
-
-  withApiOptions(schemas.command('get <service>'))
-    .description("show the latest (or --version N) version of a service's schema")
-    .option('--version <n>', 'a specific version')
-    .action(async (service: string, options: Opts) => {
-      const version = positiveInt('--version', options.version as string | undefined);
-      const res = await apiClient(ctx, options).request(
-        'GET',
-        version ? `${path(service)}?version=${version}` : path(service),
-      );
-      printDocument(ctx, options, res.body as DocumentRecord);
-    });
+  addListAndGetCommands(schemas, ctx, {
+    listPath: '/v1/schemas',
+    column: 'SCHEMA',
+    listDescription: 'list the registered schemas',
+    argument: '<service>',
+    getDescription: "show the latest (or --version N) version of a service's schema",
+    path,
+  });
 
   withApiOptions(schemas.command('put <service>'))
     .description(
