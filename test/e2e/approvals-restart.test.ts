@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  // Polls until the condition holds; the generous bound only matters on a very busy machine.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     const found = await probe();
     if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 10));

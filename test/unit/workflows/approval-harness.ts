@@ -181,7 +181,8 @@ export async function waitFor(
   id: string,
   until: (r: ChangeRequest) => boolean,
 ): Promise<ChangeRequest> {
-  for (let i = 0; i < 400; i++) {
+  // Polls until the condition holds; the generous bound only matters on a very busy machine.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     const r = await (deps.changeRequests as NonNullable<Deps['changeRequests']>).get(tenantId, id);
     if (r && until(r)) return r;
     await new Promise((resolve) => setTimeout(resolve, 10));
