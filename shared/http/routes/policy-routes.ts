@@ -1,23 +1,13 @@
 import * as v from 'valibot';
 import { toRecord } from '../../domain/settings-version.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
-import {
-  listVersionedDocuments,
-  readVersionedDocument,
-} from '../../use-cases/effective/versioned-documents.ts';
 import { putPolicy } from '../../use-cases/policies/put-policy.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import {
-  NameSchema,
-  ReasonSchema,
-  TicketSchema,
-  VersionNumberString,
-  VersionRecordSchema,
-} from '../schemas.ts';
+import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
-import { ListingSchema } from './profile-routes.ts';
+import { documentReadRoutes } from './document-read-routes.ts';
 
 const Quantity = v.union([v.string(), v.number()], 'a Kubernetes quantity such as 100m, 2, 512Mi or 1Gi');
 const QuantityBounds = v.strictObject({ min: v.optional(Quantity), max: v.optional(Quantity) });
@@ -58,42 +48,19 @@ const problems = readProblems(texts);
 
 /** Routes of environment policies: `GET /v1/policies`, `GET|PUT /v1/policies/envs/{env}`. */
 export const policyRoutes: Route[] = [
-  defineRoute({
-    id: 'listPolicies',
-    method: 'GET',
-    path: '/v1/policies',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: 'List the environment policies with their latest version',
-    tags: ['policies'],
-    responses: { 200: { description: 'Policies, by key envs/<env>', schema: ListingSchema }, ...problems },
-    handle: async ({ principal }, deps) =>
-      json(200, { items: await listVersionedDocuments(deps, principal, 'policies') }),
-  }),
-  defineRoute({
-    id: 'getPolicy',
-    method: 'GET',
-    path: '/v1/policies/envs/{env}',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: "Read the latest (or ?version=N) version of an environment's policy",
-    tags: ['policies'],
-    params: v.object({ env: NameSchema }),
-    query: v.object({ version: v.optional(VersionNumberString) }),
-    responses: {
-      200: { description: 'The version record; content is the policy', schema: VersionRecordSchema },
-      ...problems,
-    },
-    handle: async ({ params, query, principal }, deps) => {
-      const found = await readVersionedDocument(
-        deps,
-        principal,
-        'policies',
-        `envs/${params.env}`,
-        query.version,
-      );
-      return json(200, toRecord(found), versionEtag(found.version));
-    },
+  ...documentReadRoutes({
+    collection: 'policies',
+    ids: { list: 'listPolicies', get: 'getPolicy' },
+    tag: 'policies',
+    listPath: '/v1/policies',
+    listSummary: 'List the environment policies with their latest version',
+    listDescription: 'Policies, by key envs/<env>',
+    itemPath: '/v1/policies/envs/{env}',
+    itemParams: v.object({ env: NameSchema }),
+    getSummary: "Read the latest (or ?version=N) version of an environment's policy",
+    getDescription: 'The version record; content is the policy',
+    keyOf: (params) => `envs/${params.env}`,
+    problems,
   }),
   defineRoute({
     id: 'putPolicy',

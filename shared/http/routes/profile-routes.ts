@@ -1,16 +1,13 @@
 import * as v from 'valibot';
 import { PROFILE_NAME_PATTERN } from '../../domain/layers/profile-references.ts';
 import { toRecord } from '../../domain/settings-version.ts';
-import {
-  listVersionedDocuments,
-  readVersionedDocument,
-} from '../../use-cases/effective/versioned-documents.ts';
 import { putProfile } from '../../use-cases/profiles/put-profile.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { PutSettingsBody, VersionNumberString, VersionRecordSchema } from '../schemas.ts';
+import { PutSettingsBody, VersionRecordSchema } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { documentReadRoutes } from './document-read-routes.ts';
 
 /** A resource profile name: `minimal`, `production_like`, `high_availability` ... */
 export const ProfileNameSchema = v.pipe(
@@ -24,48 +21,21 @@ export const ProfileNameSchema = v.pipe(
 const texts = { invalid: 'Malformed request; `errors` lists every violation', notFound: 'No such profile' };
 const problems = readProblems(texts);
 
-/** A collection listing (profiles, schemas, policies). */
-export const ListingSchema = v.object({
-  items: v.array(
-    v.object({
-      key: v.string(),
-      version: v.number(),
-      author: v.string(),
-      createdAt: v.string(),
-      reason: v.string(),
-    }),
-  ),
-});
-
 /** Routes of resource profiles: `GET /v1/profiles`, `GET|PUT /v1/profiles/{name}`. */
 export const profileRoutes: Route[] = [
-  defineRoute({
-    id: 'listProfiles',
-    method: 'GET',
-    path: '/v1/profiles',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: "List the tenant's resource profiles with their latest version",
-    tags: ['profiles'],
-    responses: { 200: { description: 'Profiles, by name', schema: ListingSchema }, ...problems },
-    handle: async ({ principal }, deps) =>
-      json(200, { items: await listVersionedDocuments(deps, principal, 'profiles') }),
-  }),
-  defineRoute({
-    id: 'getProfile',
-    method: 'GET',
-    path: '/v1/profiles/{name}',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: 'Read the latest (or ?version=N) version of a resource profile',
-    tags: ['profiles'],
-    params: v.object({ name: ProfileNameSchema }),
-    query: v.object({ version: v.optional(VersionNumberString) }),
-    responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
-    handle: async ({ params, query, principal }, deps) => {
-      const found = await readVersionedDocument(deps, principal, 'profiles', params.name, query.version);
-      return json(200, toRecord(found), versionEtag(found.version));
-    },
+  ...documentReadRoutes({
+    collection: 'profiles',
+    ids: { list: 'listProfiles', get: 'getProfile' },
+    tag: 'profiles',
+    listPath: '/v1/profiles',
+    listSummary: "List the tenant's resource profiles with their latest version",
+    listDescription: 'Profiles, by name',
+    itemPath: '/v1/profiles/{name}',
+    itemParams: v.object({ name: ProfileNameSchema }),
+    getSummary: 'Read the latest (or ?version=N) version of a resource profile',
+    getDescription: 'The version record',
+    keyOf: (params) => params.name as string,
+    problems,
   }),
   defineRoute({
     id: 'putProfile',

@@ -1,23 +1,12 @@
 import * as v from 'valibot';
 import { toRecord } from '../../domain/settings-version.ts';
-import {
-  listVersionedDocuments,
-  readVersionedDocument,
-} from '../../use-cases/effective/versioned-documents.ts';
 import { putSchema } from '../../use-cases/schemas/put-schema.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import {
-  JsonObjectSchema,
-  NameSchema,
-  ReasonSchema,
-  TicketSchema,
-  VersionNumberString,
-  VersionRecordSchema,
-} from '../schemas.ts';
+import { JsonObjectSchema, NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
-import { ListingSchema } from './profile-routes.ts';
+import { documentReadRoutes } from './document-read-routes.ts';
 
 /** One CEL rule: `self` is the effective settings document. */
 export const CelRuleSchema = v.strictObject({
@@ -54,48 +43,19 @@ const problems = readProblems(texts);
 
 /** Routes of service schemas: `GET /v1/schemas`, `GET|PUT /v1/schemas/services/{service}`. */
 export const schemaRoutes: Route[] = [
-  defineRoute({
-    id: 'listSchemas',
-    method: 'GET',
-    path: '/v1/schemas',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: 'List the registered service schemas with their latest version',
-    tags: ['schemas'],
-    responses: {
-      200: { description: 'Schemas, by key services/<service>', schema: ListingSchema },
-      ...problems,
-    },
-    handle: async ({ principal }, deps) =>
-      json(200, { items: await listVersionedDocuments(deps, principal, 'schemas') }),
-  }),
-  defineRoute({
-    id: 'getSchema',
-    method: 'GET',
-    path: '/v1/schemas/services/{service}',
-    context: 'settings',
-    permission: 'settings:read',
-    summary: "Read the latest (or ?version=N) version of a service's schema",
-    tags: ['schemas'],
-    params: v.object({ service: NameSchema }),
-    query: v.object({ version: v.optional(VersionNumberString) }),
-    responses: {
-      200: {
-        description: 'The version record; content is {schema, rules, strict}',
-        schema: VersionRecordSchema,
-      },
-      ...problems,
-    },
-    handle: async ({ params, query, principal }, deps) => {
-      const found = await readVersionedDocument(
-        deps,
-        principal,
-        'schemas',
-        `services/${params.service}`,
-        query.version,
-      );
-      return json(200, toRecord(found), versionEtag(found.version));
-    },
+  ...documentReadRoutes({
+    collection: 'schemas',
+    ids: { list: 'listSchemas', get: 'getSchema' },
+    tag: 'schemas',
+    listPath: '/v1/schemas',
+    listSummary: 'List the registered service schemas with their latest version',
+    listDescription: 'Schemas, by key services/<service>',
+    itemPath: '/v1/schemas/services/{service}',
+    itemParams: v.object({ service: NameSchema }),
+    getSummary: "Read the latest (or ?version=N) version of a service's schema",
+    getDescription: 'The version record; content is {schema, rules, strict}',
+    keyOf: (params) => `services/${params.service}`,
+    problems,
   }),
   defineRoute({
     id: 'putSchema',
