@@ -6,9 +6,41 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-/** True for plain JSON objects (not arrays, not null). */
+/**
+ * Keys that reach an object's prototype machinery in JavaScript. The API refuses them in every
+ * body (docs/reliability.md, "Prototype keys and merges"); the domain still treats them as plain
+ * data so that a caller that skipped the edge cannot pollute a prototype.
+ */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True for `__proto__`, `constructor` and `prototype` (see {@link PROTOTYPE_KEYS}). */
+export function isPrototypeKey(key: string): boolean {
+  return PROTOTYPE_KEYS.has(key);
+}
+
+/**
+ * True for plain JSON data objects: not arrays, not null, and with `Object.prototype` or no
+ * prototype at all, so `Object.prototype` itself, class instances and functions are not.
+ */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Sets `object[key] = value` as an own, enumerable data property, even for `__proto__` (where
+ * plain assignment would replace the prototype instead).
+ */
+export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else object[key] = value;
+}
+
+/** The own property `key` of a JSON object, or `undefined` (never an inherited member). */
+export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 /** Escapes one JSON pointer reference token (RFC 6901). */

@@ -13,6 +13,7 @@ import {
 import { authorize, canSomewhere } from '../domain/rbac.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { principalFromEvent } from './auth-context.ts';
+import { forbiddenKeyViolations } from './forbidden-keys.ts';
 import type { HttpResult } from './http-result.ts';
 import { ANONYMOUS, type AnySchema, type Route } from './route.ts';
 
@@ -182,7 +183,12 @@ function parseBody(
   // Why: JSON text may escape lone surrogates (`"\ud800"`), which RFC 8785 hashing and I-JSON
   // (RFC 7493) reject, and may nest deeper than the recursive domain code can walk; both are a 400
   // here rather than a 500 deep in the write path.
+  // Why: `__proto__`, `constructor` and `prototype` are refused at the edge, once for every
+  // body (docs/reliability.md, "Prototype keys and merges"), after the depth check bounds the walk.
   const shapeViolations = jsonShapeViolations(parsed);
+  if (shapeViolations.length === 0) {
+    shapeViolations.push(...forbiddenKeyViolations(parsed, contentType === 'application/json-patch+json'));
+  }
   if (shapeViolations.length > 0) {
     violations.push(...shapeViolations);
     return { body: undefined, contentType };
