@@ -27,7 +27,15 @@ export interface SettingsVersion {
   prevHash: string | null;
   /** Validation warnings (e.g. unknown keys outside strict mode) found when it was written; absent when none. */
   warnings?: Violation[];
+  /** Set when this version is a rollback: the earlier version whose content it restores. */
+  rollbackOf?: number;
 }
+
+/**
+ * A write's precondition (`If-Match`): the version the writer read, or `'*'`
+ * (RFC 9110: matches any current version, fails when there is none).
+ */
+export type IfMatch = number | '*';
 
 /** A version without its content and patch, as history lists show it. */
 export type SettingsVersionSummary = Omit<SettingsVersion, 'content' | 'patch'>;
@@ -38,6 +46,8 @@ export interface WriteIntent {
   reason: string;
   ticket: string | null;
   createdAt: string;
+  /** For a rollback: the version whose content is restored (recorded as {@link SettingsVersion.rollbackOf}). */
+  rollbackOf?: number;
 }
 
 /**
@@ -64,6 +74,7 @@ export function nextVersion(
     keysTouchedPercent: keysTouchedPercent(before, content),
     contentHash: contentHash(content),
     prevHash: previous?.contentHash ?? null,
+    ...(intent.rollbackOf === undefined ? {} : { rollbackOf: intent.rollbackOf }),
   };
 }
 

@@ -1,15 +1,21 @@
+import { contentHash } from '../../domain/canonical-hash.ts';
 import type { Violation } from '../../domain/errors.ts';
 import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { nextVersion, type SettingsVersion, type WriteIntent } from '../../domain/settings-version.ts';
+import {
+  type IfMatch,
+  nextVersion,
+  type SettingsVersion,
+  type WriteIntent,
+} from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
 import { gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
 import type { Deps } from '../deps.ts';
 
 /** How a write treats the document's current state. */
 export interface WriteGuard {
-  /** The version the caller read (`If-Match`), if any. */
-  ifMatch: number | undefined;
+  /** The version the caller read (`If-Match`), `'*'` for any existing version, or none. */
+  ifMatch: IfMatch | undefined;
   /** `create-or-replace` (PUT: no If-Match needed for version 1) or `existing` (PATCH, rollback: 404 without a document). */
   mode: 'create-or-replace' | 'existing';
   /**
@@ -17,6 +23,12 @@ export interface WriteGuard {
    * change request this write carries out, which skips the approval step.
    */
   approvedChangeRequest?: string;
+  /**
+   * When set, a write whose content equals the latest version's (an empty
+   * patch, an identical PUT) writes nothing, opens no change request and
+   * returns the latest version itself.
+   */
+  skipUnchanged?: boolean;
 }
 
 /**
@@ -61,7 +73,11 @@ export async function writeNextVersion(
       latest.version,
     );
   }
-  if (guard.ifMatch !== undefined && guard.ifMatch !== latest?.version) {
+  // RFC 9110 §13.1.1: `If-Match: *` matches any current version and fails when there is none.
+  if (
+    guard.ifMatch !== undefined &&
+    (guard.ifMatch === '*' ? latest === null : guard.ifMatch !== latest?.version)
+  ) {
     throw new PreconditionFailedError(
       latest === null
         ? `${ref.key} does not exist yet; omit If-Match to create it`
@@ -70,6 +86,8 @@ export async function writeNextVersion(
     );
   }
   const content = await derive(latest);
+  // A no-op write returns what is there before validation and the approval gate: nothing to check or approve.
+  if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) return latest;
   // Validation step: nothing is written when it throws; its warnings go into the version record.
   const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
   const record = nextVersion(latest, content, intent);
