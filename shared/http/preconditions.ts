@@ -1,19 +1,23 @@
 import { ValidationError } from '../domain/errors.ts';
+import type { IfMatch } from '../domain/settings-version.ts';
 
 /**
- * Reads `If-Match: "<version>"` (a strong ETag of a version). Absent gives
- * `undefined`; anything else that is not one version is a 400 with a hint.
+ * Reads `If-Match: "<version>"` (a strong ETag of a version) or `If-Match: *`
+ * (RFC 9110: any current version; the write path fails it with 412 when the
+ * document does not exist). Absent gives `undefined`; anything else is a 400
+ * with a hint.
  */
-export function parseIfMatch(headers: Record<string, string>): number | undefined {
+export function parseIfMatch(headers: Record<string, string>): IfMatch | undefined {
   const raw = headers['if-match'];
   if (raw === undefined) return undefined;
+  if (raw.trim() === '*') return '*';
   const match = /^\s*"([1-9][0-9]{0,11})"\s*$/.exec(raw);
   if (!match?.[1]) {
     throw new ValidationError('If-Match must be one version ETag', [
       {
         pointer: '/headers/if-match',
         rule: 'etag',
-        message: 'If-Match must be one strong ETag such as "3"',
+        message: 'If-Match must be one strong ETag such as "3", or *',
         value: raw.slice(0, 100),
         hint: 'Use the ETag header of the version you read',
       },

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { writeNextVersion } from '../settings/write-next-version.ts';
 import type { LayeredCollection } from './document-cache.ts';
@@ -15,7 +15,7 @@ export interface WriteDocumentInput {
   content: JsonObject;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { EnvironmentConfig } from '../../domain/approvals/environment-confi
 import { ValidationError, type Violation } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { writeNextVersion } from '../settings/write-next-version.ts';
 import { environmentRef } from './environments-ref.ts';
@@ -14,7 +14,7 @@ export interface PutEnvironmentInput {
   config: EnvironmentConfig;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /** Cross-field rules of an environment configuration; every violation listed. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import { checkPolicyDocument, type EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
@@ -13,7 +13,7 @@ export interface PutPolicyInput {
   policy: EnvironmentPolicy;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /**

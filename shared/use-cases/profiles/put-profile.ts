@@ -2,7 +2,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { profileReferences } from '../../domain/layers/profile-references.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 
@@ -13,7 +13,7 @@ export interface PutProfileInput {
   content: JsonObject;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /**

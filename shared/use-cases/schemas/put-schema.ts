@@ -1,7 +1,7 @@
 import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import { compileServiceSchema, type ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
 import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
@@ -13,7 +13,7 @@ export interface PutSchemaInput {
   document: ServiceSchemaDocument;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /**

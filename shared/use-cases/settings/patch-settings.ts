@@ -3,7 +3,7 @@ import { applyJsonPatch, applyMergePatch } from '../../domain/json-patch.ts';
 import { isJsonObject, type JsonValue } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
@@ -21,7 +21,7 @@ export interface PatchSettingsInput {
   patch: JsonValue;
   reason: string;
   ticket: string | null;
-  ifMatch: number;
+  ifMatch: IfMatch;
 }
 
 /**

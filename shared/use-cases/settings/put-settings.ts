@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
@@ -14,7 +14,7 @@ export interface PutSettingsInput {
   content: JsonObject;
   reason: string;
   ticket: string | null;
-  ifMatch: number | undefined;
+  ifMatch: IfMatch | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
-import type { SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
@@ -13,7 +13,7 @@ export interface RollbackSettingsInput {
   scope: Scope;
   toVersion: number;
   reason: string;
-  ifMatch: number;
+  ifMatch: IfMatch;
 }
 
 /**
