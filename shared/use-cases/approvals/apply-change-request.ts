@@ -27,7 +27,7 @@ export function appliedReasonSuffix(requestId: string): string {
  * @example await applyChangeRequest(deps, ids) // { status: 'applied', version: 4 }
  */
 export async function applyChangeRequest(
-  deps: ApprovalDeps,
+  deps: Pick<ApprovalDeps, 'documents' | 'changeRequests' | 'clock' | 'logger'>,
   ids: WorkflowIds,
 ): Promise<{ status: 'applied' | 'conflicted'; version: number | null }> {
   let request = await loadForStep(deps, ids);

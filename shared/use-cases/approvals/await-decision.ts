@@ -17,7 +17,10 @@ import { taskTokenContext } from './signal-workflow.ts';
  * @example await awaitDecision(deps, { tenantId, requestId, taskToken, executionId });
  */
 export async function awaitDecision(
-  deps: ApprovalDeps,
+  deps: Pick<
+    ApprovalDeps,
+    'changeRequests' | 'clock' | 'workflows' | 'tokenCipher' | 'linkSigner' | 'publicUrl' | 'notifier'
+  >,
   input: WorkflowIds & { taskToken: string; executionId?: string | undefined },
 ): Promise<{ notified: number; status: string }> {
   if (typeof input.taskToken !== 'string' || input.taskToken.length === 0) {

@@ -13,7 +13,7 @@ import { notifyRequester } from './notify-requester.ts';
  * @example await markChangeRequestFailed(deps, { ...ids, error: { Error: 'Plumbline.TaskFailed', Cause: '...' } })
  */
 export async function markChangeRequestFailed(
-  deps: ApprovalDeps,
+  deps: Pick<ApprovalDeps, 'changeRequests' | 'clock' | 'logger' | 'notifier'>,
   input: WorkflowIds & { error?: { Error?: unknown; Cause?: unknown } | undefined },
 ): Promise<{ status: string }> {
   const error = typeof input.error?.Error === 'string' ? input.error.Error : 'Plumbline.Unknown';
