@@ -4,7 +4,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import type { HttpResult } from './http-result.ts';
 import { problemDetails } from './problem-details.ts';
-import { requestLog } from './request-log.ts';
+import { RouteNamer, redactingLogger, requestLog } from './request-log.ts';
 import type { Route } from './route.ts';
 import { runRoute } from './run-route.ts';
 
@@ -17,15 +17,18 @@ export type HttpHandler = (
 /**
  * Builds the middy Lambda handler that serves a group of routes (one bounded
  * context): it dispatches on the event's `routeKey`, logs one line per
- * request and maps every error to a problem response.
+ * request and maps every error to a problem response. Its log lines name the
+ * route template (or a redacted path) and pass through {@link redactingLogger},
+ * so no signed link or bearer token is ever logged.
  *
  * @example export const handler = createHttpHandler(settingsRoutes, await buildAwsDeps(process.env));
  */
 export function createHttpHandler(routes: readonly Route[], deps: Deps): HttpHandler {
   const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const logger = redactingLogger(deps.logger);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(requestLog(deps.logger))
-    .use(problemDetails(deps.logger))
+    .use(requestLog(logger, new RouteNamer(routes)))
+    .use(problemDetails(logger))
     .handler(async (event) => {
       const route = byKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route for ${event.routeKey}`);

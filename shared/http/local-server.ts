@@ -11,6 +11,7 @@ import {
 import type { AppLogger } from '../ports/app-logger.ts';
 import type { HttpHandler } from './create-http-handler.ts';
 import { problemResult } from './problem-details.ts';
+import { logRequest, RouteNamer, redactingLogger } from './request-log.ts';
 import type { Route, RouteContext } from './route.ts';
 import { RouteMatcher } from './route-matcher.ts';
 import { MAX_BODY_BYTES } from './run-route.ts';
@@ -40,10 +41,31 @@ export interface LocalServer {
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const matcher = new RouteMatcher(options.routes);
+  // Why: the path may hold a signed approval link; log lines name a template or a redacted path.
+  const log: RequestLogging = {
+    namer: new RouteNamer(options.routes),
+    logger: redactingLogger(options.logger),
+  };
   const server: Server = createServer((req, res) => {
-    handle(req, res, matcher, options).catch((error: unknown) => {
-      options.logger.error('local server failure', { errorMessage: (error as Error).message });
-      if (!res.headersSent) send(res, problemResult(error));
+    const started = performance.now();
+    const requestId = randomUUID();
+    handle(req, res, matcher, options, log, { started, requestId }).catch((error: unknown) => {
+      const method = (req.method ?? 'GET').toUpperCase();
+      log.logger.error('local server failure', {
+        requestId,
+        errorName: (error as Error).name,
+        errorMessage: (error as Error).message,
+      });
+      const result = problemResult(error, { requestId });
+      logRequest(log.logger, {
+        requestId,
+        tenant: undefined,
+        route: log.namer.name(method, requestUrl(req.url).pathname),
+        method,
+        status: result.statusCode ?? 500,
+        durationMs: performance.now() - started,
+      });
+      if (!res.headersSent) send(res, result);
       else res.destroy();
     });
   });
@@ -64,25 +86,32 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
+/** How the local server writes its own request lines (those the handler does not write). */
+interface RequestLogging {
+  namer: RouteNamer;
+  logger: AppLogger;
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   matcher: RouteMatcher,
   options: LocalServerOptions,
+  log: RequestLogging,
+  { started, requestId }: { started: number; requestId: string },
 ): Promise<void> {
-  const started = performance.now();
-  const requestId = randomUUID();
   const url = requestUrl(req.url);
   const method = (req.method ?? 'GET').toUpperCase();
+  let template: string | undefined;
   const reject = (error: Error, tenant?: string) => {
     const result = problemResult(error, { instance: url.pathname, requestId });
-    options.logger.info('request', {
+    logRequest(log.logger, {
       requestId,
       tenant,
-      route: `${method} ${url.pathname}`,
+      route: log.namer.name(method, url.pathname, template),
       method,
-      status: result.statusCode,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      status: result.statusCode ?? 500,
+      durationMs: performance.now() - started,
     });
     send(res, result);
     req.resume();
@@ -94,6 +123,7 @@ async function handle(
     return reject(new MethodNotAllowedError(`${method} is not allowed on ${url.pathname}`, matched.allowed));
   }
   const { route, params } = matched.found;
+  template = route.path;
 
   let claims: Record<string, string> | undefined;
   if (route.permission !== null) {
