@@ -1,13 +1,7 @@
-/** Approval workflow task `Apply` (Lambda entry point). */
+/** Approval workflow task `Apply`: write the approved version. Lambda entry point. */
+import { buildApplyTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createApplyTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-import { applyChangeRequest } from '../../shared/use-cases/approvals/apply-change-request.ts';
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { parseTaskInput, WorkflowIdsSchema } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
-
-/** The task with its dependencies. */
-export const createApplyTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => applyChangeRequest(deps, parseTaskInput(WorkflowIdsSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createApplyTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createApplyTask(buildApplyTaskDeps(process.env)));

@@ -1,12 +1,7 @@
-/** Approval workflow task `AwaitDecision` (`.waitForTaskToken`; Lambda entry point). */
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { awaitDecision } from '../../shared/use-cases/approvals/await-decision.ts';
-import { AwaitDecisionInputSchema, parseTaskInput } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
+/** Approval workflow task `AwaitDecision` (`.waitForTaskToken`): store the token, send the links. Lambda entry point. */
+import { buildAwaitDecisionTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createAwaitDecisionTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-/** The task with its dependencies. */
-export const createAwaitDecisionTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => awaitDecision(deps, parseTaskInput(AwaitDecisionInputSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createAwaitDecisionTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createAwaitDecisionTask(buildAwaitDecisionTaskDeps(process.env)));

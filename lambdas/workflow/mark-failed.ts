@@ -1,12 +1,7 @@
-/** Approval workflow task `MarkFailed`, the Catch path (Lambda entry point). */
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { markChangeRequestFailed } from '../../shared/use-cases/approvals/mark-change-request-failed.ts';
-import { MarkFailedInputSchema, parseTaskInput } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
+/** Approval workflow task `MarkFailed` (the Catch path): mark the request failed, tell the requester. Lambda entry point. */
+import { buildMarkFailedTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createMarkFailedTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-/** The task with its dependencies. */
-export const createMarkFailedTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => markChangeRequestFailed(deps, parseTaskInput(MarkFailedInputSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createMarkFailedTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createMarkFailedTask(buildMarkFailedTaskDeps(process.env)));

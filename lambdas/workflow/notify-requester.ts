@@ -1,12 +1,7 @@
-/** Approval workflow task `NotifyRequester` (Lambda entry point). */
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { notifyRequester } from '../../shared/use-cases/approvals/notify-requester.ts';
-import { parseTaskInput, WorkflowIdsSchema } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
+/** Approval workflow task `NotifyRequester`: tell the requester the outcome. Lambda entry point. */
+import { buildNotifyRequesterTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createNotifyRequesterTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-/** The task with its dependencies. */
-export const createNotifyRequesterTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => notifyRequester(deps, parseTaskInput(WorkflowIdsSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createNotifyRequesterTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createNotifyRequesterTask(buildNotifyRequesterTaskDeps(process.env)));

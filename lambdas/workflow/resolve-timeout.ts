@@ -1,12 +1,7 @@
-/** Approval workflow task `ResolveTimeout` (Lambda entry point). */
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { resolveTimeout } from '../../shared/use-cases/approvals/resolve-timeout.ts';
-import { parseTaskInput, WorkflowIdsSchema } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
+/** Approval workflow task `ResolveTimeout`: expire the request unless a decision won. Lambda entry point. */
+import { buildResolveTimeoutTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createResolveTimeoutTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-/** The task with its dependencies. */
-export const createResolveTimeoutTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => resolveTimeout(deps, parseTaskInput(WorkflowIdsSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createResolveTimeoutTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createResolveTimeoutTask(buildResolveTimeoutTaskDeps(process.env)));

@@ -1,12 +1,7 @@
-/** Approval workflow task `Validate` (Lambda entry point). */
-import type { ApprovalDeps } from '../../shared/use-cases/approvals/approval-deps.ts';
-import { validateChangeRequest } from '../../shared/use-cases/approvals/validate-change-request.ts';
-import { parseTaskInput, WorkflowIdsSchema } from '../../shared/workflows/task-input.ts';
-import { lazyAwsTask, type TaskHandler, workflowTask } from './workflow-task.ts';
+/** Approval workflow task `Validate`: is the request open, how long may approvers take. Lambda entry point. */
+import { buildValidateTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { createValidateTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
-/** The task with its dependencies. */
-export const createValidateTask = (deps: ApprovalDeps): TaskHandler =>
-  workflowTask((event) => validateChangeRequest(deps, parseTaskInput(WorkflowIdsSchema, event)));
-
-/** Lambda handler. */
-export const handler = lazyAwsTask(createValidateTask);
+/** Lambda handler: the task with the ports its composition root builds from this function's environment. */
+export const handler = lazyTask(() => createValidateTask(buildValidateTaskDeps(process.env)));

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { approvalTaskHandlers } from '../../lambdas/workflow/task-handlers.ts';
 import {
   DynamoDbChangeRequestStore,
   scanOpenChangeRequests,
@@ -22,6 +21,7 @@ import { type Clock, systemClock } from '../ports/clock.ts';
 import { fanoutNotifier } from '../ports/notifier.ts';
 import { requireApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
 import type { Deps } from '../use-cases/deps.ts';
+import { approvalTaskHandlers } from '../workflows/approval-task-handlers.ts';
 import { localTaskArns, renderApprovalWorkflow } from '../workflows/approval-workflow.ts';
 
 /** What the local runtime (and tests) choose. */

@@ -1,0 +1,95 @@
+import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
+import { type DocumentClientFor, DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
+import { KmsTokenCipher } from '../adapters/aws/kms-token-cipher.ts';
+import { SecretsManagerValues } from '../adapters/aws/secrets-manager-values.ts';
+import { SfnWorkflowGateway } from '../adapters/aws/sfn-workflow-gateway.ts';
+import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
+import { SnsNotifier } from '../adapters/aws/sns-notifier.ts';
+import { createTenantDocumentClients } from '../adapters/aws/tenant-document-clients.ts';
+import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
+import type { ChangeRequestStore } from '../ports/change-request-store.ts';
+import type { DocumentStore } from '../ports/document-store.ts';
+import type { LinkSigner } from '../ports/link-signer.ts';
+import { fanoutNotifier, type Notifier } from '../ports/notifier.ts';
+import type { TokenCipher } from '../ports/token-cipher.ts';
+import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
+import { ENV } from './env-vars.ts';
+import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+
+/** A Lambda function's environment. */
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Tenant data on AWS: the table and the tenant-scoped clients (token
+ * vending with the function's tenant-access role), from `PORT_ENV.documents`.
+ */
+export interface TenantTable {
+  tableName: string;
+  clientFor: DocumentClientFor;
+}
+
+/** {@link TenantTable} from the environment; every variable of it is required. */
+export function tenantTableFrom(env: Env): TenantTable {
+  const [tableName, tableArn, tableKeyArn, roleArn] = requireEnv(env, [
+    ENV.tableName,
+    ENV.tableArn,
+    ENV.tableKeyArn,
+    ENV.tenantRoleArn,
+  ]) as [string, string, string, string];
+  return { tableName, clientFor: createTenantDocumentClients({ roleArn, tableArn, tableKeyArn }) };
+}
+
+/** The versioned documents of the caller's tenant (DynamoDB). */
+export function documentStoreFrom(table: TenantTable): DocumentStore {
+  return new DynamoDbDocumentStore(table);
+}
+
+/** Change requests and used approval-link ids, in the same table behind the same clients. */
+export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
+  return new DynamoDbChangeRequestStore(table);
+}
+
+/** Slack webhook secrets of a tenant live under `plumbline/slack/<tenantId>/` on AWS. */
+export function slackSecretPrefix(tenantId: string): string {
+  return `plumbline/slack/${tenantId}/`;
+}
+
+/**
+ * Approval notifications on AWS: email through the approvals topic (one
+ * filtered subscription per address) and the environment's Slack webhook,
+ * whose secret must sit under the tenant's own prefix.
+ */
+export function notifierFrom(env: Env): Notifier {
+  const [topicArn] = requireEnv(env, PORT_ENV.notifier) as [string];
+  const secrets = new SecretsManagerValues();
+  // Why the prefix: a tenant names its webhook secret; it must never reach another tenant's secret.
+  const slack = new SlackWebhookNotifier((name, tenantId) =>
+    name.startsWith(slackSecretPrefix(tenantId)) ? secrets.webhookUrl(name) : Promise.resolve(undefined),
+  );
+  return fanoutNotifier([new SnsNotifier({ topicArn }), slack]);
+}
+
+/** The approval state machine (Step Functions). */
+export function workflowGatewayFrom(env: Env): WorkflowGateway {
+  const [stateMachineArn] = requireEnv(env, PORT_ENV.workflows) as [string];
+  return new SfnWorkflowGateway({ stateMachineArn });
+}
+
+/** Approval links signed with the key kept in Secrets Manager (read once per cold start). */
+export function linkSignerFrom(env: Env): LinkSigner {
+  const [secretArn] = requireEnv(env, PORT_ENV.linkSigner) as [string];
+  const secrets = new SecretsManagerValues();
+  return new HmacLinkSigner(() => secrets.hmacKey(secretArn));
+}
+
+/** Task tokens encrypted at rest under the task-token KMS key. */
+export function tokenCipherFrom(env: Env): TokenCipher {
+  const [keyId] = requireEnv(env, PORT_ENV.tokenCipher) as [string];
+  return new KmsTokenCipher({ keyId });
+}
+
+/** The API's public base URL, for the links in notifications. */
+export function publicUrlFrom(env: Env): () => string {
+  const [publicUrl] = requireEnv(env, PORT_ENV.publicUrl) as [string];
+  return () => publicUrl;
+}

@@ -1,0 +1,74 @@
+/**
+ * The composition roots of the approval workflow's task functions on AWS,
+ * one per task: each builds exactly the ports `WORKFLOW_TASK_PORTS` gives
+ * its task (the return type says so) from exactly the variables `PORT_ENV`
+ * names, so a function's template environment and its code cannot drift
+ * apart. Built on the first invocation (see `lazyTask`).
+ */
+import { systemClock } from '../ports/clock.ts';
+import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
+import {
+  changeRequestStoreFrom,
+  documentStoreFrom,
+  type Env,
+  linkSignerFrom,
+  notifierFrom,
+  publicUrlFrom,
+  tenantTableFrom,
+  tokenCipherFrom,
+  workflowGatewayFrom,
+} from './aws-approval-ports.ts';
+import { createLogger, type LogLevel } from './create-logger.ts';
+import { ENV } from './env-vars.ts';
+
+/** The clock and the logger every task holds. */
+function basePorts(env: Env): ApprovalTaskDeps<never> {
+  return {
+    clock: systemClock,
+    logger: createLogger((env[ENV.logLevel] as LogLevel | undefined) ?? 'INFO'),
+  };
+}
+
+/** The tasks that only read and write the request. */
+function requestPorts(env: Env): ApprovalTaskDeps<'Validate' | 'ResolveTimeout'> {
+  return { ...basePorts(env), changeRequests: changeRequestStoreFrom(tenantTableFrom(env)) };
+}
+
+/** The tasks that tell the requester. */
+function requesterPorts(env: Env): ApprovalTaskDeps<'NotifyRequester' | 'MarkFailed'> {
+  return { ...requestPorts(env), notifier: notifierFrom(env) };
+}
+
+/** Task `Validate`: reads the request. */
+export const buildValidateTaskDeps: (env: Env) => ApprovalTaskDeps<'Validate'> = requestPorts;
+
+/** Task `AwaitDecision`: stores the encrypted token, signs and sends the approvers' links. */
+export function buildAwaitDecisionTaskDeps(env: Env): ApprovalTaskDeps<'AwaitDecision'> {
+  return {
+    ...requestPorts(env),
+    workflows: workflowGatewayFrom(env),
+    tokenCipher: tokenCipherFrom(env),
+    linkSigner: linkSignerFrom(env),
+    publicUrl: publicUrlFrom(env),
+    notifier: notifierFrom(env),
+  };
+}
+
+/** Task `ResolveTimeout`: expires the request. */
+export const buildResolveTimeoutTaskDeps: (env: Env) => ApprovalTaskDeps<'ResolveTimeout'> = requestPorts;
+
+/** Task `Apply`: writes the approved version, marks the request. */
+export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {
+  const table = tenantTableFrom(env);
+  return {
+    ...basePorts(env),
+    documents: documentStoreFrom(table),
+    changeRequests: changeRequestStoreFrom(table),
+  };
+}
+
+/** Task `NotifyRequester`: tells the requester. */
+export const buildNotifyRequesterTaskDeps: (env: Env) => ApprovalTaskDeps<'NotifyRequester'> = requesterPorts;
+
+/** Task `MarkFailed`: marks the request failed and tells the requester. */
+export const buildMarkFailedTaskDeps: (env: Env) => ApprovalTaskDeps<'MarkFailed'> = requesterPorts;
