@@ -1,9 +1,10 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../../../shared/adapters/local/outbox-notifier.ts';
+import { launchBrowser } from '../../support/launch-browser.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
 let rt: TestRuntime;
@@ -35,19 +36,7 @@ async function outboxLinks(requestId: string, to: string): Promise<{ approve: st
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'plumb-browser-'));
   rt = await startTestRuntime({ dataDir: join(dir, 'data'), workflowRetryIntervalMs: 5 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  ({ browser } = await launchBrowser());
   admin = await rt.token('acme', 'root', ['admin']);
   alice = await rt.token('acme', 'alice', ['editor']);
   await rt.call('PUT', '/v1/environments/prod', {
