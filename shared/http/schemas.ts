@@ -70,6 +70,8 @@ export const VersionRecordSchema = v.object({
   warnings: v.optional(
     v.array(v.looseObject({ pointer: v.string(), rule: v.optional(v.string()), message: v.string() })),
   ),
+  /** Set on a rollback: the earlier version whose content this version restores. */
+  rollbackOf: v.optional(v.number()),
 });
 
 /** A history entry: the record without content. */

@@ -66,7 +66,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
           ...(options.withContent === false
             ? {
                 ProjectionExpression:
-                  '#v, author, createdAt, reason, ticket, contentHash, prevHash, keysTouchedPercent',
+                  '#v, author, createdAt, reason, ticket, contentHash, prevHash, keysTouchedPercent, rollbackOf',
                 ExpressionAttributeNames: { '#v': 'version' },
               }
             : {}),
@@ -102,6 +102,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       ...(version.warnings && version.warnings.length > 0
         ? { warnings: JSON.stringify(version.warnings) }
         : {}),
+      ...(version.rollbackOf === undefined ? {} : { rollbackOf: version.rollbackOf }),
     };
     if (version.version === 1) await this.#catalog(ref);
     await translateDynamoError(async () => {
@@ -234,5 +235,6 @@ function fromItem(item: Record<string, unknown>): SettingsVersion {
     contentHash: String(item.contentHash),
     prevHash: typeof item.prevHash === 'string' ? item.prevHash : null,
     ...(typeof item.warnings === 'string' ? { warnings: JSON.parse(item.warnings) } : {}),
+    ...(item.rollbackOf === undefined ? {} : { rollbackOf: Number(item.rollbackOf) }),
   };
 }

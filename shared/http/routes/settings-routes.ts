@@ -9,6 +9,7 @@ import { listSettingsVersions } from '../../use-cases/settings/list-settings-ver
 import { patchSettings } from '../../use-cases/settings/patch-settings.ts';
 import { putSettings } from '../../use-cases/settings/put-settings.ts';
 import { rollbackSettings } from '../../use-cases/settings/rollback-settings.ts';
+import type { SettingsWrite } from '../../use-cases/settings/write-settings-layer.ts';
 import { resolveTag, TAG_PATTERN } from '../../use-cases/snapshots/tags.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag } from '../http-result.ts';
@@ -53,6 +54,30 @@ const settingsWriteProblems = {
   },
 };
 
+const settingsWriteResponses = {
+  200: {
+    description:
+      'Nothing changed (an identical PUT, an empty patch): the current version, nothing written; `?allowEmpty=true` writes a new version anyway',
+    schema: VersionRecordSchema,
+  },
+  201: { description: 'The new version', schema: VersionRecordSchema },
+  ...settingsWriteProblems,
+};
+
+/** `?allowEmpty=true` makes a write that changes nothing still create a version. */
+const AllowEmptyQuery = v.object({
+  allowEmpty: v.optional(v.picklist(['true', 'false'], 'allowEmpty is true or false'), 'false'),
+});
+
+/** 201 with the new version, or 200 with the current one when the write changed nothing. */
+function writeResult(rawPath: string, write: SettingsWrite) {
+  const { record, created } = write;
+  return json(created ? 201 : 200, toRecord(record), {
+    ...versionEtag(record.version),
+    ...(created ? { location: `${rawPath}?version=${record.version}` } : {}),
+  });
+}
+
 function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
   const { name, path, params } = template;
   const tags = ['settings'];
@@ -96,26 +121,23 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       summary: `Create or replace the ${name.toLowerCase()} settings (a new version)`,
       tags,
       params,
+      query: AllowEmptyQuery,
       body: { 'application/json': PutSettingsBody },
       requestHeaders: [ifMatchHeader(false)],
-      responses: {
-        201: { description: 'The new version', schema: VersionRecordSchema },
-        ...settingsWriteProblems,
-      },
-      handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
-        const created = await putSettings(deps, {
-          principal: principal,
-          scope: scopeFromParams(p),
-          content: body.content,
-          reason: body.reason,
-          ticket: body.ticket ?? null,
-          ifMatch: parseIfMatch(headers),
-        });
-        return json(201, toRecord(created), {
-          ...versionEtag(created.version),
-          location: `${rawPath}?version=${created.version}`,
-        });
-      },
+      responses: settingsWriteResponses,
+      handle: async ({ params: p, query, body, headers, principal, rawPath }, deps) =>
+        writeResult(
+          rawPath,
+          await putSettings(deps, {
+            principal: principal,
+            scope: scopeFromParams(p),
+            content: body.content,
+            reason: body.reason,
+            ticket: body.ticket ?? null,
+            ifMatch: parseIfMatch(headers),
+            skipUnchanged: query.allowEmpty !== 'true',
+          }),
+        ),
     }),
     defineRoute({
       id: `patchSettings${name}`,
@@ -126,17 +148,15 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       summary: `Partially update the ${name.toLowerCase()} settings (RFC 7396 or RFC 6902)`,
       tags,
       params,
+      query: AllowEmptyQuery,
       body: { 'application/merge-patch+json': MergePatchBody, 'application/json-patch+json': JsonPatchBody },
       requestHeaders: [
         ifMatchHeader(true),
         { name: 'Plumbline-Reason', required: true, description: 'Why you make this change' },
         { name: 'Plumbline-Ticket', required: false, description: 'A ticket reference' },
       ],
-      responses: {
-        201: { description: 'The new version', schema: VersionRecordSchema },
-        ...settingsWriteProblems,
-      },
-      handle: async ({ params: p, body, headers, contentType, principal, rawPath }, deps) => {
+      responses: settingsWriteResponses,
+      handle: async ({ params: p, query, body, headers, contentType, principal, rawPath }, deps) => {
         const reason = v.safeParse(ReasonSchema, headers['plumbline-reason'] ?? undefined);
         const ifMatch = parseIfMatch(headers);
         const violations = [
@@ -170,19 +190,19 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         if (violations.length > 0 || !reason.success || ifMatch === undefined) {
           throw new ValidationError('The PATCH request is missing required headers', violations);
         }
-        const created = await patchSettings(deps, {
-          principal: principal,
-          scope: scopeFromParams(p),
-          format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
-          patch: body as JsonValue,
-          reason: reason.output,
-          ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
-          ifMatch,
-        });
-        return json(201, toRecord(created), {
-          ...versionEtag(created.version),
-          location: `${rawPath}?version=${created.version}`,
-        });
+        return writeResult(
+          rawPath,
+          await patchSettings(deps, {
+            principal: principal,
+            scope: scopeFromParams(p),
+            format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
+            patch: body as JsonValue,
+            reason: reason.output,
+            ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
+            ifMatch,
+            skipUnchanged: query.allowEmpty !== 'true',
+          }),
+        );
       },
     }),
     defineRoute({

@@ -2,12 +2,10 @@ import { ValidationError } from '../../domain/errors.ts';
 import { applyJsonPatch, applyMergePatch } from '../../domain/json-patch.ts';
 import { isJsonObject, type JsonValue } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import { type Scope, scopeKey } from '../../domain/scope.ts';
-import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { Scope } from '../../domain/scope.ts';
+import type { IfMatch } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
-import { validatorFor } from '../effective/validate-changes.ts';
-import { settingsRef } from './settings-ref.ts';
-import { writeNextVersion } from './write-next-version.ts';
+import { type SettingsWrite, writeSettingsLayer } from './write-settings-layer.ts';
 
 /** The two partial-update formats. */
 export type PatchFormat = 'merge-patch' | 'json-patch';
@@ -22,6 +20,8 @@ export interface PatchSettingsInput {
   reason: string;
   ticket: string | null;
   ifMatch: IfMatch;
+  /** An empty patch writes nothing and answers with the latest version (the API's default; `?allowEmpty=true` turns it off). */
+  skipUnchanged?: boolean | undefined;
 }
 
 /**
@@ -29,12 +29,12 @@ export interface PatchSettingsInput {
  * version and writes the result as a new version. A failing `test` op is a
  * conflict and writes nothing.
  *
- * @example await patchSettings(deps, { principal, scope, format: 'merge-patch', patch: { a: null }, reason: 'drop a', ticket: null, ifMatch: 2 });
+ * @example const { record, created } = await patchSettings(deps, { principal, scope, format: 'merge-patch', patch: { a: null }, reason: 'drop a', ticket: null, ifMatch: 2 });
  */
 export async function patchSettings(
   deps: Pick<Deps, 'documents' | 'clock'>,
   input: PatchSettingsInput,
-): Promise<SettingsVersion> {
+): Promise<SettingsWrite> {
   if (input.format === 'merge-patch' && !isJsonObject(input.patch)) {
     throw new ValidationError('A merge patch for settings must be a JSON object', [
       {
@@ -45,22 +45,10 @@ export async function patchSettings(
       },
     ]);
   }
-  return writeNextVersion(
-    deps,
-    settingsRef(input.principal.tenantId, input.scope),
-    { ifMatch: input.ifMatch, mode: 'existing' },
-    {
-      author: input.principal.userId,
-      reason: input.reason,
-      ticket: input.ticket,
-      createdAt: deps.clock.now().toISOString(),
-    },
-    (latest) => {
-      const current = latest?.content ?? {};
-      if (input.format === 'json-patch') return applyJsonPatch(current, input.patch);
-      const merged = applyMergePatch(current, input.patch);
-      return isJsonObject(merged) ? merged : {};
-    },
-    { validate: validatorFor(deps, input.principal.tenantId, 'settings', scopeKey(input.scope)) },
-  );
+  return writeSettingsLayer(deps, { ...input, mode: 'existing' }, (latest) => {
+    const current = latest?.content ?? {};
+    if (input.format === 'json-patch') return applyJsonPatch(current, input.patch);
+    const merged = applyMergePatch(current, input.patch);
+    return isJsonObject(merged) ? merged : {};
+  });
 }

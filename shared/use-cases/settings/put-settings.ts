@@ -1,11 +1,9 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
-import { type Scope, scopeKey } from '../../domain/scope.ts';
-import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { Scope } from '../../domain/scope.ts';
+import type { IfMatch } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
-import { validatorFor } from '../effective/validate-changes.ts';
-import { settingsRef } from './settings-ref.ts';
-import { writeNextVersion } from './write-next-version.ts';
+import { type SettingsWrite, writeSettingsLayer } from './write-settings-layer.ts';
 
 /** Input of {@link putSettings}. */
 export interface PutSettingsInput {
@@ -15,28 +13,19 @@ export interface PutSettingsInput {
   reason: string;
   ticket: string | null;
   ifMatch: IfMatch | undefined;
+  /** An identical PUT writes nothing and answers with the latest version (the API's default; `?allowEmpty=true` turns it off). */
+  skipUnchanged?: boolean | undefined;
 }
 
 /**
- * Replaces a settings layer with new content, creating version 1 or N+1.
+ * Replaces a settings layer with new content, creating version 1 or N+1
+ * (or, with `skipUnchanged`, nothing when the content is what is there).
  *
- * @example await putSettings(deps, { principal, scope, content: { a: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
+ * @example const { record } = await putSettings(deps, { principal, scope, content: { a: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
 export async function putSettings(
   deps: Pick<Deps, 'documents' | 'clock'>,
   input: PutSettingsInput,
-): Promise<SettingsVersion> {
-  return writeNextVersion(
-    deps,
-    settingsRef(input.principal.tenantId, input.scope),
-    { ifMatch: input.ifMatch, mode: 'create-or-replace' },
-    {
-      author: input.principal.userId,
-      reason: input.reason,
-      ticket: input.ticket,
-      createdAt: deps.clock.now().toISOString(),
-    },
-    () => input.content,
-    { validate: validatorFor(deps, input.principal.tenantId, 'settings', scopeKey(input.scope)) },
-  );
+): Promise<SettingsWrite> {
+  return writeSettingsLayer(deps, { ...input, mode: 'create-or-replace' }, () => input.content);
 }

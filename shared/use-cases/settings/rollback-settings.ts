@@ -3,9 +3,8 @@ import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
-import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
-import { writeNextVersion } from './write-next-version.ts';
+import { writeSettingsLayer } from './write-settings-layer.ts';
 
 /** Input of {@link rollbackSettings}. */
 export interface RollbackSettingsInput {
@@ -18,7 +17,8 @@ export interface RollbackSettingsInput {
 
 /**
  * Rolls a layer back: writes a new version whose content is that of an
- * earlier version, with its own reason. History is never rewritten.
+ * earlier version, with its own reason, recording `rollbackOf`. History is
+ * never rewritten.
  *
  * @example await rollbackSettings(deps, { principal, scope, toVersion: 2, reason: 'bad deploy', ifMatch: 5 });
  */
@@ -31,21 +31,14 @@ export async function rollbackSettings(
   // rollback costs one sequential round trip before its conditional put, not two.
   const target = deps.documents.get(ref, input.toVersion);
   target.catch(() => undefined); // handled below; avoids an unhandled rejection if the guard fails first
-  return writeNextVersion(
+  const { record } = await writeSettingsLayer(
     deps,
-    ref,
-    { ifMatch: input.ifMatch, mode: 'existing' },
-    {
-      author: input.principal.userId,
-      reason: input.reason,
-      ticket: null,
-      createdAt: deps.clock.now().toISOString(),
-    },
+    { ...input, ticket: null, mode: 'existing', rollbackOf: input.toVersion },
     async () => {
       const old = await target;
       if (old === null) throw new NotFoundError(`No version ${input.toVersion} at ${scopeKey(input.scope)}`);
       return old.content;
     },
-    { validate: validatorFor(deps, input.principal.tenantId, 'settings', ref.key) },
   );
+  return record;
 }

@@ -11,6 +11,7 @@ import {
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
 import { gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
 import type { Deps } from '../deps.ts';
+import type { SharedReads } from '../effective/validate-changes.ts';
 
 /** How a write treats the document's current state. */
 export interface WriteGuard {
@@ -36,10 +37,13 @@ export interface WriteGuard {
  * throws (an `UnprocessableError` listing every violation) to stop the
  * write, or returns the warnings to record in the version.
  */
-export type WriteValidator = (
+export type WriteValidator = ((
   content: JsonObject,
   latest: SettingsVersion | null,
-) => Promise<{ warnings: Violation[] }> | { warnings: Violation[] };
+) => Promise<{ warnings: Violation[] }> | { warnings: Violation[] }) & {
+  /** The reads the validation made, for the approval step to reuse (`validatorFor` sets it). */
+  shared?: SharedReads;
+};
 
 /** Optional steps of a write, each a separate stage of {@link writeNextVersion}. */
 export interface WriteHooks {
@@ -95,7 +99,7 @@ export async function writeNextVersion(
   // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
   // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
   if (guard.approvedChangeRequest === undefined)
-    await gateProtectedWrite(deps, { ref, latest, record, intent, prefetched });
+    await gateProtectedWrite(deps, { ref, latest, record, intent, prefetched, shared: hooks.validate?.shared });
   try {
     await deps.documents.append(ref, record);
   } catch (error) {
