@@ -22,6 +22,18 @@ export const APPROVAL_TASKS = {
   MarkFailed: 'MarkFailedFunctionArn',
 } as const;
 
+/**
+ * The substitution key of the partition (`aws`, `aws-cn`, `aws-us-gov`) in
+ * the service-integration ARN: CDK passes the stack's `AWS::Partition`.
+ */
+export const PARTITION_SUBSTITUTION = 'Partition';
+
+/** Every substitution key of the definition: one per task function, and the partition. */
+export const APPROVAL_SUBSTITUTION_KEYS: readonly string[] = [
+  ...Object.values(APPROVAL_TASKS),
+  PARTITION_SUBSTITUTION,
+];
+
 /** A Task state's name in the approval workflow. */
 export type ApprovalTaskName = keyof typeof APPROVAL_TASKS;
 
@@ -74,7 +86,7 @@ export const approvalWorkflowDefinition = {
     AwaitDecision: {
       Type: 'Task',
       Comment: 'Store the encrypted task token, send each approver their links, then wait for the decision',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Resource: `arn:\${${PARTITION_SUBSTITUTION}}:states:::lambda:invoke.waitForTaskToken`,
       Parameters: {
         FunctionName: `\${${APPROVAL_TASKS.AwaitDecision}}`,
         Payload: {
@@ -180,12 +192,18 @@ export function approvalWorkflowJson(): string {
   return JSON.stringify(approvalWorkflowDefinition, null, 2);
 }
 
-/** Placeholder ARNs for running the definition locally (the local runner overrides every Task). */
+/**
+ * The substitutions for running the definition locally: the `aws` partition
+ * and placeholder task ARNs (the local runner overrides every Task).
+ */
 export function localTaskArns(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(APPROVAL_TASKS).map(([state, key]) => [
-      key,
-      `arn:aws:lambda:us-east-1:000000000000:function:plumbline-local-${state.toLowerCase()}`,
-    ]),
-  );
+  return {
+    [PARTITION_SUBSTITUTION]: 'aws',
+    ...Object.fromEntries(
+      Object.entries(APPROVAL_TASKS).map(([state, key]) => [
+        key,
+        `arn:aws:lambda:us-east-1:000000000000:function:plumbline-local-${state.toLowerCase()}`,
+      ]),
+    ),
+  };
 }

@@ -7,9 +7,10 @@ import { withdrawChangeRequest } from '../../../shared/use-cases/approvals/withd
 import { putSettings } from '../../../shared/use-cases/settings/put-settings.ts';
 import { settingsRef } from '../../../shared/use-cases/settings/settings-ref.ts';
 import {
-  APPROVAL_TASKS,
+  APPROVAL_SUBSTITUTION_KEYS,
   approvalWorkflowDefinition,
   localTaskArns,
+  PARTITION_SUBSTITUTION,
   renderApprovalWorkflow,
 } from '../../../shared/workflows/approval-workflow.ts';
 import {
@@ -47,7 +48,7 @@ describe('approval workflow definition', () => {
     // Act
     const placeholders = new Set([...text.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]));
     // Assess
-    expect([...placeholders].sort()).toEqual(Object.values(APPROVAL_TASKS).sort());
+    expect([...placeholders].sort()).toEqual([...APPROVAL_SUBSTITUTION_KEYS].sort());
     expect(() => renderApprovalWorkflow({})).toThrow(/no substitution/);
   });
 
@@ -57,7 +58,9 @@ describe('approval workflow definition', () => {
     // Act
     const catchers = wait.Catch.map((c) => c.ErrorEquals[0]);
     // Assess
-    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Resource).toBe(
+      `arn:${'$'}{${PARTITION_SUBSTITUTION}}:states:::lambda:invoke.waitForTaskToken`,
+    );
     expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(wait.TimeoutSecondsPath).toBe('$.Payload.approvalTimeoutSeconds');
     expect(wait.Parameters.Payload['approvalTimeoutSeconds.$']).toBe(wait.TimeoutSecondsPath);
