@@ -4,6 +4,11 @@ import type { ChangeRequest, ChangeRequestStatus } from '../domain/approvals/cha
 export interface ChangeRequestQuery {
   status?: ChangeRequestStatus;
   env?: string;
+  /**
+   * Only requests in one of these environments: the caller's readable ones,
+   * so that every item read, and so every cursor, is one the caller may see.
+   */
+  envs?: readonly string[];
   limit: number;
   /** Continue after this request id (from the previous page), newest first. */
   after?: string;

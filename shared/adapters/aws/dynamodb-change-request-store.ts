@@ -99,6 +99,14 @@ export class DynamoDbChangeRequestStore implements ChangeRequestStore {
       values[':env'] = query.env;
       filters.push('#env = :env');
     }
+    if (query.envs !== undefined) {
+      names['#env'] = 'env';
+      const keys = query.envs.map((env, i) => {
+        values[`:env${i}`] = env;
+        return `:env${i}`;
+      });
+      filters.push(keys.length > 0 ? `#env IN (${keys.join(', ')})` : 'attribute_not_exists(pk)');
+    }
     // Filters apply after the read, so a page may come back short: keep reading until full or exhausted.
     for (let round = 0; round < 20 && items.length < query.limit; round++) {
       const out = await translateDynamoError(() =>

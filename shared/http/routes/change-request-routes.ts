@@ -9,6 +9,7 @@ import { decideChangeRequest } from '../../use-cases/approvals/decide-change-req
 import { getChangeRequest } from '../../use-cases/approvals/get-change-request.ts';
 import { listChangeRequests } from '../../use-cases/approvals/list-change-requests.ts';
 import { withdrawChangeRequest } from '../../use-cases/approvals/withdraw-change-request.ts';
+import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema } from '../schemas.ts';
@@ -108,7 +109,7 @@ export const changeRequestRoutes: Route[] = [
         ),
         '20',
       ),
-      cursor: v.optional(ChangeRequestIdSchema),
+      cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
     }),
     responses: {
       200: {
@@ -123,9 +124,9 @@ export const changeRequestRoutes: Route[] = [
         status: query.status,
         env: query.env,
         limit: query.limit,
-        after: query.cursor,
+        after: decodeAfterCursor(query.cursor, CHANGE_REQUEST_ID_PATTERN),
       });
-      return json(200, { items: page.items.map(toView), nextCursor: page.next });
+      return json(200, { items: page.items.map(toView), nextCursor: encodeAfterCursor(page.next) });
     },
   }),
   defineRoute({
