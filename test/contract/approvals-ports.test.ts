@@ -41,6 +41,15 @@ function request(id: string, overrides: Partial<ChangeRequest> = {}): ChangeRequ
     baseVersion: 1,
     proposed: { big: 'x'.repeat(1000), nested: { a: [1, 2] } },
     patch: [{ op: 'add', path: '/big', value: 'x' }],
+    effective: [
+      {
+        target: 'envs/prod/services/api',
+        hash: 'ab'.repeat(32),
+        patch: [{ op: 'add', path: '/image', value: 'r.io/api:1' }],
+        inputs: { 'settings envs/prod/services/api': 1, 'profiles web': 2, 'schemas services/api': null },
+      },
+      { target: 'envs/prod/services/web', hash: 'cd'.repeat(32), patch: null, inputs: null },
+    ],
     reason: 'why',
     ticket: 'OPS-1',
     requester: 'alice',

@@ -37,7 +37,7 @@ function isConditionFailure(error: unknown): boolean {
 /**
  * {@link ChangeRequestStore} on the one table: `pk = <tenant>#change-requests`,
  * `sk = cr#<id>` (ids are time-ordered, so a descending Query lists newest
- * first). The proposal and its diff are gzipped (content may be 256 KiB);
+ * first). The proposal, its diff and its recorded effective change are gzipped (content may be 256 KiB);
  * `status`, `env` and `revision` stay plain for filters and conditions.
  *
  * @example new DynamoDbChangeRequestStore({ tableName: 'plumbline', clientFor: () => docClient })
@@ -193,7 +193,7 @@ export class DynamoDbChangeRequestStore implements ChangeRequestStore {
 }
 
 function toItem(request: ChangeRequest): Record<string, unknown> {
-  const { proposed, patch, history, decisions, approvers, ...rest } = request;
+  const { proposed, patch, effective, history, decisions, approvers, ...rest } = request;
   return {
     pk: changeRequestPartition(request.tenantId),
     sk: `cr#${request.id}`,
@@ -205,7 +205,8 @@ function toItem(request: ChangeRequest): Record<string, unknown> {
     decisions: JSON.stringify(decisions),
     history: JSON.stringify(history),
     // Requests are kept (the table's TTL attribute, `expiresAt`, is an ISO string here, which TTL ignores).
-    bodyGz: gzipSync(JSON.stringify({ proposed, patch })),
+    // The recorded effective change is bounded (EFFECTIVE_LIMITS) and compresses with the proposal.
+    bodyGz: gzipSync(JSON.stringify({ proposed, patch, effective })),
   };
 }
 
@@ -213,7 +214,7 @@ function fromItem(item: Record<string, unknown>): ChangeRequest {
   const body = JSON.parse(gunzipSync(item.bodyGz as Uint8Array).toString('utf8')) as Pick<
     ChangeRequest,
     'proposed' | 'patch'
-  >;
+  > & { effective?: ChangeRequest['effective'] };
   const json = <T>(value: unknown, fallback: T): T =>
     typeof value === 'string' ? (JSON.parse(value) as T) : fallback;
   return {
@@ -225,6 +226,8 @@ function fromItem(item: Record<string, unknown>): ChangeRequest {
     baseVersion: typeof item.baseVersion === 'number' ? item.baseVersion : null,
     proposed: body.proposed,
     patch: body.patch,
+    // Requests stored before effective changes were recorded have none (their apply step skips the check).
+    effective: body.effective ?? null,
     reason: String(item.reason),
     ticket: typeof item.ticket === 'string' ? item.ticket : null,
     requester: String(item.requester),

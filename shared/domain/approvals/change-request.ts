@@ -1,5 +1,6 @@
 import type { PatchOperation } from '../json-patch.ts';
 import type { JsonObject } from '../json-value.ts';
+import type { EffectiveChange } from './effective-change.ts';
 import type { Approver } from './environment-config.ts';
 
 /** Every status a change request can be in. */
@@ -93,6 +94,15 @@ export interface ChangeRequest {
   proposed: JsonObject;
   /** RFC 6902 patch from the base version's content (or `{}`) to the proposal. */
   patch: PatchOperation[];
+  /**
+   * Every effective configuration of the protected environment(s) whose
+   * settings the proposal changes, with its effective diff, the hash of its
+   * after state and the versions of the documents that fed it, as they were
+   * when the request was made; what the approval covers. `[]` when the
+   * proposal changes no effective settings (a policy); `null` when not
+   * recorded (an environment's configuration, requests made before this existed).
+   */
+  effective: EffectiveChange[] | null;
   reason: string;
   ticket: string | null;
   requester: string;

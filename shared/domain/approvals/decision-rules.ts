@@ -151,11 +151,17 @@ export function markApplied(request: ChangeRequest, version: number, now: Date):
   ]);
 }
 
-/** The document moved past the base version: `approved` → `conflicted`, nothing written. */
+/**
+ * The approval no longer covers what applying would do: `approved` →
+ * `conflicted`, nothing written. Either the document moved past the base
+ * version, or (`effectiveDrift`) an effective configuration would end up
+ * other than the approver saw; the history says which.
+ */
 export function markConflicted(
   request: ChangeRequest,
   currentVersion: number | null,
   now: Date,
+  effectiveDrift?: string,
 ): ChangeRequest {
   if (request.status !== 'approved')
     throw new ChangeRequestClosedError(`Change request ${request.id} is ${request.status}`, request.status);
@@ -164,7 +170,10 @@ export function markConflicted(
       at: now.toISOString(),
       actor: 'workflow',
       action: 'conflicted',
-      detail: `${request.target.key} is at version ${currentVersion ?? 'none'}, not the base version ${request.baseVersion ?? 'none'}; nothing was written`,
+      detail:
+        effectiveDrift === undefined
+          ? `${request.target.key} is at version ${currentVersion ?? 'none'}, not the base version ${request.baseVersion ?? 'none'}; nothing was written`
+          : `the effective settings changed since approval (${effectiveDrift}); nothing was written`,
     },
   ]);
 }

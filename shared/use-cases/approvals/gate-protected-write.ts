@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type ChangeRequest, newChangeRequestId, toView } from '../../domain/approvals/change-request.ts';
 import { markFailed } from '../../domain/approvals/decision-rules.ts';
 import {
+  type EffectiveChange,
+  type EvaluatedConfiguration,
+  recordEffectiveChanges,
+} from '../../domain/approvals/effective-change.ts';
+import {
   approvalTimeoutSeconds,
   environmentConfigFromContent,
 } from '../../domain/approvals/environment-config.ts';
@@ -14,13 +19,15 @@ import {
 import type { SettingsVersion, WriteIntent } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
+import type { SharedReads } from '../effective/validate-changes.ts';
 import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
 import {
   type LoadedEnvironmentConfig,
   loadEnvironmentConfig,
 } from '../environments/load-environment-config.ts';
+import { evaluateEffectiveImpact } from './effective-impact.ts';
 import { environmentOfDocument } from './protected-env-of.ts';
-import { isTenantWideLayer, protectedEnvsChangedBy } from './protected-impact.ts';
+import { isTenantWideLayer, protectedImpact } from './protected-impact.ts';
 
 /** A write about to happen, as the write path sees it just before appending. */
 export interface PendingWrite {
@@ -31,6 +38,34 @@ export interface PendingWrite {
   intent: WriteIntent;
   /** The environment configuration, if the write path already started reading it (see {@link prefetchGate}). */
   prefetched?: Promise<LoadedEnvironmentConfig> | undefined;
+  /** The reads the write's validation step made, reused to record the effective change. */
+  shared?: SharedReads | undefined;
+}
+
+/**
+ * What the change request records of the write's effect on effective
+ * settings (see `ChangeRequest.effective`): `null` for an environment's own
+ * configuration, `[]` for documents that feed no effective settings
+ * (policies), otherwise every changed configuration of `env` (or, for
+ * `global` and profiles, of every protected environment: `evaluated`).
+ */
+async function recordedEffect(
+  deps: Pick<Deps, 'documents'>,
+  write: PendingWrite,
+  env: string,
+  evaluated: EvaluatedConfiguration[] | undefined,
+): Promise<EffectiveChange[] | null> {
+  if (write.ref.collection === ENVIRONMENTS_COLLECTION) return null;
+  if (evaluated) return recordEffectiveChanges(evaluated);
+  if (write.ref.collection !== 'settings') return [];
+  const configurations = await evaluateEffectiveImpact(deps, {
+    tenantId: write.ref.tenantId,
+    change: { collection: 'settings', key: write.ref.key, content: write.record.content },
+    base: write.latest,
+    envs: [env],
+    shared: write.shared,
+  });
+  return recordEffectiveChanges(configurations);
 }
 
 /**
@@ -71,9 +106,12 @@ export async function gateProtectedWrite(
 ): Promise<void> {
   let env = environmentOfDocument(write.ref);
   let affects: string[] = [];
+  let evaluated: EvaluatedConfiguration[] | undefined;
   if (env === undefined && isTenantWideLayer(write.ref)) {
     // `global` and profiles feed every environment: gated when they change a protected one's effective settings.
-    affects = await protectedEnvsChangedBy(deps, write.ref, write.record.content);
+    const impact = await protectedImpact(deps, write.ref, write.record.content, write.latest, write.shared);
+    affects = impact.envs;
+    evaluated = impact.configurations;
     env = affects[0];
   }
   if (env === undefined) return;
@@ -105,6 +143,8 @@ export async function gateProtectedWrite(
   if (!changeRequests || !workflows) {
     throw new Error(`refusing to write to protected environment '${env}': the approval ports are not wired`);
   }
+  // What the approver is shown and what the apply step re-checks (refused when too wide to cover).
+  const effective = await recordedEffect(deps, write, env, evaluated);
   const now = new Date(write.intent.createdAt);
   const timeout = approvalTimeoutSeconds(config);
   const request: ChangeRequest = {
@@ -116,6 +156,7 @@ export async function gateProtectedWrite(
     baseVersion: write.latest?.version ?? null,
     proposed: write.record.content,
     patch: write.record.patch,
+    effective,
     reason: write.intent.reason,
     ticket: write.intent.ticket,
     requester: write.intent.author,
@@ -134,8 +175,9 @@ export async function gateProtectedWrite(
         action: 'requested',
         comment: write.intent.reason,
         detail:
-          `${write.ref.collection} ${write.ref.key} from version ${write.latest?.version ?? 'none'}; needs ${config.requiredApprovals} approval(s)` +
-          (affects.length > 0 ? `; changes the effective settings of protected ${affects.join(', ')}` : ''),
+          `${write.ref.collection} ${write.ref.key} ${write.latest ? `from version ${write.latest.version}` : '(new document)'}; needs ${config.requiredApprovals} approval(s)` +
+          (affects.length > 0 ? `; changes the effective settings of protected ${affects.join(', ')}` : '') +
+          (effective === null ? '' : `; changes ${effective.length} effective configuration(s)`),
       },
     ],
     appliedVersion: null,

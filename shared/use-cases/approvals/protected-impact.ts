@@ -1,34 +1,46 @@
-import { contentHash } from '../../domain/canonical-hash.ts';
+import type { EvaluatedConfiguration } from '../../domain/approvals/effective-change.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { parseScopeKey, type Scope } from '../../domain/scope.ts';
+import { parseScopeKey, scopeEnv } from '../../domain/scope.ts';
+import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
-import { DocumentCache } from '../effective/document-cache.ts';
-import { loadEffective } from '../effective/load-effective.ts';
-import { effectiveTargets } from '../effective/targets.ts';
+import { listStoredKeys, type SharedReads } from '../effective/validate-changes.ts';
 import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
+import { evaluateEffectiveImpact } from './effective-impact.ts';
 
 /** True for documents that belong to no environment but feed every environment's effective settings. */
 export function isTenantWideLayer(ref: DocumentRef): boolean {
   return (ref.collection === 'settings' && ref.key === 'global') || ref.collection === 'profiles';
 }
 
+/** What a write to `global` or to a profile does to the protected environments. */
+export interface ProtectedImpact {
+  /** The protected environments whose effective settings change, sorted. */
+  envs: string[];
+  /** Every configuration of every protected environment, evaluated without and with the proposal. */
+  configurations: EvaluatedConfiguration[];
+}
+
 /**
- * The protected environments whose effective settings a write to `global`
- * or to a profile would change: for each protected environment that has
- * settings layers, every
- * effective configuration in it (its services and instances, and the
- * environment layer itself) is merged before and after the proposed
- * content, and compared by content hash. Sorted environment names.
+ * The effect of a write to `global` or to a profile on the protected
+ * environments: for each protected environment that has settings layers,
+ * every effective configuration in it (the environment's own merge, its
+ * services and instances) is merged before and after the proposed content
+ * and compared by content hash. `include` names configurations to
+ * evaluate as well (a request's recorded ones, at apply time).
  *
- * @example await protectedEnvsChangedBy(deps, { tenantId: 'acme', collection: 'settings', key: 'global' }, { replicas: 3 })
+ * @example (await protectedImpact(deps, { tenantId: 'acme', collection: 'settings', key: 'global' }, { replicas: 3 }, latest)).envs // ['prod']
  */
-export async function protectedEnvsChangedBy(
+export async function protectedImpact(
   deps: Pick<Deps, 'documents'>,
   ref: DocumentRef,
   content: JsonObject,
-): Promise<string[]> {
-  const settingsKeys = await deps.documents.listKeys(ref.tenantId, 'settings');
+  base: SettingsVersion | null,
+  shared?: SharedReads,
+  include: readonly string[] = [],
+): Promise<ProtectedImpact> {
+  const reads: SharedReads = shared ?? { keys: listStoredKeys(deps, ref.tenantId), reads: new Map() };
+  const settingsKeys = await reads.keys.settings;
   const envsWithSettings = new Set(
     settingsKeys.flatMap((key) => {
       const scope = parseScopeKey(key);
@@ -40,29 +52,19 @@ export async function protectedEnvsChangedBy(
   const candidates = [...envsWithSettings].sort();
   const configs = await Promise.all(candidates.map((env) => loadEnvironmentConfig(deps, ref.tenantId, env)));
   const protectedEnvs = configs.filter((c) => c.config.protected).map((c) => c.env);
-  if (protectedEnvs.length === 0) return [];
-  const targets = effectiveTargets(settingsKeys);
-  const before = new DocumentCache(deps.documents, ref.tenantId);
-  const after = new DocumentCache(
-    deps.documents,
-    ref.tenantId,
-    [{ collection: ref.collection as 'settings' | 'profiles', key: ref.key, content }],
-    undefined,
-    before.reads,
+  if (protectedEnvs.length === 0 && include.length === 0) return { envs: [], configurations: [] };
+  const configurations = await evaluateEffectiveImpact(deps, {
+    tenantId: ref.tenantId,
+    change: { collection: ref.collection as 'settings' | 'profiles', key: ref.key, content },
+    base,
+    envs: protectedEnvs,
+    include,
+    shared: reads,
+  });
+  const changed = new Set(
+    configurations
+      .filter((c) => c.changed)
+      .map((c) => scopeEnv(parseScopeKey(c.target) ?? { kind: 'global' })),
   );
-  const changed: string[] = [];
-  for (const env of protectedEnvs) {
-    const scopes: Scope[] = [
-      { kind: 'env', env },
-      ...targets.filter((t) => t.kind !== 'global' && t.env === env),
-    ];
-    for (const scope of scopes) {
-      const [a, b] = await Promise.all([loadEffective(before, scope), loadEffective(after, scope)]);
-      if (contentHash(a.effective.content) !== contentHash(b.effective.content)) {
-        changed.push(env);
-        break;
-      }
-    }
-  }
-  return changed;
+  return { envs: protectedEnvs.filter((env) => changed.has(env)), configurations };
 }

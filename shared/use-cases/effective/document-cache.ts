@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { DocumentStore } from '../../ports/document-store.ts';
+import { limitReads } from '../concurrency/limit-reads.ts';
 
 /** The collections that take part in effective settings and their validation. */
 export type LayeredCollection = 'settings' | 'profiles' | 'schemas' | 'policies';
@@ -23,6 +24,18 @@ export interface PendingDocument {
   content: JsonObject;
 }
 
+function seenOf(found: SettingsVersion | null): SeenDocument | null {
+  return found === null
+    ? null
+    : {
+        version: found.version,
+        author: found.author,
+        createdAt: found.createdAt,
+        content: found.content,
+        pending: false,
+      };
+}
+
 /**
  * Reads documents of one tenant at most once each (parallel callers share
  * the read), answering with pending content where a write proposes some,
@@ -31,15 +44,18 @@ export interface PendingDocument {
 export class DocumentCache {
   readonly #reads: Map<string, Promise<SeenDocument | null>>;
   readonly #pending = new Map<string, JsonObject>();
+  /** The store behind a read limiter: a wide fan-out never holds the whole socket pool. */
+  readonly #store: DocumentStore;
 
   constructor(
-    private readonly store: DocumentStore,
+    store: DocumentStore,
     readonly tenantId: string,
     pending: readonly PendingDocument[] = [],
     private readonly at?: string,
     /** Pass another cache's {@link DocumentCache.reads} to share its stored reads (same tenant and instant). */
     reads?: Map<string, Promise<SeenDocument | null>>,
   ) {
+    this.#store = limitReads(store);
     this.#reads = reads ?? new Map();
     for (const doc of pending) this.#pending.set(`${doc.collection}\n${doc.key}`, doc.content);
   }
@@ -47,6 +63,16 @@ export class DocumentCache {
   /** The memo of stored reads, to share with a cache over other pending documents. */
   get reads(): Map<string, Promise<SeenDocument | null>> {
     return this.#reads;
+  }
+
+  /**
+   * Records a stored read made elsewhere (the write path's read of the
+   * latest version), unless this document was already read.
+   */
+  remember(collection: LayeredCollection, key: string, found: SettingsVersion | null): void {
+    const id = `${collection}\n${key}`;
+    if (this.#reads.has(id)) return;
+    this.#reads.set(id, Promise.resolve(seenOf(found)));
   }
 
   /** The pending documents of a collection. */
@@ -70,26 +96,16 @@ export class DocumentCache {
       });
     let read = this.#reads.get(id);
     if (!read) {
-      read = this.#read({ tenantId: this.tenantId, collection, key }).then((found) =>
-        found === null
-          ? null
-          : {
-              version: found.version,
-              author: found.author,
-              createdAt: found.createdAt,
-              content: found.content,
-              pending: false,
-            },
-      );
+      read = this.#read({ tenantId: this.tenantId, collection, key }).then(seenOf);
       this.#reads.set(id, read);
     }
     return read;
   }
 
   async #read(ref: { tenantId: string; collection: string; key: string }): Promise<SettingsVersion | null> {
-    const latest = await this.store.latest(ref);
+    const latest = await this.#store.latest(ref);
     if (this.at === undefined || latest === null || latest.createdAt <= this.at) return latest;
-    return versionAt(this.store, ref, this.at);
+    return versionAt(this.#store, ref, this.at);
   }
 }
 

@@ -200,10 +200,26 @@ export function validatorFor(
 ) {
   // Why start now: the catalog reads need only the tenant, so they run while the write path
   // reads the latest version, saving one sequential round trip on every write.
-  const keys = listStoredKeys(deps, tenantId);
-  return async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> =>
-    assertValid(
-      await validateChanges(deps, tenantId, [{ collection, key, content }], { keys }),
+  const shared: SharedReads = { keys: listStoredKeys(deps, tenantId), reads: new Map() };
+  const validate = async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> => {
+    const change = { collection, key, content };
+    const cache = new DocumentCache(deps.documents, tenantId, [change], undefined, shared.reads);
+    return assertValid(
+      await validateChanges(deps, tenantId, [change], { keys: shared.keys, cache }),
       `This change to ${collection === 'settings' ? key : `${collection}/${key}`}`,
     );
+  };
+  // The approval step of the same write reuses these reads (see gateProtectedWrite).
+  return Object.assign(validate, { shared });
+}
+
+/**
+ * The reads one write makes for validation, handed on to its approval step
+ * so that both see the same documents and nothing is read twice: the
+ * catalog Queries and the memo of stored document reads (same tenant, same
+ * instant).
+ */
+export interface SharedReads {
+  keys: StoredKeys;
+  reads: DocumentCache['reads'];
 }

@@ -20,6 +20,7 @@ function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
     baseVersion: 3,
     proposed: { a: 2 },
     patch: [{ op: 'replace', path: '/a', value: 2 }],
+    effective: null,
     reason: 'why',
     ticket: null,
     requester: 'alice',
