@@ -1,5 +1,4 @@
-import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
-import { isAtOrBelow } from './json-pointer.ts';
+import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue, setOwn } from '../json-value.ts';
 
 /** One layer to merge: its content and whatever describes where it came from. */
 export interface MergeInput<S> {
@@ -18,57 +17,66 @@ export interface MergeResult<S> {
  * objects merge recursively, arrays and scalars are replaced as a whole, and
  * `null` in a higher layer deletes the key (the result never holds `null`).
  * Records, for every leaf of the result (see {@link settingLeaves}), the
- * source of the layer that supplied it. Inputs are never modified.
+ * source of the layer that supplied it. Inputs are never modified. Every key,
+ * `__proto__` included, is an own data property of the result.
+ *
+ * Linear in the total size of the layers: each object of the result carries
+ * the source of every key assigned in it (a scalar, an array or a freshly
+ * created object), so replacing or deleting a key drops its whole subtree
+ * with it, and the provenance walk reads each key's source once.
  *
  * @example mergeLayers([{ content: { a: 1, b: 2 }, source: 'g' }, { content: { b: null, c: 3 }, source: 'e' }]).content // { a: 1, c: 3 }
  */
 export function mergeLayers<S>(layers: readonly MergeInput<S>[]): MergeResult<S> {
   const content: JsonObject = {};
-  // Pointer of each assignment (a scalar, an array, or a freshly created object) -> its source.
-  const assigned = new Map<string, S>();
-  const forget = (pointer: string): void => {
-    for (const key of [...assigned.keys()]) if (isAtOrBelow(key, pointer)) assigned.delete(key);
+  // Object of the result -> key -> source of the assignment that put the key there.
+  const assigned = new Map<JsonObject, Map<string, S>>();
+  const sourcesOf = (target: JsonObject): Map<string, S> => {
+    let sources = assigned.get(target);
+    if (!sources) {
+      sources = new Map();
+      assigned.set(target, sources);
+    }
+    return sources;
   };
-  const mergeInto = (target: JsonObject, patch: JsonObject, path: string, source: S): void => {
-    for (const [key, value] of Object.entries(patch)) {
-      const pointer = `${path}/${escapePointerToken(key)}`;
+  const mergeInto = (target: JsonObject, patch: JsonObject, source: S): void => {
+    const sources = sourcesOf(target);
+    for (const key of Object.keys(patch)) {
+      const value = patch[key] as JsonValue;
       if (value === null) {
         delete target[key];
-        forget(pointer);
+        sources.delete(key);
       } else if (isJsonObject(value)) {
-        let child = target[key];
+        let child = Object.hasOwn(target, key) ? target[key] : undefined;
         if (!isJsonObject(child)) {
-          forget(pointer);
           child = {};
-          target[key] = child;
-          assigned.set(pointer, source);
+          setOwn(target, key, child);
+          sources.set(key, source);
         }
-        mergeInto(child, value, pointer, source);
+        mergeInto(child, value, source);
       } else {
-        forget(pointer);
-        target[key] = structuredClone(value);
-        assigned.set(pointer, source);
+        setOwn(target, key, structuredClone(value));
+        sources.set(key, source);
       }
     }
   };
-  for (const layer of layers) mergeInto(content, layer.content, '', layer.source);
+  for (const layer of layers) mergeInto(content, layer.content, layer.source);
 
   const provenance = new Map<string, S>();
-  for (const pointer of settingLeaves(content)) {
-    const source = deepestAssignment(assigned, pointer);
-    if (source !== undefined) provenance.set(pointer, source);
-  }
+  // `inherited` is the source of the deepest assignment above `node` (an `undefined` source defers to it).
+  const walk = (node: JsonObject, path: string, inherited: S | undefined): void => {
+    const sources = assigned.get(node);
+    for (const key of Object.keys(node)) {
+      const child = node[key] as JsonValue;
+      const pointer = `${path}/${escapePointerToken(key)}`;
+      const own = sources?.get(key);
+      const source = own !== undefined ? own : inherited;
+      if (isJsonObject(child) && Object.keys(child).length > 0) walk(child, pointer, source);
+      else if (source !== undefined) provenance.set(pointer, source);
+    }
+  };
+  walk(content, '', undefined);
   return { content, provenance };
-}
-
-function deepestAssignment<S>(assigned: Map<string, S>, pointer: string): S | undefined {
-  let current = pointer;
-  for (;;) {
-    const found = assigned.get(current);
-    if (found !== undefined) return found;
-    if (current === '') return undefined;
-    current = current.slice(0, current.lastIndexOf('/'));
-  }
 }
 
 /**
