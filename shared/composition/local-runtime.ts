@@ -119,6 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   serverUrl = server.url;
   // Local executions live in memory: restart the workflow of every request a previous run left open.
   await resumeOpenApprovals(dynamo.endpoint, LOCAL_TABLE_NAME, workflows, logger);
+  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     port: server.port,
@@ -128,11 +129,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tokens,
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
-    close: async () => {
-      await server.close();
-      await workflows.close();
-      await dynamo.close();
-      if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
-    },
+    // Why this order: requests still being handled and workflow steps still running finish
+    // (or are refused) before the database they read closes. A second close() awaits the first.
+    close: () =>
+      (closing ??= (async () => {
+        await server.close();
+        await workflows.close();
+        await dynamo.close();
+        if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
+      })()),
   };
 }

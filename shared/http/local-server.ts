@@ -46,28 +46,34 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     namer: new RouteNamer(options.routes),
     logger: redactingLogger(options.logger),
   };
+  // Requests being handled: close() lets them finish before the runtime closes the database.
+  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
     const started = performance.now();
     const requestId = randomUUID();
-    handle(req, res, matcher, options, log, { started, requestId }).catch((error: unknown) => {
-      const method = (req.method ?? 'GET').toUpperCase();
-      log.logger.error('local server failure', {
-        requestId,
-        errorName: (error as Error).name,
-        errorMessage: (error as Error).message,
-      });
-      const result = problemResult(error, { requestId });
-      logRequest(log.logger, {
-        requestId,
-        tenant: undefined,
-        route: log.namer.name(method, requestUrl(req.url).pathname),
-        method,
-        status: result.statusCode ?? 500,
-        durationMs: performance.now() - started,
-      });
-      if (!res.headersSent) send(res, result);
-      else res.destroy();
-    });
+    const handling = handle(req, res, matcher, options, log, { started, requestId }).catch(
+      (error: unknown) => {
+        const method = (req.method ?? 'GET').toUpperCase();
+        log.logger.error('local server failure', {
+          requestId,
+          errorName: (error as Error).name,
+          errorMessage: (error as Error).message,
+        });
+        const result = problemResult(error, { requestId });
+        logRequest(log.logger, {
+          requestId,
+          tenant: undefined,
+          route: log.namer.name(method, requestUrl(req.url).pathname),
+          method,
+          status: result.statusCode ?? 500,
+          durationMs: performance.now() - started,
+        });
+        if (!res.headersSent) send(res, result);
+        else res.destroy();
+      },
+    );
+    inFlight.add(handling);
+    void handling.then(() => inFlight.delete(handling));
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -78,11 +84,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      // Stop accepting, drop idle keep-alive sockets, let running requests answer, then drop the rest.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 

@@ -55,6 +55,9 @@ export class LocalWorkflowRunner implements WorkflowGateway {
   #handlers: Record<string, LocalTaskHandler> | undefined;
   readonly #waiters = new Map<string, Waiter>();
   readonly #executions = new Map<string, { abort(): void; done: Promise<LocalExecutionResult> }>();
+  /** Task handlers running now: close() waits for them, so none reads a closed database. */
+  readonly #running = new Set<Promise<unknown>>();
+  #closing = false;
 
   constructor(options: LocalWorkflowRunnerOptions) {
     this.#options = options;
@@ -69,6 +72,7 @@ export class LocalWorkflowRunner implements WorkflowGateway {
   async startApproval(input: ApprovalWorkflowInput): Promise<{ executionId: string }> {
     const handlers = this.#handlers;
     if (!handlers) throw new Error('the local workflow runner has no task handlers attached');
+    if (this.#closing) throw new RunnerClosingError();
     const executionId = `arn:aws:states:local:000000000000:execution:plumbline-approval:${randomUUID()}`;
     const token = randomBytes(48).toString('base64url');
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<unknown>> = {};
@@ -82,14 +86,14 @@ export class LocalWorkflowRunner implements WorkflowGateway {
               );
               decided.catch(() => undefined);
               try {
-                await handler(parameters.Payload);
+                await this.#run(() => handler(parameters.Payload));
               } catch (error) {
                 this.#waiters.delete(token);
                 throw error;
               }
               return decided;
             }) as never)
-          : ((async (parameters: unknown) => handler(parameters)) as never);
+          : ((async (parameters: unknown) => this.#run(() => handler(parameters))) as never);
     }
     const retryIntervalOverrides: Record<string, number> = {};
     if (this.#options.retryIntervalMs !== undefined) {
@@ -182,9 +186,39 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     return [...this.#executions.keys()];
   }
 
-  /** Aborts every running execution (the local runtime is stopping). */
+  /**
+   * Stops every execution (the local runtime is stopping): aborts them, ends
+   * the waits for a decision (which also clears aws-local-stepfunctions'
+   * timer of the approval window), refuses any further task, and resolves
+   * once the task handlers still running have finished. Only then may the
+   * caller close the database they read.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     for (const execution of this.#executions.values()) execution.abort();
+    for (const [token, waiter] of this.#waiters) {
+      this.#waiters.delete(token);
+      waiter.reject(new RunnerClosingError());
+    }
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await Promise.allSettled([...this.#executions.values()].map((e) => e.done));
+  }
+
+  /** Runs one task handler, tracked for {@link close}; none starts once closing. */
+  #run(task: () => Promise<unknown>): Promise<unknown> {
+    if (this.#closing) return Promise.reject(new RunnerClosingError());
+    const running = task();
+    this.#running.add(running);
+    const forget = () => this.#running.delete(running);
+    void running.then(forget, forget);
+    return running;
+  }
+}
+
+/** A task refused or a wait ended because the local runtime is stopping (never retried). */
+export class RunnerClosingError extends Error {
+  override name = 'Plumbline.RuntimeClosing';
+  constructor() {
+    super('the local runtime is stopping');
   }
 }
