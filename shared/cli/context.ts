@@ -64,6 +64,21 @@ export function scopePath(options: ScopeOptions): string {
   return path;
 }
 
+/**
+ * Declares options of `command` (by attribute name, e.g. `jsonPatch`) that
+ * cannot be used together, with commander's `Option.conflicts()`: giving two
+ * of them is a usage error (exit code 1) before anything is sent. Options
+ * left at their default do not count.
+ */
+export function exclusiveOptions(command: Command, ...names: string[]): Command {
+  for (const name of names) {
+    const option = command.options.find((o) => o.attributeName() === name);
+    if (option === undefined) throw new Error(`${command.name()} has no option ${name}`);
+    option.conflicts(names.filter((other) => other !== name));
+  }
+  return command;
+}
+
 /** Parses a positive integer flag. */
 export function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -49,27 +49,39 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** Formats an API problem for people: detail plus each violation. */
+/**
+ * Formats an API problem for people: detail plus each violation, each said
+ * once (a detail that only repeats the first violation gives way to the
+ * problem's title).
+ */
 function describeProblem(error: ApiError): string {
-  const lines = [`Error ${error.status}: ${error.message}`];
-  const errors = error.problem.errors;
-  if (Array.isArray(errors)) {
-    for (const e of errors as {
-      pointer?: string;
-      message?: string;
-      hint?: string;
-      rule?: string;
-      scope?: string;
-      target?: string;
-    }[]) {
-      // Validation failures (422) also name the rule, the layer that supplied the value and the configuration.
-      const where = [e.scope ? `from ${e.scope}` : '', e.target ? `in ${e.target}` : '']
-        .filter(Boolean)
-        .join(', ');
-      lines.push(
-        `  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.rule && error.status === 422 ? ` [${e.rule}]` : ''}${where ? ` (${where})` : ''}${e.hint ? ` (hint: ${e.hint})` : ''}`,
-      );
-    }
+  const errors = Array.isArray(error.problem.errors)
+    ? (error.problem.errors as {
+        pointer?: string;
+        message?: string;
+        hint?: string;
+        rule?: string;
+        scope?: string;
+        target?: string;
+      }[])
+    : [];
+  const first = errors[0];
+  const repeatsFirst =
+    first !== undefined && error.message.startsWith(`${first.pointer ?? ''}: ${first.message ?? ''}`);
+  const title = typeof error.problem.title === 'string' ? error.problem.title : `HTTP ${error.status}`;
+  const lines = [
+    repeatsFirst
+      ? `Error ${error.status}: ${title}${errors.length > 1 ? ` (${errors.length} problems)` : ''}`
+      : `Error ${error.status}: ${error.message}`,
+  ];
+  for (const e of errors) {
+    // Validation failures (422) also name the rule, the layer that supplied the value and the configuration.
+    const where = [e.scope ? `from ${e.scope}` : '', e.target ? `in ${e.target}` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.rule && error.status === 422 ? ` [${e.rule}]` : ''}${where ? ` (${where})` : ''}${e.hint ? ` (hint: ${e.hint})` : ''}`,
+    );
   }
   if (typeof error.problem.currentVersion === 'number')
     lines.push(`  current version: ${error.problem.currentVersion}`);

@@ -43,6 +43,35 @@ export interface EffectiveBody {
   >;
 }
 
+/**
+ * Says on stderr which layers the effective settings were merged from, and
+ * warns for each of the environment, service (and instance) that has no
+ * layer at all: a mistyped `--env nope` otherwise shows the global defaults
+ * and exits 0 as if all were well.
+ */
+export function reportLayers(ctx: CliContext, options: ScopeOptions, body: EffectiveBody): void {
+  const found = new Map(body.layers.map((l) => [l.scope, l.version]));
+  const expected: [string, string][] = [['global', 'the global defaults']];
+  if (options.env !== undefined) {
+    const env = `envs/${options.env}`;
+    expected.push([env, `environment '${options.env}'`]);
+    if (options.service !== undefined) {
+      const service = `${env}/services/${options.service}`;
+      expected.push([service, `service '${options.service}' in environment '${options.env}'`]);
+      if (options.instance !== undefined)
+        expected.push([`${service}/instances/${options.instance}`, `instance '${options.instance}'`]);
+    }
+  }
+  const listed = expected.map(([scope]) =>
+    found.has(scope) ? `${scope}@v${found.get(scope)}` : `${scope} (none)`,
+  );
+  ctx.output.err(`layers found: ${listed.join(' < ')}`);
+  for (const [scope, what] of expected.slice(1)) {
+    if (!found.has(scope))
+      ctx.output.err(`warning: ${what} has no settings layer (${scope}); is the name right?`);
+  }
+}
+
 /** `plumb effective`: the merged settings of a service or instance. */
 export function effectiveCommand(ctx: CliContext): Command {
   return withApiOptions(withScopeOptions(new Command('effective')))
@@ -50,6 +79,7 @@ export function effectiveCommand(ctx: CliContext): Command {
     .action(async (options: Opts) => {
       const res = await apiClient(ctx, options).request('GET', effectivePath(options, false));
       const body = res.body as EffectiveBody;
+      reportLayers(ctx, options, body);
       if (options.json) return ctx.output.out(JSON.stringify(body, null, 2));
       const layers = body.layers.map((l) => `${l.scope}@v${l.version}`).join(' < ');
       const profiles = body.profiles.map((p) => `${p.name}@v${p.version}`).join(', ');
@@ -75,6 +105,7 @@ export function explainCommand(ctx: CliContext): Command {
     .action(async (options: Opts & { key?: string }) => {
       const res = await apiClient(ctx, options).request('GET', effectivePath(options, true));
       const body = res.body as EffectiveBody;
+      reportLayers(ctx, options, body);
       const prefix = options.key;
       const rows = Object.entries(body.explain ?? {}).filter(
         ([pointer]) => prefix === undefined || pointer === prefix || pointer.startsWith(`${prefix}/`),

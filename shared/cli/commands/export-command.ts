@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { type ApiOptions, apiClient, type CliContext, withApiOptions } from '../context.ts';
+import { type ApiOptions, apiClient, type CliContext, exclusiveOptions, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
 type Opts = ApiOptions & { format: string; env?: string; service?: string; at?: string; output?: string };
 
 /** `plumb export`: a snapshot (json, yaml) or flattened effective settings (dotenv, configmap). */
 export function exportCommand(ctx: CliContext): Command {
-  return withApiOptions(new Command('export'))
+  const command = withApiOptions(new Command('export'))
     .description('export the latest (or --at) state of the tenant, an --env or a --service')
     .option('--format <format>', 'json, yaml, dotenv or configmap', 'yaml')
     .option('--env <env>', 'only this environment')
@@ -28,4 +28,6 @@ export function exportCommand(ctx: CliContext): Command {
         ctx.output.err(`wrote ${options.output}`);
       } else ctx.output.out(text);
     });
+  // --format already says how the snapshot is written; --json beside it would be silently ignored.
+  return exclusiveOptions(command, 'json', 'format');
 }

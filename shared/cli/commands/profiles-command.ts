@@ -23,7 +23,12 @@ export interface DocumentRecord {
 /** Where the shipped example profiles live. */
 export const EXAMPLE_PROFILES_DIR = fileURLToPath(new URL('../../../examples/profiles/', import.meta.url));
 
-/** The latest version of a document, or undefined when it does not exist. */
+/**
+ * The latest version of a document, for writes that default `If-Match` to
+ * it: undefined when it does not exist, or when the caller may not read it
+ * (then the write itself answers, naming the permission it really needs,
+ * instead of this read blaming a read permission).
+ */
 export async function latestVersionOf(
   ctx: CliContext,
   options: ApiOptions,
@@ -32,7 +37,7 @@ export async function latestVersionOf(
   try {
     return ((await apiClient(ctx, options).request('GET', path)).body as DocumentRecord).version;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
+    if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return undefined;
     throw error;
   }
 }

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { ApiError } from '../api-client.ts';
 import {
   type ApiOptions,
   apiClient,
   type CliContext,
+  exclusiveOptions,
   positiveInt,
   type ScopeOptions,
   scopePath,
@@ -13,6 +13,7 @@ import {
 import { UsageError } from '../exit-codes.ts';
 import { table, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
+import { latestVersionOf } from './profiles-command.ts';
 import { ensureConfirmed, printAccepted } from './requests-command.ts';
 
 type Opts = ApiOptions & ScopeOptions & Record<string, string | boolean | undefined>;
@@ -26,6 +27,7 @@ interface VersionRecord {
   ticket: string | null;
   contentHash: string;
   keysTouchedPercent: number;
+  rollbackOf?: number;
 }
 
 function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb?: string): void {
@@ -39,6 +41,7 @@ function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb
     `created:  ${record.createdAt}`,
     `reason:   ${record.reason}`,
     ...(record.ticket ? [`ticket:   ${record.ticket}`] : []),
+    ...(record.rollbackOf ? [`rollback: restores the content of version ${record.rollbackOf}`] : []),
     `touched:  ${record.keysTouchedPercent}% of keys`,
     `hash:     ${record.contentHash.slice(0, 16)}…`,
   ];
@@ -46,15 +49,11 @@ function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb
   ctx.output.out(lines.join('\n'));
 }
 
-/** The latest version, for commands that default If-Match to "what is there now". */
-async function currentVersion(ctx: CliContext, options: Opts, path: string): Promise<number | undefined> {
-  try {
-    const res = await apiClient(ctx, options).request('GET', path);
-    return (res.body as VersionRecord).version;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    throw error;
-  }
+/** Prints a write's answer: a new version (201), or the unchanged current one (200, a no-op write). */
+function printWrite(ctx: CliContext, options: Opts, status: number, record: VersionRecord): void {
+  if (status === 200 && !options.json)
+    ctx.output.err(`no change: the content is already that of version ${record.version}; nothing written`);
+  printRecord(ctx, options, record, status === 200 ? 'unchanged at' : 'created');
 }
 
 function requireReason(options: Opts): string {
@@ -70,15 +69,23 @@ export function settingsCommand(ctx: CliContext): Command {
     'read and change versioned settings of a scope (global, env, service, instance)',
   );
 
-  withApiOptions(withScopeOptions(settings.command('get')))
-    .description('show the latest (or --version N) settings of a scope')
+  const get = withApiOptions(withScopeOptions(settings.command('get')))
+    .description('show the latest (or --version N, or --tag vX.Y.Z) settings of a scope')
     .option('--version <n>', 'a specific version')
+    .option('--tag <tag>', 'the version tagged so (see plumb tag), e.g. v1.2.0')
     .action(async (options: Opts) => {
       const path = scopePath(options);
       const version = positiveInt('--version', options.version as string | undefined);
-      const res = await apiClient(ctx, options).request('GET', version ? `${path}?version=${version}` : path);
+      const query =
+        typeof options.tag === 'string'
+          ? `?tag=${encodeURIComponent(options.tag)}`
+          : version
+            ? `?version=${version}`
+            : '';
+      const res = await apiClient(ctx, options).request('GET', `${path}${query}`);
       printRecord(ctx, options, res.body as VersionRecord);
     });
+  exclusiveOptions(get, 'version', 'tag');
 
   withApiOptions(withScopeOptions(settings.command('put')))
     .description('replace the settings of a scope with a JSON/YAML document (a new version)')
@@ -97,16 +104,16 @@ export function settingsCommand(ctx: CliContext): Command {
       }
       const ifMatch =
         positiveInt('--if-match', options.ifMatch as string | undefined) ??
-        (await currentVersion(ctx, options, path));
+        (await latestVersionOf(ctx, options, path));
       const res = await apiClient(ctx, options).request('PUT', path, {
         body: { content, reason, ...(options.ticket ? { ticket: options.ticket } : {}) },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
       });
       if (res.status === 202) return printAccepted(ctx, options, res.body);
-      printRecord(ctx, options, res.body as VersionRecord, 'created');
+      printWrite(ctx, options, res.status, res.body as VersionRecord);
     });
 
-  withApiOptions(withScopeOptions(settings.command('patch')))
+  const patchCommand = withApiOptions(withScopeOptions(settings.command('patch')))
     .description('partially update a scope: --merge (RFC 7396) or --json-patch (RFC 6902)')
     .option('--merge <json>', 'an RFC 7396 merge patch, inline')
     .option('--json-patch <json>', 'an RFC 6902 patch, inline')
@@ -139,7 +146,7 @@ export function settingsCommand(ctx: CliContext): Command {
       } else throw new UsageError('Give the patch with --merge, --json-patch or -f');
       const ifMatch =
         positiveInt('--if-match', options.ifMatch as string | undefined) ??
-        (await currentVersion(ctx, options, path));
+        (await latestVersionOf(ctx, options, path));
       const res = await apiClient(ctx, options).request('PATCH', path, {
         body: patch,
         contentType: type === 'merge' ? 'application/merge-patch+json' : 'application/json-patch+json',
@@ -150,29 +157,42 @@ export function settingsCommand(ctx: CliContext): Command {
         },
       });
       if (res.status === 202) return printAccepted(ctx, options, res.body);
-      printRecord(ctx, options, res.body as VersionRecord, 'created');
+      printWrite(ctx, options, res.status, res.body as VersionRecord);
     });
+  // One patch per command: two of them (or --type with an inline patch) are a usage error, never a silent pick.
+  exclusiveOptions(patchCommand, 'merge', 'jsonPatch', 'file');
+  exclusiveOptions(patchCommand, 'type', 'merge');
+  exclusiveOptions(patchCommand, 'type', 'jsonPatch');
 
   withApiOptions(withScopeOptions(settings.command('history')))
-    .description('list versions, newest first')
+    .description('list versions, newest first (a page of --limit; --all follows every page)')
     .option('--limit <n>', 'page size', '20')
     .option('--all', 'follow every page')
+    .option(
+      '--cursor <cursor>',
+      'continue after an earlier page (its "more versions" hint prints the command)',
+    )
     .action(async (options: Opts) => {
       const path = scopePath(options);
       const limit = positiveInt('--limit', options.limit as string) ?? 20;
       const items: VersionRecord[] = [];
-      let cursor: string | null = null;
+      let cursor = typeof options.cursor === 'string' ? options.cursor : null;
+      let more: string | null = null;
       do {
         const query = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
         const res = await apiClient(ctx, options).request('GET', `${path}/versions${query}`);
         const page = res.body as { items: VersionRecord[]; nextCursor: string | null };
         items.push(...page.items);
         cursor = options.all ? page.nextCursor : null;
+        more = page.nextCursor;
       } while (cursor);
+      // On stderr, so --json output stays a plain array.
+      if (more !== null && !options.all)
+        ctx.output.err(`more versions exist: add --all, or --cursor ${more} for the next page of ${limit}`);
       if (options.json) return ctx.output.out(JSON.stringify(items, null, 2));
       ctx.output.out(
         table(
-          ['VERSION', 'CREATED', 'AUTHOR', 'TOUCHED', 'TICKET', 'REASON'],
+          ['VERSION', 'CREATED', 'AUTHOR', 'TOUCHED', 'TICKET', 'REASON', 'NOTE'],
           items.map((i) => [
             i.version,
             i.createdAt,
@@ -180,6 +200,7 @@ export function settingsCommand(ctx: CliContext): Command {
             `${i.keysTouchedPercent}%`,
             i.ticket,
             i.reason,
+            i.rollbackOf ? `rollback to v${i.rollbackOf}` : '',
           ]),
         ),
       );
@@ -223,7 +244,7 @@ export function settingsCommand(ctx: CliContext): Command {
       const toVersion = positiveInt('--to', options.to as string);
       const ifMatch =
         positiveInt('--if-match', options.ifMatch as string | undefined) ??
-        (await currentVersion(ctx, options, path));
+        (await latestVersionOf(ctx, options, path));
       const res = await apiClient(ctx, options).request('POST', `${path}/rollback`, {
         body: { toVersion, reason },
         headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},

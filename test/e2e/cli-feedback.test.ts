@@ -1,0 +1,234 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../shared/cli/exit-codes.ts';
+import { runCli } from '../../shared/cli/program.ts';
+import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+
+// Issue 12, points 5-8: the CLI never fails silently.
+let rt: TestRuntime;
+let dir: string;
+let env: Record<string, string>;
+
+/** Runs the CLI in-process and captures what it prints. */
+async function plumb(args: string[], stdin?: string, extraEnv: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    env: { ...env, ...extraEnv },
+    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+async function latestVersion(path: string): Promise<number> {
+  const res = await rt.call('GET', path, { token: env.PLUMBLINE_TOKEN as string });
+  return res.body.version;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plumb-feedback-'));
+  rt = await startTestRuntime();
+  env = { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: await rt.token('acme', 'alice', ['admin']) };
+});
+afterAll(async () => rt.close());
+
+describe('conflicting options are a usage error', () => {
+  it('refuses --merge with --json-patch (exit 1) and writes nothing', async () => {
+    // Prepare
+    await plumb(['settings', 'put', '--env', 'conflicts', '--reason', 'seed'], '{"replicas": 1}');
+    // Act
+    const res = await plumb([
+      'settings',
+      'patch',
+      '--env',
+      'conflicts',
+      '--merge',
+      '{"replicas": 2}',
+      '--json-patch',
+      '[{"op":"replace","path":"/replicas","value":3}]',
+      '--reason',
+      'both',
+    ]);
+    // Assess
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.err).toContain("option '--merge <json>' cannot be used with option '--json-patch <json>'");
+    expect(await latestVersion('/v1/settings/envs/conflicts')).toBe(1);
+  });
+
+  it('refuses an inline patch with -f, and --type with an inline patch', async () => {
+    const file = join(dir, 'patch.json');
+    await writeFile(file, '{"replicas": 5}');
+    const withFile = await plumb([
+      'settings',
+      'patch',
+      '--env',
+      'conflicts',
+      '--merge',
+      '{}',
+      '-f',
+      file,
+      '--reason',
+      'x',
+    ]);
+    const withType = await plumb([
+      'settings',
+      'patch',
+      '--env',
+      'conflicts',
+      '--type',
+      'json-patch',
+      '--merge',
+      '{"replicas": 5}',
+      '--reason',
+      'x',
+    ]);
+    expect([withFile.code, withType.code]).toEqual([EXIT.usage, EXIT.usage]);
+    expect(withType.err).toContain('cannot be used with');
+    expect(await latestVersion('/v1/settings/envs/conflicts')).toBe(1);
+  });
+
+  it('refuses settings get --version with --tag, and export --json with --format', async () => {
+    const get = await plumb(['settings', 'get', '--env', 'conflicts', '--version', '1', '--tag', 'v1.0.0']);
+    const exported = await plumb(['export', '--json', '--format', 'yaml']);
+    expect(get.code).toBe(EXIT.usage);
+    expect(exported.code).toBe(EXIT.usage);
+    expect(exported.err).toContain("option '--json' cannot be used with option '--format <format>'");
+  });
+});
+
+describe('plumb schemas put', () => {
+  it('accepts a plain JSON Schema file and wraps it as {schema, rules: [], strict: false}', async () => {
+    // Prepare
+    const file = join(dir, 'schema.yaml');
+    await writeFile(
+      file,
+      [
+        '$schema: https://json-schema.org/draft/2020-12/schema',
+        'type: object',
+        'properties:',
+        '  replicas: { type: integer, minimum: 1 }',
+      ].join('\n'),
+    );
+    // Act
+    const res = await plumb(['schemas', 'put', 'plain', '-f', file, '--reason', 'plain schema', '--json']);
+    // Assess
+    expect(res.code).toBe(EXIT.ok);
+    expect(res.err).toContain('read a plain JSON Schema');
+    expect(JSON.parse(res.out).content).toMatchObject({
+      schema: { type: 'object', properties: { replicas: { type: 'integer', minimum: 1 } } },
+      rules: [],
+      strict: false,
+    });
+  });
+
+  it('says exactly which shapes it expects, with an example, for anything else', async () => {
+    const file = join(dir, 'not-a-schema.yaml');
+    await writeFile(file, 'replicas: 3\nimage: r.io/api:1\n');
+    const res = await plumb(['schemas', 'put', 'wrong', '-f', file, '--reason', 'oops']);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.err).toContain('no top-level "schema" key');
+    expect(res.err).toContain('top-level keys: replicas, image');
+    expect(res.err).toContain('rules:\n    - { id: enough');
+    expect((await rt.call('GET', '/v1/schemas/services/wrong', { token: env.PLUMBLINE_TOKEN })).status).toBe(
+      404,
+    );
+  });
+
+  it('documents both shapes in --help, and validate --help says what its file holds', async () => {
+    const schemas = await plumb(['schemas', 'put', '--help']);
+    const validate = await plumb(['validate', '--help']);
+    expect(schemas.out).toContain('a plain JSON Schema (2020-12)');
+    expect(validate.out).toContain(
+      'The file holds the settings you propose for the service (or instance) layer',
+    );
+    expect(validate.out).toContain('candidate.yaml');
+  });
+});
+
+describe('plumb effective says which layers it found', () => {
+  it('warns on stderr when the environment and the service have no layer, and keeps stdout clean', async () => {
+    // Prepare
+    await plumb(['settings', 'put', '--reason', 'defaults'], '{"replicas": 2}');
+    // Act
+    const res = await plumb(['effective', '--env', 'nope', '--service', 'api', '--json']);
+    // Assess
+    expect(res.code).toBe(EXIT.ok);
+    expect(JSON.parse(res.out).layers.map((l: { scope: string }) => l.scope)).toEqual(['global']);
+    expect(res.err).toMatch(
+      /layers found: global@v\d+ < envs\/nope \(none\) < envs\/nope\/services\/api \(none\)/,
+    );
+    expect(res.err).toContain("warning: environment 'nope' has no settings layer");
+    expect(res.err).toContain("warning: service 'api' in environment 'nope' has no settings layer");
+  });
+
+  it('lists the layers without warnings when every one exists, for explain too', async () => {
+    await plumb(['settings', 'put', '--env', 'full', '--reason', 'env'], '{"a": 1}');
+    await plumb(['settings', 'put', '--env', 'full', '--service', 'api', '--reason', 'svc'], '{"b": 2}');
+    const effective = await plumb(['effective', '--env', 'full', '--service', 'api']);
+    const explain = await plumb(['explain', '--env', 'full', '--service', 'api']);
+    for (const res of [effective, explain]) {
+      expect(res.code).toBe(EXIT.ok);
+      expect(res.err).toMatch(/layers found: global@v\d+ < envs\/full@v1 < envs\/full\/services\/api@v1/);
+      expect(res.err).not.toContain('warning');
+    }
+  });
+});
+
+describe('smaller points', () => {
+  it('prints a validation error once, not as a headline and again as a list item', async () => {
+    const res = await plumb(['settings', 'get', '--env', 'Bad_Name']);
+    expect(res.code).toBe(EXIT.api);
+    expect(res.err.match(/\/path\/env/g)).toHaveLength(1);
+    expect(res.err.split('\n')[0]).toMatch(/^Error 400: \S/);
+  });
+
+  it("blames the permission the write needs: settings:write for editor:dev's put into staging", async () => {
+    const res = await plumb(['settings', 'put', '--env', 'staging', '--reason', 'r'], '{"a": 1}', {
+      PLUMBLINE_TOKEN: await rt.token('acme', 'dev-only', ['editor:dev']),
+    });
+    expect(res.code).toBe(EXIT.api);
+    expect(res.err).toContain("'settings:write'");
+    expect(res.err).not.toContain('settings:read');
+  });
+
+  it('marks a rollback in get and history, and says when history has more pages', async () => {
+    // Prepare
+    const scope = ['--env', 'hist'];
+    for (const n of [1, 2, 3]) await plumb(['settings', 'put', ...scope, '--reason', `v${n}`], `{"n": ${n}}`);
+    await plumb(['settings', 'rollback', ...scope, '--to', '1', '--reason', 'undo']);
+    // Act
+    const get = await plumb(['settings', 'get', ...scope]);
+    const page = await plumb(['settings', 'history', ...scope, '--limit', '2']);
+    const cursor = /--cursor (\S+)/.exec(page.err)?.[1] ?? '';
+    const next = await plumb(['settings', 'history', ...scope, '--limit', '2', '--cursor', cursor, '--json']);
+    // Assess
+    expect(get.out).toContain('rollback: restores the content of version 1');
+    expect(page.out).toMatch(/^4 .*undo\s+rollback to v1$/m);
+    expect(page.err).toContain('more versions exist: add --all, or --cursor');
+    expect(JSON.parse(next.out).map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(next.err).toBe('');
+  });
+
+  it('gets the version a tag names with settings get --tag', async () => {
+    const scope = ['--env', 'tagged'];
+    await plumb(['settings', 'put', ...scope, '--reason', 'one'], '{"n": 1}');
+    await plumb(['settings', 'put', ...scope, '--reason', 'two'], '{"n": 2}');
+    expect((await plumb(['tag', 'v1.0.0', ...scope, '--version', '1'])).code).toBe(EXIT.ok);
+    const res = await plumb(['settings', 'get', ...scope, '--tag', 'v1.0.0', '--json']);
+    expect(res.code).toBe(EXIT.ok);
+    expect(JSON.parse(res.out)).toMatchObject({ version: 1, content: { n: 1 } });
+  });
+
+  it('says a write changed nothing instead of creating an identical version', async () => {
+    await plumb(['settings', 'put', '--env', 'same', '--reason', 'one'], '{"n": 1}');
+    const res = await plumb(['settings', 'put', '--env', 'same', '--reason', 'again'], '{"n": 1}');
+    const patch = await plumb(['settings', 'patch', '--env', 'same', '--merge', '{}', '--reason', 'empty']);
+    expect([res.code, patch.code]).toEqual([EXIT.ok, EXIT.ok]);
+    expect(res.err).toContain('no change: the content is already that of version 1; nothing written');
+    expect(res.out).toContain('unchanged at version 1');
+    expect(await latestVersion('/v1/settings/envs/same')).toBe(1);
+  });
+});
