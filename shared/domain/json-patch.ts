@@ -1,6 +1,14 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { ConflictError, ValidationError, type Violation } from './errors.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from './json-value.ts';
+import {
+  countLeaves,
+  isJsonObject,
+  isPrototypeKey,
+  type JsonObject,
+  type JsonValue,
+  setOwn,
+} from './json-value.ts';
+import { pointerTokens } from './layers/json-pointer.ts';
 
 const { applyPatch, compare, validate } = fastJsonPatch;
 
@@ -75,7 +83,18 @@ export function validatePatchShape(patch: unknown): Violation[] {
         value: op.path ?? null,
       });
     }
-    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
+    for (const field of ['path', 'from'] as const) {
+      const pointer = op[field];
+      if (typeof pointer === 'string' && pointerTokens(pointer).some(isPrototypeKey)) {
+        out.push({
+          pointer: `${at}/${field}`,
+          rule: 'forbidden-key',
+          message: `${field} passes through __proto__, constructor or prototype`,
+          value: pointer.slice(0, 200),
+        });
+      }
+    }
+    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value')) {
       out.push({ pointer: `${at}/value`, rule: 'required', message: `${String(op.op)} needs a value` });
     }
     if (
@@ -94,14 +113,20 @@ export function validatePatchShape(patch: unknown): Violation[] {
 
 /**
  * Applies an RFC 7396 JSON Merge Patch: objects merge recursively, `null`
- * deletes, anything else replaces.
+ * deletes, anything else replaces. Every key, `__proto__` included, is an
+ * own data property of the result; inherited members are never read.
  */
 export function applyMergePatch(target: JsonValue, patch: JsonValue): JsonValue {
   if (!isJsonObject(patch)) return structuredClone(patch);
   const result: JsonObject = isJsonObject(target) ? structuredClone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key] ?? null, value);
+    else
+      setOwn(
+        result,
+        key,
+        applyMergePatch(Object.hasOwn(result, key) ? (result[key] as JsonValue) : null, value),
+      );
   }
   return result;
 }
@@ -118,24 +143,16 @@ export function keysTouchedPercent(before: JsonObject | null, after: JsonObject)
   return Math.round((touched / union) * 10_000) / 100;
 }
 
-/** A non-empty object or array, walked by key (array indexes as strings); `undefined` for a leaf. */
+/** A non-empty object or array, walked by own key (array indexes as strings); `undefined` for a leaf. */
 function containerOf(value: JsonValue): Record<string, JsonValue> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  for (const _ in value) return value as unknown as Record<string, JsonValue>;
+  for (const key in value)
+    if (Object.hasOwn(value, key)) return value as unknown as Record<string, JsonValue>;
   return undefined;
 }
 
 function isEmptyContainer(value: JsonValue): boolean {
   return value !== null && typeof value === 'object' && containerOf(value) === undefined;
-}
-
-/** Number of leaves (scalars and empty containers) of a value. */
-function countLeaves(value: JsonValue): number {
-  const container = containerOf(value);
-  if (!container) return 1;
-  let n = 0;
-  for (const key in container) n += countLeaves(container[key] as JsonValue);
-  return n;
 }
 
 /**
@@ -153,7 +170,7 @@ function compareLeaves(x: JsonValue, y: JsonValue): [number, number] {
   }
   let union = 0;
   let touched = 0;
-  for (const key in xs) {
+  for (const key of Object.keys(xs)) {
     if (Object.hasOwn(ys, key)) {
       const [u, t] = compareLeaves(xs[key] as JsonValue, ys[key] as JsonValue);
       union += u;
@@ -164,7 +181,7 @@ function compareLeaves(x: JsonValue, y: JsonValue): [number, number] {
       touched += n;
     }
   }
-  for (const key in ys) {
+  for (const key of Object.keys(ys)) {
     if (Object.hasOwn(xs, key)) continue;
     const n = countLeaves(ys[key] as JsonValue);
     union += n;

@@ -69,3 +69,18 @@ export function leaves(value: JsonValue, prefix = ''): Map<string, JsonValue> {
   walk(value, prefix);
   return out;
 }
+
+/**
+ * Number of leaves of a value: scalars and empty objects or arrays, array items included (own
+ * keys only).
+ *
+ * @example countLeaves({ a: [1, 2], b: {} }) // 3
+ */
+export function countLeaves(value: JsonValue): number {
+  if (value === null || typeof value !== 'object') return 1;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return 1;
+  let n = 0;
+  for (const key of keys) n += countLeaves((value as JsonObject)[key] as JsonValue);
+  return n;
+}

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
+import { UnprocessableError } from '../errors.ts';
 import type { JsonObject } from '../json-value.ts';
 import { mergeLayers } from './merge-layers.ts';
-import { expandProfiles, type ProfileContent, referencedProfileNames } from './profile-references.ts';
+import {
+  expandProfiles,
+  type ProfileContent,
+  profileExpansionViolations,
+  referencedProfileNames,
+} from './profile-references.ts';
 
 /** The latest (or chosen) version of one settings layer, as the merge needs it. */
 export interface LayerSnapshot {
@@ -39,6 +45,9 @@ export interface EffectiveSettings {
 /**
  * Merges layers (lowest priority first) after expanding their `$profile`
  * references with `profiles`, and records where every leaf came from.
+ * Refuses, with an {@link UnprocessableError} and before any expansion,
+ * layers over the reference or expanded-leaf limits of
+ * {@link profileExpansionViolations}.
  *
  * @example computeEffective([{ scope: 'global', version: 1, author: 'a', createdAt: 't', content: { x: 1 } }], new Map()).content // { x: 1 }
  */
@@ -46,6 +55,10 @@ export function computeEffective(
   layers: readonly LayerSnapshot[],
   profiles: ReadonlyMap<string, ProfileContent>,
 ): EffectiveSettings {
+  const tooCostly = profileExpansionViolations(layers, profiles);
+  if (tooCostly.length > 0) {
+    throw new UnprocessableError('The $profile references would expand beyond the allowed size', tooCostly);
+  }
   const used = new Map<string, number>();
   const inputs = layers.flatMap((layer) => {
     for (const name of referencedProfileNames(layer.content)) {

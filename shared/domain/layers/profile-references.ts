@@ -1,4 +1,13 @@
-import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import type { Violation } from '../errors.ts';
+import {
+  countLeaves,
+  escapePointerToken,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  ownValue,
+  setOwn,
+} from '../json-value.ts';
 import type { MergeInput } from './merge-layers.ts';
 
 /** The key that pulls a resource profile into the object that holds it. */
@@ -73,9 +82,11 @@ export function expandProfiles<S>(
     if (Array.isArray(node)) return node.map((child) => strip(child, tokens, true));
     if (!isJsonObject(node)) return node;
     const out: JsonObject = {};
-    const name = node[PROFILE_KEY];
+    const name = ownValue(node, PROFILE_KEY);
     const profile = typeof name === 'string' ? profiles.get(name) : undefined;
-    if (inArray && profile) Object.assign(out, structuredClone(withoutProfileKeys(profile.content)));
+    if (inArray && profile) {
+      for (const [key, child] of Object.entries(withoutProfileKeys(profile.content))) setOwn(out, key, child);
+    }
     if (!inArray && profile && typeof name === 'string') {
       pseudo.push({
         depth: tokens.length,
@@ -86,7 +97,7 @@ export function expandProfiles<S>(
       });
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key !== PROFILE_KEY) out[key] = strip(child, [...tokens, key], inArray);
+      if (key !== PROFILE_KEY) setOwn(out, key, strip(child, [...tokens, key], inArray));
     }
     return out;
   };
@@ -95,20 +106,85 @@ export function expandProfiles<S>(
   return [...pseudo.map((p) => p.input), { content: stripped, source: layer.source }];
 }
 
+/** `content` wrapped in one object per token, each key an own data property (`__proto__` too). */
 function nest(tokens: readonly string[], content: JsonObject): JsonObject {
-  let out: JsonObject = structuredClone(content);
-  for (let i = tokens.length - 1; i >= 0; i--) out = { [tokens[i] as string]: out };
+  let out: JsonObject = content;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const wrapper: JsonObject = {};
+    setOwn(wrapper, tokens[i] as string, out);
+    out = wrapper;
+  }
   return out;
 }
 
-/** A profile never pulls in another profile: nested `$profile` keys are dropped. */
+/** A fresh copy without nested `$profile` keys: a profile never pulls in another profile. */
 function withoutProfileKeys(content: JsonObject): JsonObject {
   const walk = (node: JsonValue): JsonValue => {
     if (Array.isArray(node)) return node.map(walk);
     if (!isJsonObject(node)) return node;
     const out: JsonObject = {};
-    for (const [key, child] of Object.entries(node)) if (key !== PROFILE_KEY) out[key] = walk(child);
+    for (const [key, child] of Object.entries(node)) if (key !== PROFILE_KEY) setOwn(out, key, walk(child));
     return out;
   };
   return walk(content) as JsonObject;
+}
+
+/** Most `$profile` references one document (a settings layer) may hold. */
+export const MAX_PROFILE_REFERENCES = 50;
+
+/** Most leaves (scalars and empty containers, array items included) the expansion of all references of one effective configuration may produce. */
+export const MAX_EXPANDED_LEAVES = 20_000;
+
+/**
+ * Checks the cost of expanding the `$profile` references of `layers` before any expansion: a
+ * layer with more than {@link MAX_PROFILE_REFERENCES} references, or references whose profiles
+ * add up to more than {@link MAX_EXPANDED_LEAVES} leaves, gives one violation naming the first
+ * reference over the limit (pointer and layer scope).
+ *
+ * @example profileExpansionViolations([{ scope: 'global', content: { $profile: 'p' } }], new Map()) // []
+ */
+export function profileExpansionViolations(
+  layers: readonly { scope: string; content: JsonObject }[],
+  profiles: ReadonlyMap<string, ProfileContent>,
+): Violation[] {
+  const out: Violation[] = [];
+  const sizes = new Map<string, number>();
+  let expanded = 0;
+  let overLeaves = false;
+  for (const layer of layers) {
+    const refs = profileReferences(layer.content);
+    const extra = refs[MAX_PROFILE_REFERENCES];
+    if (extra) {
+      out.push({
+        pointer: `${extra.pointer}/${PROFILE_KEY}`,
+        rule: 'profile.max-references',
+        value: refs.length,
+        message: `the layer holds ${refs.length} $profile references; at most ${MAX_PROFILE_REFERENCES} are allowed`,
+        hint: 'Reference a profile once higher up, or merge several profiles into one',
+        scope: layer.scope,
+      });
+    }
+    for (const ref of refs) {
+      const profile = typeof ref.name === 'string' ? profiles.get(ref.name) : undefined;
+      if (overLeaves || !profile || typeof ref.name !== 'string') continue;
+      let size = sizes.get(ref.name);
+      if (size === undefined) {
+        size = countLeaves(profile.content);
+        sizes.set(ref.name, size);
+      }
+      expanded += size;
+      if (expanded > MAX_EXPANDED_LEAVES) {
+        overLeaves = true;
+        out.push({
+          pointer: `${ref.pointer}/${PROFILE_KEY}`,
+          rule: 'profile.max-expanded-leaves',
+          value: ref.name,
+          message: `expanding the $profile references up to this one produces ${expanded} leaves; at most ${MAX_EXPANDED_LEAVES} are allowed`,
+          hint: 'Reference large profiles fewer times, or make them smaller',
+          scope: layer.scope,
+        });
+      }
+    }
+  }
+  return out;
 }

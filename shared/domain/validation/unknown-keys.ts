@@ -1,5 +1,11 @@
 import type { Violation } from '../errors.ts';
-import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import {
+  escapePointerToken,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  ownValue,
+} from '../json-value.ts';
 import { pointerTokens } from '../layers/json-pointer.ts';
 
 type SchemaNode = JsonValue;
@@ -90,7 +96,7 @@ function expand(root: JsonObject, schemas: SchemaNode[]): JsonObject[] {
 function resolveLocal(root: JsonObject, ref: string): SchemaNode {
   let node: JsonValue | undefined = root;
   for (const token of pointerTokens(decodeURIComponent(ref.slice(1)))) {
-    node = isJsonObject(node) ? node[token] : undefined;
+    node = isJsonObject(node) ? ownValue(node, token) : undefined;
   }
   return node ?? {};
 }
