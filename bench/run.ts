@@ -2,22 +2,28 @@
  * `npm run bench`: measures, side by side in one run, the Lambda bundles
  * (size, init time, next to a floor bundle of the same AWS SDK clients), the
  * DynamoDB calls of every API route, HTTP latency and throughput of the local
- * runtime next to a raw GetItem, and the domain hot paths at 1k/10k/100k keys.
+ * runtime next to a raw GetItem, the domain hot paths at 1k/10k/100k keys,
+ * and the hostile-request corpus (issue 9) next to a plain GET.
  * Writes `bench/results.json` and prints a table per part. Not a test: it
  * asserts nothing. `bench/README.md` explains every figure.
+ * `BENCH_ONLY=hostile` runs only the hostile corpus and updates that part of
+ * an existing `results.json`.
  */
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureBundles } from './bundles.ts';
 import { measureDomain } from './domain-hot-paths.ts';
 import { measureDynamoCalls } from './dynamo-calls.ts';
+import { type HostileReport, measureHostile } from './hostile.ts';
 import { measureHttp } from './http-latency.ts';
 
 const RUNS = Math.max(15, Number(process.env.BENCH_INIT_RUNS ?? 15));
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 8);
+const HOSTILE_TIMEOUT_MS = Number(process.env.BENCH_HOSTILE_TIMEOUT_MS ?? 30_000);
+const ONLY = process.env.BENCH_ONLY;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -34,13 +40,45 @@ function table(rows: Record<string, unknown>[]): void {
   log('');
 }
 
+async function hostilePart(step: string): Promise<HostileReport> {
+  log(`${step} Hostile requests (issue 9), each timed out after ${HOSTILE_TIMEOUT_MS / 1000} s`);
+  const hostile = await measureHostile({ timeoutMs: HOSTILE_TIMEOUT_MS }, log);
+  log('');
+  table(
+    hostile.cases.map((c) => ({
+      case: c.name,
+      status: c.status,
+      ms: c.ms,
+      'x GET p50': c.vsPlainGet,
+      'worst other GET ms': c.worstConcurrentGetMs,
+      'other GET after': c.bystanderAfter,
+      'set-up refused': c.prepareFailures.length,
+      restarted: c.restarted ? 'yes' : '',
+    })),
+  );
+  const { singleRequest, concurrentGet } = hostile.worst;
+  log(
+    `Plain GET p50 ${hostile.plainGet.p50Ms} ms. Worst hostile request: ${singleRequest.name}, ${singleRequest.ms} ms = ${singleRequest.vsPlainGetP50}x; ` +
+      `worst other tenant's GET: ${concurrentGet.ms} ms = ${concurrentGet.vsPlainGetP50}x (during ${concurrentGet.name}). Goal: <= ${hostile.goalRatio}x.\n`,
+  );
+  return hostile;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   log(
     `Plumbline bench on Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})\n`,
   );
+  const file = join(import.meta.dirname, 'results.json');
+  if (ONLY === 'hostile') {
+    const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    const hostile = await hostilePart('1/1');
+    await writeFile(file, `${JSON.stringify({ ...previous, hostile }, null, 2)}\n`);
+    log(`Updated the hostile part of ${file}`);
+    return;
+  }
 
-  log('1/4 Lambda bundles and module init');
+  log('1/5 Lambda bundles and module init');
   const bundles = await measureBundles(RUNS, log);
   log('');
   table(
@@ -60,7 +98,7 @@ async function main(): Promise<void> {
   );
   log(`(node -e 0: p50 ${bundles.nodeEmptyProcessMs.median} ms per process)\n`);
 
-  log('2/4 DynamoDB calls per route (typical request)');
+  log('2/5 DynamoDB calls per route (typical request)');
   const calls = await measureDynamoCalls();
   table(
     calls.map((c) => ({
@@ -72,7 +110,7 @@ async function main(): Promise<void> {
     })),
   );
 
-  log(`3/4 HTTP through the local runtime (${CONCURRENCY} concurrent, ${SECONDS} s each after 1 s warm-up)`);
+  log(`3/5 HTTP through the local runtime (${CONCURRENCY} concurrent, ${SECONDS} s each after 1 s warm-up)`);
   const http = await measureHttp(
     { concurrency: CONCURRENCY, warmupSeconds: 1, measureSeconds: SECONDS },
     log,
@@ -91,7 +129,7 @@ async function main(): Promise<void> {
     })),
   );
 
-  log('4/4 Domain hot paths');
+  log('4/5 Domain hot paths');
   const domain = await measureDomain(log);
   log('');
   table(
@@ -113,6 +151,8 @@ async function main(): Promise<void> {
     })),
   );
 
+  const hostile = await hostilePart('5/5');
+
   const results = {
     generatedAt: new Date().toISOString(),
     machine: {
@@ -127,8 +167,8 @@ async function main(): Promise<void> {
     dynamoCalls: calls,
     http,
     domain,
+    hostile,
   };
-  const file = join(import.meta.dirname, 'results.json');
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`Wrote ${file} in ${results.durationSeconds} s`);
 }
