@@ -1,10 +1,13 @@
-import { Environment } from '@marcbachmann/cel-js';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, MissingRefError, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { contentHash } from '../canonical-hash.ts';
-import type { Violation } from '../errors.ts';
+import { UnprocessableError, ValidationError, type Violation } from '../errors.ts';
 import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { valueAt } from '../layers/json-pointer.ts';
+import { CostMeter, meteredView, SCHEMA_COST_LIMIT } from './cel-cost.ts';
+import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from './cel-rules.ts';
+import { ajvLinearRegExp } from './linear-regexp.ts';
+import { checkSchemaDocumentLimits, walkSchema } from './schema-limits.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 
 // ajv-formats ships CommonJS with a default export; normalise both shapes.
@@ -12,12 +15,7 @@ const addFormats = ((addFormatsImport as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => void;
 
-/** One cross-field rule in CEL; `self` is the effective settings document. */
-export interface CelRule {
-  id: string;
-  expr: string;
-  message: string;
-}
+export type { CelRule } from './cel-rules.ts';
 
 /** A service's schema document as stored (collection `schemas`, key `services/<service>`). */
 export interface ServiceSchemaDocument {
@@ -39,41 +37,85 @@ export interface CompiledServiceSchema {
   validate(content: JsonObject): CheckOutcome;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: true });
-addFormats(ajv);
-const cel = new Environment({ unlistedVariablesAreDyn: true });
-const cache = new Map<string, CompiledServiceSchema>();
+/** Rules of violations that make a schema document malformed (400); the others refuse a well-formed one (422). */
+const MALFORMED = new Set(['schema.invalid', 'rule.syntax', 'rule.duplicate-id']);
 const CACHE_LIMIT = 200;
+/** Compiled schemas by tenant and content hash, least recently used first. */
+const cache = new Map<string, CompiledServiceSchema>();
+/** Checks schemas against the 2020-12 meta-schema only; it never holds a tenant's schema. */
+let metaValidator: Ajv2020 | undefined;
+
+function newAjv(validateSchema: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    validateSchema,
+    code: { regExp: ajvLinearRegExp },
+  });
+  addFormats(ajv);
+  return ajv;
+}
 
 /**
- * Compiles a schema document: the JSON Schema with ajv (draft 2020-12,
- * every error), each CEL rule with cel-js. Returns every problem of the
- * document itself (pointers relative to it) instead of a compiled schema
- * when there are any. Compiled schemas are cached by content hash.
+ * Compiles a tenant's schema document: the JSON Schema with ajv (draft
+ * 2020-12, every error, patterns on RE2), each CEL rule with cel-js (RE2
+ * `matches`, a cost estimate and a runtime budget). Returns every problem
+ * of the document itself (pointers relative to it) instead of a compiled
+ * schema when there are any: sizes over the limits, patterns RE2 cannot
+ * run, a `$ref` outside the document, rules that do not parse or cost too
+ * much.
  *
- * @example compileServiceSchema({ schema: { type: 'object' }, rules: [{ id: 'r', expr: 'self.a <= self.b', message: 'a <= b' }], strict: false })
+ * Nothing is shared between tenants: each document compiles in an Ajv
+ * instance of its own, so `$ref` resolves only inside that document (never
+ * in another schema, never over the network), and the cache of compiled
+ * schemas is keyed by tenant and content hash.
+ *
+ * @example compileServiceSchema('acme', { schema: { type: 'object' }, rules: [{ id: 'r', expr: 'self.a <= self.b', message: 'a <= b' }], strict: false })
  */
 export function compileServiceSchema(
+  tenantId: string,
   document: ServiceSchemaDocument,
 ):
   | { compiled: CompiledServiceSchema; violations?: undefined }
   | { compiled?: undefined; violations: Violation[] } {
-  const key = contentHash(document);
+  const limits = checkSchemaDocumentLimits(document);
+  if (limits.length > 0) return { violations: limits };
+  const key = `${tenantId}\n${contentHash(document)}`;
   const hit = cache.get(key);
-  if (hit) return { compiled: hit };
-  const violations: Violation[] = [];
-  let validateFn: ValidateFunction | undefined;
-  try {
-    validateFn = ajv.compile(document.schema);
-  } catch (error) {
-    violations.push({
-      pointer: '/schema',
-      rule: 'schema.invalid',
-      message: `the JSON Schema does not compile: ${(error as Error).message.split('\n')[0]}`,
-      hint: 'Check it against the JSON Schema 2020-12 meta-schema',
-    });
+  if (hit) {
+    // Least recently used goes first: a hit moves to the end.
+    cache.delete(key);
+    cache.set(key, hit);
+    return { compiled: hit };
   }
-  const rules: { rule: CelRule; run: (ctx: Record<string, unknown>) => unknown }[] = [];
+  const out = compileDocument(document);
+  if (!out.compiled) return out;
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, out.compiled);
+  return out;
+}
+
+/**
+ * Every problem of a schema document, as {@link compileServiceSchema}
+ * reports them (pointers relative to the document), without keeping the
+ * compiled schema anywhere: for checks that are not tied to a tenant's
+ * validations (import's content check).
+ *
+ * @example schemaDocumentViolations({ schema: { pattern: '(?=a)' }, rules: [], strict: false })[0]?.rule // 'schema.pattern-unsupported'
+ */
+export function schemaDocumentViolations(document: ServiceSchemaDocument): Violation[] {
+  const limits = checkSchemaDocumentLimits(document);
+  return limits.length > 0 ? limits : (compileDocument(document).violations ?? []);
+}
+
+function compileDocument(
+  document: ServiceSchemaDocument,
+):
+  | { compiled: CompiledServiceSchema; violations?: undefined }
+  | { compiled?: undefined; violations: Violation[] } {
+  const violations: Violation[] = [];
+  const validateFn = compileJsonSchema(document.schema, violations);
+  const rules: CompiledCelRule[] = [];
   const seen = new Set<string>();
   document.rules.forEach((rule, i) => {
     if (seen.has(rule.id)) {
@@ -85,34 +127,103 @@ export function compileServiceSchema(
       });
     }
     seen.add(rule.id);
-    try {
-      rules.push({ rule, run: cel.parse(rule.expr) as unknown as (ctx: Record<string, unknown>) => unknown });
-    } catch (error) {
-      violations.push({
-        pointer: `/rules/${i}/expr`,
-        rule: 'rule.syntax',
-        value: rule.expr,
-        message: `the CEL expression does not parse: ${(error as Error).message.split('\n')[0]}`,
-        hint: 'Rules are CEL over `self`, e.g. self.hpa.minReplicas <= self.hpa.maxReplicas',
-      });
-    }
+    const out = compileCelRule(rule, i, document.schema);
+    if (out.compiled) rules.push(out.compiled);
+    else violations.push(...out.violations);
   });
+  const total = rules.reduce((n, r) => n + r.estimatedCost, 0);
+  if (total > SCHEMA_COST_LIMIT) {
+    violations.push({
+      pointer: '/rules',
+      rule: 'rules.cost-exceeded',
+      value: total,
+      message: `the rules have an estimated worst-case cost of ${total} together, over the limit of ${SCHEMA_COST_LIMIT}`,
+      hint: 'Bound what they iterate in the JSON Schema (maxItems, maxProperties, maxLength), or use fewer rules',
+    });
+  }
   if (violations.length > 0 || !validateFn) return { violations };
   const schemaFn = validateFn;
   const compiled: CompiledServiceSchema = {
     validate(content) {
       const errors: Violation[] = [];
       if (!schemaFn(content)) errors.push(...(schemaFn.errors ?? []).map((e) => fromAjvError(e, content)));
-      for (const { rule, run } of rules) errors.push(...runRule(rule, run, content));
+      const meter = new CostMeter();
+      const self = meteredView(content, meter);
+      for (const rule of rules) errors.push(...runCelRule(rule, content, self, meter));
       const unknown = findUnknownKeys(document.schema, content);
       return document.strict
         ? { errors: [...errors, ...unknown], warnings: [] }
         : { errors, warnings: unknown };
     },
   };
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, compiled);
   return { compiled };
+}
+
+/**
+ * The error a write of a schema document that does not compile answers:
+ * 400 when it is malformed (a JSON Schema that is not one, a rule that does
+ * not parse, a duplicate rule id), 422 when it is well formed but refused
+ * (a limit, a pattern, a `$ref` outside the document, a rule's cost).
+ * Pointers are prefixed with `prefix` (`/body`).
+ */
+export function schemaDocumentError(
+  violations: Violation[],
+  prefix: string,
+): ValidationError | UnprocessableError {
+  const listed = violations.map((v) => ({ ...v, pointer: `${prefix}${v.pointer}` }));
+  return violations.some((v) => MALFORMED.has(v.rule ?? ''))
+    ? new ValidationError('The schema document is not valid', listed)
+    : new UnprocessableError(
+        'The schema document is refused: it breaks a limit of schemas and rules',
+        listed,
+      );
+}
+
+/** Checks the JSON Schema against the meta-schema, then compiles it alone; pushes what fails. */
+function compileJsonSchema(schema: JsonObject, violations: Violation[]): ValidateFunction | undefined {
+  metaValidator ??= newAjv(true);
+  if (!metaValidator.validateSchema(schema)) {
+    violations.push({
+      pointer: '/schema',
+      rule: 'schema.invalid',
+      message: `the JSON Schema does not compile: schema is invalid: ${metaValidator.errorsText(metaValidator.errors)}`,
+      hint: 'Check it against the JSON Schema 2020-12 meta-schema',
+    });
+    return undefined;
+  }
+  try {
+    return newAjv(false).compile(schema);
+  } catch (error) {
+    if (error instanceof MissingRefError) {
+      violations.push({
+        pointer: `/schema${refPointer(schema, error.missingRef)}`,
+        rule: 'schema.ref-unresolved',
+        value: error.missingRef,
+        message: `the $ref '${error.missingRef}' does not resolve inside this schema`,
+        hint: 'A $ref may point only inside the same schema document (#/$defs/...): copy what it refers to into $defs',
+      });
+    } else {
+      violations.push({
+        pointer: '/schema',
+        rule: 'schema.invalid',
+        message: `the JSON Schema does not compile: ${(error as Error).message.split('\n')[0]}`,
+        hint: 'Check it against the JSON Schema 2020-12 meta-schema',
+      });
+    }
+    return undefined;
+  }
+}
+
+/** The pointer of the first `$ref` that names `missing` (relative refs included), or the root. */
+function refPointer(schema: JsonObject, missing: string): string {
+  let found: string | undefined;
+  walkSchema(schema, (node, pointer) => {
+    const ref = node.$ref;
+    if (found !== undefined || typeof ref !== 'string') return;
+    const base = ref.split('#')[0] ?? '';
+    if (base === '' ? missing.endsWith(ref) : missing.includes(base)) found = `${pointer}/$ref`;
+  });
+  return found ?? '';
 }
 
 function fromAjvError(error: ErrorObject, content: JsonObject): Violation {
@@ -140,49 +251,6 @@ function fromAjvError(error: ErrorObject, content: JsonObject): Violation {
     message: error.message ?? `fails ${error.keyword}`,
     ...(hint ? { hint } : {}),
   };
-}
-
-function runRule(
-  rule: CelRule,
-  run: (ctx: Record<string, unknown>) => unknown,
-  content: JsonObject,
-): Violation[] {
-  const pointer = firstSelfPath(rule.expr);
-  const value = valueAt(content, pointer);
-  const base = { pointer, rule: rule.id, value: value === undefined ? null : (value as JsonValue) };
-  try {
-    const result = run({ self: content });
-    if (result === true) return [];
-    if (result === false) return [{ ...base, message: rule.message, hint: `Rule: ${rule.expr}` }];
-    return [
-      {
-        ...base,
-        message: rule.message,
-        hint: `The rule gave ${String(result)}, not a boolean: ${rule.expr}`,
-      },
-    ];
-  } catch (error) {
-    return [
-      {
-        ...base,
-        message: rule.message,
-        hint: `The rule could not be evaluated (${(error as Error).message.split('\n')[0]}); guard optional keys with has(self.x)`,
-      },
-    ];
-  }
-}
-
-/**
- * `!has(self.hpa) || self.hpa.minReplicas <= ...` -> `/hpa/minReplicas`: the
- * deepest path the rule reads (the first of equal depth), to point at.
- */
-function firstSelfPath(expr: string): string {
-  let best: string[] = [];
-  for (const match of expr.matchAll(/\bself((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
-    const tokens = (match[1] ?? '').slice(1).split('.');
-    if (tokens.length > best.length) best = tokens;
-  }
-  return best.map((token) => `/${escapePointerToken(token)}`).join('');
 }
 
 /** True for a structurally valid schema body (object schema, rules list, strict flag). */

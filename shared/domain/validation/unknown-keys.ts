@@ -7,6 +7,7 @@ import {
   ownValue,
 } from '../json-value.ts';
 import { pointerTokens } from '../layers/json-pointer.ts';
+import { compileLinearRegExp } from './linear-regexp.ts';
 
 type SchemaNode = JsonValue;
 
@@ -101,9 +102,10 @@ function resolveLocal(root: JsonObject, ref: string): SchemaNode {
   return node ?? {};
 }
 
+/** Tests a tenant's `patternProperties` key on RE2 (linear time), as ajv does. */
 function safeTest(pattern: string, key: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(key);
+    return compileLinearRegExp(pattern, 'ecma').test(key);
   } catch {
     return false;
   }

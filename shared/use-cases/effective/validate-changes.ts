@@ -87,7 +87,7 @@ export async function validateChanges(
       const key = `services/${service}`;
       found = (schemaKeys?.has(key) ? cache.get('schemas', key) : Promise.resolve(null)).then((doc) => {
         if (!doc) return undefined;
-        return compileServiceSchema(doc.content as unknown as ServiceSchemaDocument).compiled;
+        return compileServiceSchema(tenantId, doc.content as unknown as ServiceSchemaDocument).compiled;
       });
       schemas.set(service, found);
     }

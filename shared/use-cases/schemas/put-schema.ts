@@ -1,8 +1,11 @@
-import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
-import { compileServiceSchema, type ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
+import {
+  compileServiceSchema,
+  type ServiceSchemaDocument,
+  schemaDocumentError,
+} from '../../domain/validation/service-schema.ts';
 import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 
@@ -19,8 +22,11 @@ export interface PutSchemaInput {
 /**
  * Registers (a new version of) a service's schema: a JSON Schema 2020-12,
  * CEL rules and the strict flag. A schema that does not compile or a rule
- * that does not parse is a 400 listing each; then the service's effective
- * settings in every environment are validated against it (422 on failure).
+ * that does not parse is a 400 listing each; one over a limit (sizes, a
+ * pattern RE2 cannot run, a `$ref` outside the document, a rule's estimated
+ * cost) a 422; then the service's effective settings in every environment
+ * are validated against it (422 on failure). The schema compiles for the
+ * caller's tenant only.
  *
  * @example await putSchema(deps, { principal, service: 'api', document: { schema: { type: 'object' }, rules: [], strict: false }, reason: 'init', ticket: null, ifMatch: undefined });
  */
@@ -28,13 +34,8 @@ export async function putSchema(
   deps: Pick<Deps, 'documents' | 'clock'>,
   input: PutSchemaInput,
 ): Promise<SettingsVersion> {
-  const compiled = compileServiceSchema(input.document);
-  if (compiled.violations) {
-    throw new ValidationError(
-      'The schema document is not valid',
-      compiled.violations.map((v) => ({ ...v, pointer: `/body${v.pointer}` })),
-    );
-  }
+  const compiled = compileServiceSchema(input.principal.tenantId, input.document);
+  if (compiled.violations) throw schemaDocumentError(compiled.violations, '/body');
   return writeVersionedDocument(deps, {
     principal: input.principal,
     collection: 'schemas',

@@ -30,7 +30,7 @@ const doc: ServiceSchemaDocument = {
 };
 
 const compile = (d: ServiceSchemaDocument) => {
-  const out = compileServiceSchema(d);
+  const out = compileServiceSchema('acme', d);
   if (!out.compiled) throw new Error(JSON.stringify(out.violations));
   return out.compiled;
 };
@@ -84,7 +84,7 @@ describe('service schemas (ajv 2020-12 + CEL)', () => {
   });
 
   it('rejects a schema that does not compile and rules that do not parse, listing each', () => {
-    const out = compileServiceSchema({
+    const out = compileServiceSchema('acme', {
       schema: { type: 'nonsense' },
       rules: [
         { id: 'a', expr: 'self.x <=', message: 'm' },

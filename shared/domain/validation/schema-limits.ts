@@ -1,0 +1,156 @@
+import type { Violation } from '../errors.ts';
+import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import { LINEAR_REGEXP_HINT, linearRegExpProblem } from './linear-regexp.ts';
+
+/** Most CEL rules in one schema document. */
+export const MAX_RULES = 64;
+/** Longest CEL expression, in characters. */
+export const MAX_RULE_EXPRESSION_LENGTH = 2048;
+/** Largest JSON Schema (the `schema` member), in characters of its JSON text. */
+export const MAX_SCHEMA_CHARACTERS = 64 * 1024;
+/** Deepest nesting of objects and arrays in the JSON Schema. */
+export const MAX_SCHEMA_DEPTH = 32;
+
+/** The members of a JSON Schema that hold one subschema. */
+const SCHEMA_MEMBERS = [
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'propertyNames',
+  'contains',
+  'contentSchema',
+  'not',
+  'if',
+  'then',
+  'else',
+];
+/** The members that hold a list of subschemas. */
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
+/** The members that map names to subschemas. */
+const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+
+/**
+ * Calls `visit` on every subschema of a JSON Schema with its JSON pointer
+ * (relative to the schema), following only the members that hold
+ * subschemas (not `enum`, `const`, `default` or `examples`, which are data).
+ *
+ * @example walkSchema({ properties: { a: { pattern: 'x' } } }, (node, at) => console.log(at)) // '', '/properties/a'
+ */
+export function walkSchema(schema: JsonValue, visit: (node: JsonObject, pointer: string) => void): void {
+  const walk = (node: JsonValue | undefined, pointer: string, depth: number): void => {
+    if (!isJsonObject(node) || depth > MAX_SCHEMA_DEPTH) return;
+    visit(node, pointer);
+    for (const key of SCHEMA_MEMBERS)
+      if (!Array.isArray(node[key])) walk(node[key], `${pointer}/${key}`, depth + 1);
+    for (const key of SCHEMA_LISTS) {
+      const list = node[key];
+      if (Array.isArray(list))
+        for (const [i, sub] of list.entries()) walk(sub, `${pointer}/${key}/${i}`, depth + 1);
+    }
+    for (const key of SCHEMA_MAPS) {
+      const map = node[key];
+      if (!isJsonObject(map)) continue;
+      for (const [name, sub] of Object.entries(map))
+        walk(sub, `${pointer}/${key}/${escapePointerToken(name)}`, depth + 1);
+    }
+  };
+  walk(schema, '', 0);
+}
+
+/**
+ * The size limits of a schema document (documented in docs/reliability.md):
+ * number of rules, expression length, JSON Schema size and depth, and every
+ * `pattern`/`patternProperties` key RE2 cannot run. Pointers are relative to
+ * the document (`/schema/...`, `/rules/<i>/expr`). Checked before anything
+ * else reads the document, so that no later step recurses into an
+ * arbitrarily deep or large one.
+ *
+ * @example checkSchemaDocumentLimits({ schema: { pattern: '(a)\\1' }, rules: [] })[0]?.rule // 'schema.pattern-unsupported'
+ */
+export function checkSchemaDocumentLimits(document: {
+  schema: JsonObject;
+  rules: { expr: string }[];
+}): Violation[] {
+  const out: Violation[] = [];
+  if (document.rules.length > MAX_RULES) {
+    out.push({
+      pointer: '/rules',
+      rule: 'rules.too-many',
+      value: document.rules.length,
+      message: `a schema has at most ${MAX_RULES} rules, this one has ${document.rules.length}`,
+      hint: 'Combine related checks into one rule',
+    });
+  }
+  document.rules.forEach((rule, i) => {
+    if (typeof rule.expr === 'string' && rule.expr.length > MAX_RULE_EXPRESSION_LENGTH) {
+      out.push({
+        pointer: `/rules/${i}/expr`,
+        rule: 'rule.too-long',
+        value: rule.expr.length,
+        message: `a rule expression has at most ${MAX_RULE_EXPRESSION_LENGTH} characters, this one has ${rule.expr.length}`,
+        hint: 'Split it into several rules',
+      });
+    }
+  });
+  const depth = nestingDepth(document.schema);
+  if (depth > MAX_SCHEMA_DEPTH) {
+    out.push({
+      pointer: '/schema',
+      rule: 'schema.too-deep',
+      message: `the JSON Schema nests objects and arrays more than ${MAX_SCHEMA_DEPTH} deep`,
+      hint: 'Move repeated parts into $defs and refer to them with $ref',
+    });
+    return out;
+  }
+  const characters = JSON.stringify(document.schema).length;
+  if (characters > MAX_SCHEMA_CHARACTERS) {
+    out.push({
+      pointer: '/schema',
+      rule: 'schema.too-large',
+      value: characters,
+      message: `the JSON Schema has ${characters} characters of JSON, over ${MAX_SCHEMA_CHARACTERS}`,
+      hint: 'Describe only the keys the service needs; share repeated parts through $defs',
+    });
+    return out;
+  }
+  walkSchema(document.schema, (node, pointer) => {
+    const patterns: [string, string][] = [];
+    if (typeof node.pattern === 'string') patterns.push([`${pointer}/pattern`, node.pattern]);
+    if (isJsonObject(node.patternProperties)) {
+      for (const key of Object.keys(node.patternProperties))
+        patterns.push([`${pointer}/patternProperties/${escapePointerToken(key)}`, key]);
+    }
+    for (const [at, source] of patterns) {
+      const problem = linearRegExpProblem(source, 'ecma');
+      if (problem !== undefined) {
+        out.push({
+          pointer: `/schema${at}`,
+          rule: 'schema.pattern-unsupported',
+          value: source,
+          message: `the pattern cannot run in linear time: ${problem}`,
+          hint: LINEAR_REGEXP_HINT,
+        });
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Nesting depth of objects and arrays, counted without recursion (so any
+ * depth is safe to measure); stops counting past {@link MAX_SCHEMA_DEPTH}.
+ */
+function nestingDepth(value: JsonValue): number {
+  let deepest = 0;
+  const stack: [JsonValue, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [JsonValue, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > MAX_SCHEMA_DEPTH) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
