@@ -20,10 +20,11 @@ export function isPrototypeKey(key: string): boolean {
 
 /**
  * True for plain JSON data objects: not arrays, not null, and with `Object.prototype` or no
- * prototype at all, so `Object.prototype` itself, class instances and functions are not.
+ * prototype at all; `Object.prototype` itself, class instances and functions are not.
  */
 export function isJsonObject(value: unknown): value is JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value === Object.prototype)
+    return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
