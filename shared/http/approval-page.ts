@@ -68,7 +68,33 @@ export function renderDiff(request: ChangeRequest, base: JsonObject | null): str
       return `<tr class="op-${escapeHtml(op.op)}"><td>${escapeHtml(op.op)}</td><td><code>${escapeHtml(op.path)}</code></td><td>${show(pointerGet(base, op.path))}</td><td>${show(after)}</td></tr>`;
     })
     .join('');
-  return `<table aria-label="diff"><thead><tr><th>Change</th><th>Path</th><th>Before (v${escapeHtml(request.baseVersion ?? 'none')})</th><th>After</th></tr></thead><tbody>${rows || '<tr><td colspan="4">No changes</td></tr>'}</tbody></table>`;
+  const before = request.baseVersion === null ? 'new document' : `v${request.baseVersion}`;
+  return `<table aria-label="diff"><thead><tr><th>Change</th><th>Path</th><th>Before (${escapeHtml(before)})</th><th>After</th></tr></thead><tbody>${rows || '<tr><td colspan="4">No changes</td></tr>'}</tbody></table>`;
+}
+
+/**
+ * The effective diff of every configuration the request changes (what the
+ * approval covers), one row per operation, grouped by configuration.
+ */
+export function renderEffectiveDiff(request: ChangeRequest): string {
+  const effective = request.effective;
+  if (effective === null) return '';
+  const rows = effective
+    .map((change) => {
+      const target = `<th scope="rowgroup" rowspan="${Math.max(change.patch?.length ?? 1, 1)}"><code>${escapeHtml(change.target)}</code></th>`;
+      if (change.patch === null || change.patch.length === 0)
+        return `<tr>${target}<td colspan="3">${change.patch === null ? 'Diff not recorded (too many configurations); its result is pinned by hash' : 'No changes'}</td></tr>`;
+      return change.patch
+        .map((op, i) => {
+          const after = 'value' in op ? (op.value as JsonValue) : undefined;
+          return `<tr class="op-${escapeHtml(op.op)}">${i === 0 ? target : ''}<td>${escapeHtml(op.op)}</td><td><code>${escapeHtml(op.path)}</code></td><td>${show(after)}</td></tr>`;
+        })
+        .join('');
+    })
+    .join('');
+  return `<h2>Effective settings</h2>
+<p>What the change does to each configuration of the protected environment, merged with every layer and profile. If any of it would be different when the change is applied (a profile or another layer changed meanwhile), nothing is written.</p>
+<table aria-label="effective diff"><thead><tr><th>Configuration</th><th>Change</th><th>Path</th><th>After</th></tr></thead><tbody>${rows || '<tr><td colspan="4">No effective settings change</td></tr>'}</tbody></table>`;
 }
 
 /** The approval page a link opens: what changes, who asks, who you act as, and the two buttons. Changes nothing. */
@@ -92,13 +118,14 @@ export function renderApprovalPage(input: {
 <p class="notice">You act as <strong id="acting-as">${escapeHtml(approver)}</strong>. Opening this page decided nothing; only the buttons below do.</p>
 <dl><dt>Requested by</dt><dd id="requester">${escapeHtml(request.requester)}</dd>
 <dt>Environment</dt><dd>${escapeHtml(request.env)}</dd>
-<dt>Document</dt><dd><code>${escapeHtml(request.target.collection)} ${escapeHtml(request.target.key)}</code> from version ${escapeHtml(request.baseVersion ?? 'none')}</dd>
+<dt>Document</dt><dd><code>${escapeHtml(request.target.collection)} ${escapeHtml(request.target.key)}</code> ${request.baseVersion === null ? '(new document)' : `from version ${escapeHtml(request.baseVersion)}`}</dd>
 <dt>Reason</dt><dd id="reason">${escapeHtml(request.reason)}</dd>
 ${request.ticket ? `<dt>Ticket</dt><dd>${escapeHtml(request.ticket)}</dd>` : ''}
 <dt>Status</dt><dd id="status">${escapeHtml(request.status)}</dd>
 <dt>Approvals</dt><dd>${received} of ${request.requiredApprovals}</dd>
 <dt>Expires</dt><dd>${escapeHtml(request.expiresAt)}</dd></dl>
 <h2>Diff</h2>${renderDiff(request, input.base)}
+${renderEffectiveDiff(request)}
 <details><summary>Full proposed content</summary><pre><code>${escapeHtml(JSON.stringify(request.proposed, null, 2))}</code></pre></details>
 ${forms}`;
   return page(`Review change request ${request.id}`, body, 200);
