@@ -1,7 +1,6 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { ENV } from '../../shared/composition/env-vars.ts';
 import type { TENANT_ITEM_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
 import type { RouteContext } from '../../shared/http/route.ts';
+import { grantApprovalEmail } from '../approvals/grant-approval-email.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import type { HouseFunction } from '../shared/house-function.ts';
 
@@ -49,18 +48,6 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     memorySize: 512,
     timeoutSeconds: 10,
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-    grant: (fn, data) => {
-      fn.function.addEnvironment(ENV.approvalsTopicArn, data.approvalsTopic.topicArn);
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [data.approvalsTopic.topicArn] }),
-      );
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [data.messagingKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${data.region}.amazonaws.com` } },
-        }),
-      );
-    },
+    grant: grantApprovalEmail,
   },
 };

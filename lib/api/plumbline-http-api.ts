@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route, RouteContext } from '../../shared/http/route.ts';
+import { vendedLogGroupName } from '../shared/aws-names.ts';
 
 /** Props of {@link PlumblineHttpApi}. */
 export interface PlumblineHttpApiProps {
@@ -57,6 +58,7 @@ export class PlumblineHttpApi extends Construct {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, 'HttpApi', { apiName: props.apiName, createDefaultStage: false });
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: vendedLogGroupName('apigateway', `${props.apiName}-access`),
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });

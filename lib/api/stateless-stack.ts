@@ -9,7 +9,7 @@ import { ApiErrorRateAlarm, FunctionAlarms } from '../observability/alarms.ts';
 import { CONTEXT_FUNCTIONS } from './context-function-specs.ts';
 import { ContextFunctions } from './context-functions.ts';
 import { PlumblineHttpApi } from './plumbline-http-api.ts';
-import { TenantUserPool } from './tenant-user-pool.ts';
+import type { TenantUserPool } from './tenant-user-pool.ts';
 
 /** Props of {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -19,9 +19,10 @@ export interface StatelessStackProps extends StackProps {
 
 /**
  * Everything that can be replaced at will: the HTTP API built from the
- * route table, its Cognito user pool (retained) and JWT authorizer, one
- * Lambda function per bounded context, their alarms, and later the state
- * machines and schedules. Data lives in {@link StatefulStack}.
+ * route table and its JWT authorizer (trusting the stateful stack's user
+ * pool), one Lambda function per bounded context, the approval workflow,
+ * their alarms, and later the schedules. Data, users, keys and secrets live
+ * in {@link StatefulStack}.
  *
  * @example new StatelessStack(app, 'Plumbline-dev-Stateless', { config, data, env });
  */
@@ -35,11 +36,7 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
 
-    this.users = new TenantUserPool(this, 'Users', {
-      stage: config.stage,
-      logRetentionDays: config.logRetentionDays,
-      plus: config.cognitoPlus,
-    });
+    this.users = data.users;
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', this.users.issuerUrl, {
       jwtAudience: [this.users.client.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
@@ -84,7 +81,5 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'PLUMBLINE_URL for the plumb CLI' });
-    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
   }
 }

@@ -10,6 +10,7 @@ import {
   TENANT_READ_ACTIONS,
   TENANT_SESSION_TAG,
 } from '../../shared/domain/tenant-session-policy.ts';
+import { viaService } from '../shared/aws-names.ts';
 import type { TenantItemAction } from './context-function-specs.ts';
 
 /** Props of {@link TenantAccessRole}. */
@@ -66,7 +67,7 @@ export class TenantAccessRole extends Construct {
         actions: [...(readOnly ? TABLE_KEY_READ_ACTIONS : TABLE_KEY_WRITE_ACTIONS)],
         resources: [props.tableKey.keyArn],
         conditions: {
-          StringEquals: { 'kms:ViaService': `dynamodb.${props.table.stack.region}.amazonaws.com` },
+          StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') },
         },
       }),
     );

@@ -2,24 +2,27 @@ import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } fr
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
+import { type EnvName, taskEnvNames } from '../../shared/composition/workflow-task-env.ts';
 import {
   APPROVAL_TASKS,
   type ApprovalTaskName,
   approvalWorkflowJson,
+  PARTITION_SUBSTITUTION,
 } from '../../shared/workflows/approval-workflow.ts';
+import { WORKFLOW_TASK_PORTS, type WorkflowTaskPort } from '../../shared/workflows/workflow-task-ports.ts';
 import type { TenantItemAction } from '../api/context-function-specs.ts';
 import type { ContextFunctions } from '../api/context-functions.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { FunctionAlarms } from '../observability/alarms.ts';
+import { vendedLogGroupName } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
+import { grantApprovalEmail } from './grant-approval-email.ts';
 
 /** An ARN as cdk-nag prints it in finding ids (unresolved pseudo parameters as `<AWS::...>`). */
 function nagArn(stack: Stack, service: string, resource: string): string {
@@ -27,21 +30,13 @@ function nagArn(stack: Stack, service: string, resource: string): string {
   return `arn:${show(stack.partition, 'Partition')}:${service}:${show(stack.region, 'Region')}:${show(stack.account, 'AccountId')}:${resource}`;
 }
 
-/** What each task function is and may touch. */
+/** What each task function is and may touch beyond its ports (`WORKFLOW_TASK_PORTS`). */
 interface TaskSpec {
   entry: string;
   description: string;
   timeoutSeconds: number;
-  /** Item actions of its tenant-scoped sessions. */
+  /** Item actions of its tenant-scoped sessions (for its `documents` and `changeRequests` ports). */
   items: readonly TenantItemAction[];
-  /** Sends notifications (SNS email, Slack webhook secrets). */
-  notifies: boolean;
-  /** Encrypts the task token (AwaitDecision) or decrypts it. */
-  tokenKey?: 'encrypt';
-  /** Signs approval links. */
-  signsLinks?: boolean;
-  /** Completes its own task when a decision beat it (AwaitDecision). */
-  sendsTaskResult?: boolean;
 }
 
 const TASKS: Record<ApprovalTaskName, TaskSpec> = {
@@ -50,51 +45,43 @@ const TASKS: Record<ApprovalTaskName, TaskSpec> = {
     description: 'validate a change request',
     timeoutSeconds: 10,
     items: ['dynamodb:GetItem'],
-    notifies: false,
   },
   AwaitDecision: {
     entry: 'workflow/await-decision',
     description: 'store the task token and send approval links',
     timeoutSeconds: 30,
     items: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-    notifies: true,
-    tokenKey: 'encrypt',
-    signsLinks: true,
-    sendsTaskResult: true,
   },
   ResolveTimeout: {
     entry: 'workflow/resolve-timeout',
     description: 'expire a change request on timeout',
     timeoutSeconds: 10,
     items: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-    notifies: false,
   },
   Apply: {
     entry: 'workflow/apply',
     description: 'apply an approved change request',
     timeoutSeconds: 30,
     items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-    notifies: false,
   },
   NotifyRequester: {
     entry: 'workflow/notify-requester',
     description: 'tell the requester the outcome',
     timeoutSeconds: 20,
     items: ['dynamodb:GetItem'],
-    notifies: true,
   },
   MarkFailed: {
     entry: 'workflow/mark-failed',
     description: 'mark a change request failed',
     timeoutSeconds: 20,
     items: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-    notifies: true,
   },
 };
 
 /** Props of {@link ApprovalWorkflow}. */
 export interface ApprovalWorkflowProps {
   stage: string;
+  /** The stateful stack: table, topics, and the task-token key and link-signing secret that must outlive this stack. */
   data: StatefulStack;
   logRetentionDays: number;
   /** The HTTP functions: `approvals` decides and starts workflows, `settings` starts them (the write gate). */
@@ -106,20 +93,20 @@ export interface ApprovalWorkflowProps {
 /**
  * The approval workflow on AWS (issue 5): the Step Functions state machine
  * built from the same ASL the local runtime runs
- * (`DefinitionBody.fromString` + `definitionSubstitutions`), with full
- * logging (execution data excluded: it would hold task tokens) and X-Ray;
- * one house function per task, each with its own tenant-access role and only
- * the grants it needs; the approval-link signing-key secret; the KMS key
- * wrapping task tokens at rest; and the grants of the HTTP functions
+ * (`DefinitionBody.fromString` + `definitionSubstitutions`, the partition
+ * included), with full logging under `/aws/vendedlogs/` (execution data
+ * excluded: it would hold task tokens) and X-Ray; one house function per
+ * task whose environment and grants are derived from the ports
+ * `WORKFLOW_TASK_PORTS` gives it (each variable `PORT_ENV` names, and the
+ * grant that goes with it); and the grants of the HTTP functions
  * (`states:StartExecution` where requests are created,
- * `states:SendTaskSuccess` only where decisions are made).
+ * `states:SendTaskSuccess` only where decisions are made). The task-token
+ * key and the link-signing secret live in the stateful stack.
  *
  * @example new ApprovalWorkflow(this, 'Approvals', { stage, data, logRetentionDays: 30, httpFunctions, publicUrl: api.url });
  */
 export class ApprovalWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
-  readonly signingSecret: secretsmanager.Secret;
-  readonly tokenKey: kms.Key;
   readonly tasks = new Map<ApprovalTaskName, HouseFunction>();
 
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
@@ -137,23 +124,6 @@ export class ApprovalWorkflow extends Construct {
       },
       stack,
     );
-
-    this.signingSecret = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description: 'Plumbline: HMAC-SHA256 key of approval links',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.signingSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the link-signing key invalidates every approval link in flight; it is rotated by hand between approval windows.',
-    });
-    this.tokenKey = new kms.Key(this, 'TaskTokenKey', {
-      description: 'Plumbline: wraps the data keys encrypting Step Functions task tokens at rest',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
     const slackSecrets = Arn.format(
       {
         service: 'secretsmanager',
@@ -163,31 +133,45 @@ export class ApprovalWorkflow extends Construct {
       },
       stack,
     );
-    const grantNotify = (fn: HouseFunction) => {
-      fn.function.addEnvironment(ENV.approvalsTopicArn, data.approvalsTopic.topicArn);
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [data.approvalsTopic.topicArn] }),
-      );
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [data.messagingKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
-        }),
-      );
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [slackSecrets] }),
-      );
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'secretsmanager', 'secret:plumbline/slack/*')}]`,
-        reason:
-          'Tenants name their Slack webhook secrets under plumbline/slack/<tenant>/; the handler reads only the caller tenant’s prefix.',
-      });
+
+    /** The value of each variable a task may be given (the tenant role is per function). */
+    const values: Partial<Record<EnvName, string>> = {
+      [ENV.tableName]: data.table.tableName,
+      [ENV.tableArn]: data.table.tableArn,
+      [ENV.tableKeyArn]: data.tableKey.keyArn,
+      [ENV.approvalStateMachineArn]: stateMachineArn,
+      [ENV.approvalsTopicArn]: data.approvalsTopic.topicArn,
+      [ENV.linkSigningSecretArn]: data.signingSecret.secretArn,
+      [ENV.taskTokenKeyArn]: data.tokenKey.keyArn,
+      [ENV.publicUrl]: props.publicUrl,
     };
-    const grantSigning = (fn: HouseFunction) => {
-      fn.function.addEnvironment(ENV.linkSigningSecretArn, this.signingSecret.secretArn);
-      this.signingSecret.grantRead(fn.role);
-      fn.function.addEnvironment(ENV.publicUrl, props.publicUrl);
+    /** What each port needs besides its variables. */
+    const grants: Record<WorkflowTaskPort, (fn: HouseFunction) => void> = {
+      documents: () => {},
+      changeRequests: () => {},
+      workflows: (fn) => {
+        // A task signals only its own execution's task (AwaitDecision, when a decision beat the token).
+        fn.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [stateMachineArn],
+          }),
+        );
+      },
+      notifier: (fn) => {
+        grantApprovalEmail(fn, data);
+        fn.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [slackSecrets] }),
+        );
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'secretsmanager', 'secret:plumbline/slack/*')}]`,
+          reason:
+            'Tenants name their Slack webhook secrets under plumbline/slack/<tenant>/; the handler reads only the caller tenant’s prefix.',
+        });
+      },
+      linkSigner: (fn) => data.signingSecret.grantRead(fn.role),
+      tokenCipher: (fn) => data.tokenKey.grant(fn.role, 'kms:GenerateDataKey'),
+      publicUrl: () => {},
     };
 
     const logRetention = props.logRetentionDays;
@@ -200,35 +184,25 @@ export class ApprovalWorkflow extends Construct {
         logRetentionDays: logRetention,
         // Step Functions invokes tasks synchronously: failures return to its Retry/Catch.
         invocation: 'synchronous',
-        environment: {
-          [ENV.tableName]: data.table.tableName,
-          [ENV.approvalStateMachineArn]: stateMachineArn,
-        },
       });
-      const tenantAccess = new TenantAccessRole(this, `${name}TenantAccess`, {
-        functionRole: fn.role,
-        table: data.table,
-        tableKey: data.tableKey,
-        actions: spec.items,
-        description: `Plumbline approval workflow ${name}: tenant-scoped data access`,
-      });
-      fn.function.addEnvironment(ENV.tableArn, data.table.tableArn);
-      fn.function.addEnvironment(ENV.tableKeyArn, data.tableKey.keyArn);
-      fn.function.addEnvironment(ENV.tenantRoleArn, tenantAccess.role.roleArn);
-      if (spec.notifies) grantNotify(fn);
-      if (spec.signsLinks) grantSigning(fn);
-      if (spec.tokenKey === 'encrypt') {
-        fn.function.addEnvironment(ENV.taskTokenKeyArn, this.tokenKey.keyArn);
-        this.tokenKey.grant(fn.role, 'kms:GenerateDataKey');
+      const ports: readonly WorkflowTaskPort[] = WORKFLOW_TASK_PORTS[name];
+      if (ports.includes('documents') || ports.includes('changeRequests')) {
+        const tenantAccess = new TenantAccessRole(this, `${name}TenantAccess`, {
+          functionRole: fn.role,
+          table: data.table,
+          tableKey: data.tableKey,
+          actions: spec.items,
+          description: `Plumbline approval workflow ${name}: tenant-scoped data access`,
+        });
+        values[ENV.tenantRoleArn] = tenantAccess.role.roleArn;
       }
-      if (spec.sendsTaskResult) {
-        fn.role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-            resources: [stateMachineArn],
-          }),
-        );
+      for (const variable of taskEnvNames(name)) {
+        const value = values[variable];
+        if (value === undefined) throw new Error(`no value for ${variable} of approval task ${name}`);
+        fn.function.addEnvironment(variable, value);
       }
+      delete values[ENV.tenantRoleArn];
+      for (const port of ports) grants[port](fn);
       new FunctionAlarms(this, `${name}Alarms`, {
         fn: fn.function,
         topic: data.alertsTopic,
@@ -238,6 +212,7 @@ export class ApprovalWorkflow extends Construct {
     }
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: vendedLogGroupName('states', stateMachineName),
       retention: logRetention as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -245,12 +220,15 @@ export class ApprovalWorkflow extends Construct {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(approvalWorkflowJson()),
-      definitionSubstitutions: Object.fromEntries(
-        (Object.entries(APPROVAL_TASKS) as [ApprovalTaskName, string][]).map(([name, key]) => [
-          key,
-          (this.tasks.get(name) as HouseFunction).function.functionArn,
-        ]),
-      ),
+      definitionSubstitutions: {
+        [PARTITION_SUBSTITUTION]: stack.partition,
+        ...Object.fromEntries(
+          (Object.entries(APPROVAL_TASKS) as [ApprovalTaskName, string][]).map(([name, key]) => [
+            key,
+            (this.tasks.get(name) as HouseFunction).function.functionArn,
+          ]),
+        ),
+      },
       // Execution data would log the task token (AwaitDecision's Parameters): levels and events only.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
@@ -281,15 +259,17 @@ export class ApprovalWorkflow extends Construct {
     const approvals = props.httpFunctions.functions.get('approvals');
     if (approvals) {
       approvals.function.addEnvironment(ENV.approvalStateMachineArn, stateMachineArn);
-      approvals.function.addEnvironment(ENV.taskTokenKeyArn, this.tokenKey.keyArn);
+      approvals.function.addEnvironment(ENV.taskTokenKeyArn, data.tokenKey.keyArn);
       approvals.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'],
           resources: [stateMachineArn],
         }),
       );
-      this.tokenKey.grant(approvals.role, 'kms:Decrypt');
-      grantSigning(approvals);
+      data.tokenKey.grant(approvals.role, 'kms:Decrypt');
+      approvals.function.addEnvironment(ENV.linkSigningSecretArn, data.signingSecret.secretArn);
+      data.signingSecret.grantRead(approvals.role);
+      approvals.function.addEnvironment(ENV.publicUrl, props.publicUrl);
     }
     const settings = props.httpFunctions.functions.get('settings');
     if (settings) {

@@ -30,6 +30,13 @@ export interface StageConfig {
    * access-token customisation the `tenant_id` and `roles` claims need.
    */
   cognitoPlus: boolean;
+  /**
+   * The email addresses approval mail goes to (context `approvalEmails`,
+   * comma separated, stored lowercase): each gets its own subscription to
+   * the approvals topic, filtered to the messages addressed to it. List
+   * every approver's address, and the requesters' (their approver entries).
+   */
+  approvalEmails: readonly string[];
 }
 
 /** Defaults of every parameter. */
@@ -43,7 +50,11 @@ export const DEFAULT_STAGE_CONFIG: StageConfig = {
   auditLockMode: 'GOVERNANCE',
   auditRetentionDays: 365,
   cognitoPlus: false,
+  approvalEmails: [],
 };
+
+/** A plain email address (what SNS email subscriptions accept), no display name. */
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /** Retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -98,5 +109,15 @@ export function stageConfigFrom(node: Node): StageConfig {
       (n) => n > 0 && n <= 36500,
     ),
     cognitoPlus: text('cognitoPlus') === 'true',
+    approvalEmails: emailList(text('approvalEmails')),
   };
+}
+
+/** `a@x.com, B@y.org` -> `['a@x.com', 'b@y.org']`, deduplicated; throws on anything not an address. */
+function emailList(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const emails = raw.split(',').map((e) => e.trim().toLowerCase());
+  const bad = emails.filter((e) => !EMAIL.test(e));
+  if (bad.length > 0) throw new Error(`context approvalEmails has invalid addresses: ${bad.join(', ')}`);
+  return [...new Set(emails)];
 }

@@ -1,9 +1,12 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { TenantUserPool } from '../api/tenant-user-pool.ts';
+import { ApprovalEmailSubscriptions } from '../approvals/approval-email-subscriptions.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { TableThrottleAlarm } from '../observability/alarms.ts';
 import { allowCloudWatchAlarmsToUse, EncryptedTopic } from '../observability/encrypted-topic.ts';
@@ -18,7 +21,10 @@ export interface StatefulStackProps extends StackProps {
 /**
  * Everything that holds data and outlives deployments: the table and its
  * key, the report and audit-export buckets (and their access-log bucket),
- * the alert and approval topics and their key. Every resource is retained
+ * the alert and approval topics and their key (with one filtered email
+ * subscription per configured approval address), the Cognito user pool
+ * (users), the KMS key of in-flight task tokens and the secret that signs
+ * approval links already sent. Every resource is retained
  * on stack deletion and the stack has termination protection; the stateless
  * stack, and later capabilities, receive these resources as references.
  *
@@ -33,6 +39,11 @@ export class StatefulStack extends Stack {
   readonly auditBucket: s3.Bucket;
   readonly alertsTopic: sns.Topic;
   readonly approvalsTopic: sns.Topic;
+  readonly users: TenantUserPool;
+  /** Wraps the data keys encrypting Step Functions task tokens at rest (tokens of running executions). */
+  readonly tokenKey: kms.Key;
+  /** The HMAC key of approval links (links already in inboxes). */
+  readonly signingSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -70,11 +81,37 @@ export class StatefulStack extends Stack {
     this.alertsTopic = new EncryptedTopic(this, 'Alerts', {
       displayName: `Plumbline ${config.stage} alerts`,
       key: messagingKey,
+      publishers: ['cloudwatch', 'events'],
     }).topic;
     this.approvalsTopic = new EncryptedTopic(this, 'Approvals', {
       displayName: `Plumbline ${config.stage} approvals`,
       key: messagingKey,
     }).topic;
+    new ApprovalEmailSubscriptions(this, 'ApprovalEmails', {
+      topic: this.approvalsTopic,
+      emails: config.approvalEmails,
+    });
+
+    this.users = new TenantUserPool(this, 'Users', {
+      stage: config.stage,
+      logRetentionDays: config.logRetentionDays,
+      plus: config.cognitoPlus,
+    });
+    this.tokenKey = new kms.Key(this, 'TaskTokenKey', {
+      description: 'Plumbline: wraps the data keys encrypting Step Functions task tokens at rest',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.signingSecret = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description: 'Plumbline: HMAC-SHA256 key of approval links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.signingSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the link-signing key invalidates every approval link in flight; it is rotated by hand between approval windows.',
+    });
 
     new TableThrottleAlarm(this, 'TableThrottles', {
       tableName: this.table.tableName,
@@ -86,6 +123,8 @@ export class StatefulStack extends Stack {
       value: this.alertsTopic.topicArn,
       description: 'Subscribe on-call here',
     });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
     new CfnOutput(this, 'ReportsBucketName', { value: this.reportsBucket.bucketName });
     new CfnOutput(this, 'AuditBucketName', { value: this.auditBucket.bucketName });
   }

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,13 +9,27 @@ export interface EncryptedTopicProps {
   displayName: string;
   /** Customer-managed key; CloudWatch alarms are allowed to use it to publish. */
   key: kms.IKey;
+  /** AWS services of this account allowed to publish (the topic policy replaces the default one). */
+  publishers?: readonly TopicPublisher[];
 }
+
+/** A service that publishes to a topic on behalf of a resource of this account. */
+export type TopicPublisher = 'cloudwatch' | 'events';
+
+/** Each publisher's service principal and the ARN pattern of the resources it publishes for. */
+const PUBLISHERS: Record<TopicPublisher, { principal: string; resource: string }> = {
+  cloudwatch: { principal: 'cloudwatch.amazonaws.com', resource: 'alarm:*' },
+  events: { principal: 'events.amazonaws.com', resource: 'rule/*' },
+};
 
 /**
  * An SNS topic encrypted with a customer-managed key, whose policy refuses
- * publishing without TLS. CloudWatch alarms publish to it, so the key lets
- * CloudWatch (from this account only) encrypt for it: without that grant,
- * alarm notifications to a KMS-encrypted topic are silently dropped.
+ * publishing without TLS. That policy replaces SNS's default one, so each
+ * service that publishes (CloudWatch alarms, EventBridge rules) is allowed
+ * explicitly, only for resources of this account and region
+ * (`aws:SourceAccount`, `aws:SourceArn`: no confused deputy). The key must
+ * let CloudWatch encrypt for it too (`allowCloudWatchAlarmsToUse`): without
+ * either grant, alarm notifications are silently dropped.
  *
  * @example const alerts = new EncryptedTopic(this, 'Alerts', { displayName: 'Plumbline alerts', key });
  */
@@ -28,6 +43,24 @@ export class EncryptedTopic extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
+    const stack = Stack.of(this);
+    for (const publisher of props.publishers ?? []) {
+      const { principal, resource } = PUBLISHERS[publisher];
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Allow${publisher === 'cloudwatch' ? 'CloudWatchAlarms' : 'EventBridgeRules'}ToPublish`,
+          principals: [new iam.ServicePrincipal(principal)],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': `arn:${stack.partition}:${publisher}:${stack.region}:${stack.account}:${resource}`,
+            },
+          },
+        }),
+      );
+    }
   }
 }
 

@@ -1,9 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/composition/env-vars.ts';
-import { APPROVAL_TASKS, approvalWorkflowDefinition } from '../../shared/workflows/approval-workflow.ts';
+import { taskEnvNames } from '../../shared/composition/workflow-task-env.ts';
+import {
+  APPROVAL_SUBSTITUTION_KEYS,
+  type ApprovalTaskName,
+  approvalWorkflowDefinition,
+  PARTITION_SUBSTITUTION,
+} from '../../shared/workflows/approval-workflow.ts';
 import { resourcesOf, type SynthesizedPlumbline, synthPlumbline } from './synth-plumbline.ts';
 
 let synth: SynthesizedPlumbline;
+
+/** The six task names (known before synthesis, so `it.each` can list them). */
+function synthTaskNames(): ApprovalTaskName[] {
+  return ['Validate', 'AwaitDecision', 'ResolveTimeout', 'Apply', 'NotifyRequester', 'MarkFailed'];
+}
 
 beforeAll(() => {
   synth = synthPlumbline();
@@ -28,15 +39,42 @@ function roleId(role: { node: { defaultChild?: unknown } }): string {
 }
 
 describe('approval workflow on AWS (lib/approvals)', () => {
-  it('builds the state machine from the shared ASL with its task functions substituted', () => {
+  it("builds the state machine from the shared ASL with its task functions and the stack's partition substituted", () => {
     // Prepare
     const [machine] = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::StepFunctions::StateMachine'));
     // Act
     const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, unknown>;
     const definition = machine?.Properties.DefinitionString;
     // Assess
-    expect(Object.keys(substitutions).sort()).toEqual(Object.values(APPROVAL_TASKS).sort());
+    expect(Object.keys(substitutions).sort()).toEqual([...APPROVAL_SUBSTITUTION_KEYS].sort());
+    expect(substitutions[PARTITION_SUBSTITUTION]).toBe('aws');
     expect(JSON.parse(definition as string)).toEqual(JSON.parse(JSON.stringify(approvalWorkflowDefinition)));
+  });
+
+  it('logs the state machine under /aws/vendedlogs/states/', () => {
+    // Prepare
+    const [machine] = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::StepFunctions::StateMachine'));
+    const destination = JSON.stringify(machine?.Properties.LoggingConfiguration);
+    const [logGroupId] = /"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/.exec(destination)?.slice(1) ?? [];
+    // Act
+    const name = resourcesOf(synth.statelessTemplate, 'AWS::Logs::LogGroup')[logGroupId ?? '']?.Properties
+      .LogGroupName;
+    // Assess
+    expect(JSON.stringify(name)).toContain('/aws/vendedlogs/states/plumbline-dev-approval-');
+  });
+
+  it.each([...synthTaskNames()])('gives task %s exactly the environment its ports declare', (task) => {
+    // Prepare
+    const fn = synth.stateless.approvals.tasks.get(task);
+    // Act
+    const resource = resourcesOf(synth.statelessTemplate, 'AWS::Lambda::Function')[
+      synth.stateless.getLogicalId(fn?.function.node.defaultChild as never)
+    ];
+    const env =
+      (resource?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ??
+      {};
+    // Assess
+    expect(Object.keys(env).sort()).toEqual([...taskEnvNames(task), ENV.serviceName, ENV.logLevel].sort());
   });
 
   it('logs every event without execution data (task tokens) and traces with X-Ray', () => {

@@ -53,7 +53,7 @@ describe('stateful stack: the table', () => {
 describe('stateful stack: keys', () => {
   it('rotates every customer-managed key and retains them', () => {
     const keys = Object.values(resourcesOf(synth.statefulTemplate, 'AWS::KMS::Key'));
-    expect(keys).toHaveLength(3);
+    expect(keys).toHaveLength(4);
     for (const key of keys) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');

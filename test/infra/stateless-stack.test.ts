@@ -28,6 +28,8 @@ const PRINCIPAL_TAG_VARIABLE = ['$', '{aws:PrincipalTag/TenantId}'].join('');
 const asList = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
   synth.stateless.getLogicalId(construct.node.defaultChild as never);
+const statefulId = (construct: { node: { defaultChild?: unknown } }): string =>
+  synth.stateful.getLogicalId(construct.node.defaultChild as never);
 
 /** Every statement of every IAM policy in a template, with the role(s) it is attached to. */
 function policyStatements(
@@ -79,11 +81,12 @@ describe('HTTP API built from the route table', () => {
     synth.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ Ref: logicalId(synth.stateless.users.client) }],
-        Issuer: { 'Fn::GetAtt': [logicalId(synth.stateless.users.userPool), 'ProviderURL'] },
-      },
     });
+    // The user pool and its client live in the stateful stack: the authorizer references their outputs.
+    const [authorizer] = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'));
+    const jwt = JSON.stringify(authorizer?.Properties.JwtConfiguration);
+    expect(jwt).toContain(statefulId(synth.stateful.users.client));
+    expect(jwt).toMatch(new RegExp(`${statefulId(synth.stateful.users.userPool)}ProviderURL`));
   });
 
   it("sends each route to its bounded context's function", () => {
@@ -293,7 +296,9 @@ describe('least privilege', () => {
     });
     const key = statements.find((s) => s.Sid === 'TableKeyThroughDynamoDbOnly');
     expect(key?.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' },
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+      },
     });
     expect(statements.map((s) => s.Sid).sort()).toEqual([
       'TableKeyThroughDynamoDbOnly',
@@ -304,7 +309,7 @@ describe('least privilege', () => {
 
 describe('Cognito', () => {
   it('is admin-only, requires TOTP MFA and strong passwords, and keeps users when the stack goes', () => {
-    const [, pool] = Object.entries(resourcesOf(synth.statelessTemplate, 'AWS::Cognito::UserPool'))[0] ?? [];
+    const [, pool] = Object.entries(resourcesOf(synth.statefulTemplate, 'AWS::Cognito::UserPool'))[0] ?? [];
     expect(pool?.DeletionPolicy).toBe('Retain');
     expect(pool?.Properties).toMatchObject({
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -331,10 +336,10 @@ describe('Cognito', () => {
   });
 
   it('adds the tenant_id and roles claims with a V2 pre-token-generation trigger', () => {
-    synth.statelessTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+    synth.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PreTokenGenerationConfig: {
-          LambdaArn: { 'Fn::GetAtt': [logicalId(synth.stateless.users.preTokenGeneration.function), 'Arn'] },
+          LambdaArn: { 'Fn::GetAtt': [statefulId(synth.stateful.users.preTokenGeneration.function), 'Arn'] },
           LambdaVersion: 'V2_0',
         },
       },
@@ -342,7 +347,7 @@ describe('Cognito', () => {
   });
 
   it('has a public CLI client that cannot write its own tenant or roles', () => {
-    const client = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::Cognito::UserPoolClient'))[0];
+    const client = Object.values(resourcesOf(synth.statefulTemplate, 'AWS::Cognito::UserPoolClient'))[0];
     expect(client?.Properties).toMatchObject({
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
@@ -385,9 +390,9 @@ describe('operability', () => {
     expect(rate?.Properties).toMatchObject({ Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
   });
 
-  it('outputs the API URL, the user pool id and the client id', () => {
-    for (const name of ['ApiUrl', 'UserPoolId', 'UserPoolClientId'])
-      synth.statelessTemplate.hasOutput(name, {});
+  it('outputs the API URL (stateless), the user pool id and the client id (stateful)', () => {
+    synth.statelessTemplate.hasOutput('ApiUrl', {});
+    for (const name of ['UserPoolId', 'UserPoolClientId']) synth.statefulTemplate.hasOutput(name, {});
     expect(Stack.of(synth.stateless).region).toBe('eu-west-1');
   });
 });

@@ -1,11 +1,31 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Notification, Notifier } from '../../ports/notifier.ts';
 
+/** The longest subject SNS accepts: "less than 100 characters long". */
+export const SNS_SUBJECT_MAX = 99;
+
+/**
+ * A subject SNS accepts: no line breaks or control characters, printable
+ * ASCII only (SNS replaces subjects with other characters on some
+ * endpoints), fewer than 100 characters (cut with an ellipsis).
+ *
+ * @example snsSubject('[Plumbline] Approval needed: settings envs/prod ...') // at most 99 characters
+ */
+export function snsSubject(subject: string): string {
+  const clean = subject
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
+  return clean.length <= SNS_SUBJECT_MAX ? clean : `${clean.slice(0, SNS_SUBJECT_MAX - 3).trimEnd()}...`;
+}
+
 /**
  * Email notifications through the approvals SNS topic. Each message carries
- * `email`, `to`, `kind` and `tenant` as message attributes, so each email
- * subscription filters (a filter policy on `email`) to its own messages.
- * Notifications without an address are not published.
+ * `email` (lowercase), `to`, `kind` and `tenant` as message attributes, and
+ * each email subscription has a filter policy on `email` admitting only its
+ * own address (`ApprovalEmailSubscriptions`), so an approver receives their
+ * own signed links and nobody else's. Notifications without an address are
+ * not published.
  *
  * @example new SnsNotifier({ topicArn, client: new SNSClient({}) })
  */
@@ -24,11 +44,11 @@ export class SnsNotifier implements Notifier {
     await this.#client.send(
       new PublishCommand({
         TopicArn: this.#topicArn,
-        // SNS subjects are at most 100 printable ASCII characters, no newlines.
-        Subject: notification.subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100),
+        Subject: snsSubject(notification.subject),
         Message: notification.text,
         MessageAttributes: {
-          email: attribute(notification.email),
+          // Lowercase, as the subscriptions' filter policies are (exact, case-sensitive matching).
+          email: attribute(notification.email.trim().toLowerCase()),
           to: attribute(notification.to),
           kind: attribute(notification.kind),
           tenant: attribute(notification.tenantId),
