@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
+import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import {
   ApprovalRequiredError,
   ForbiddenError,
@@ -16,6 +17,9 @@ import { principalFromEvent } from './auth-context.ts';
 import { forbiddenKeyViolations } from './forbidden-keys.ts';
 import type { HttpResult } from './http-result.ts';
 import { ANONYMOUS, type AnySchema, type Route } from './route.ts';
+
+/** Turns valibot issues into violations with JSON pointers (defined in the domain, shared with import). */
+export { issuesToViolations };
 
 /** Largest request body accepted, before any parsing (content itself is capped at 256 KiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -108,25 +112,6 @@ function parsePart(
   if (result.success) return result.output;
   violations.push(...issuesToViolations(result.issues, prefix));
   return undefined;
-}
-
-/** Turns valibot issues into violations with JSON pointers under `prefix`. */
-export function issuesToViolations(issues: readonly v.BaseIssue<unknown>[], prefix: string): Violation[] {
-  return issues.map((issue) => {
-    const pointer = `${prefix}${(issue.path ?? []).map((p) => `/${String(p.key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
-    const safeValue =
-      typeof issue.input === 'string'
-        ? issue.input.slice(0, 200)
-        : typeof issue.input === 'object'
-          ? undefined
-          : issue.input;
-    return {
-      pointer,
-      rule: issue.type,
-      message: issue.message,
-      ...(safeValue === undefined ? {} : { value: safeValue }),
-    };
-  });
 }
 
 function parseBody(

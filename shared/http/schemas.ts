@@ -1,6 +1,12 @@
 import * as v from 'valibot';
-import { isJsonObject, type JsonObject } from '../domain/json-value.ts';
+import { JsonObjectSchema } from '../domain/documents/json-object-schema.ts';
+import { ProfileContentSchema } from '../domain/documents/profile-content.ts';
+import { SettingsContentSchema } from '../domain/documents/settings-content.ts';
+import { isJsonObject } from '../domain/json-value.ts';
 import { NAME_PATTERN } from '../domain/scope.ts';
+
+/** A plain JSON object (defined with the document content schemas, in the domain). */
+export { JsonObjectSchema };
 
 /** An environment, service or instance name. */
 export const NameSchema = v.pipe(
@@ -24,9 +30,6 @@ export const TicketSchema = v.pipe(
   v.maxLength(200, 'ticket is at most 200 characters'),
 );
 
-/** A JSON object (settings content). */
-export const JsonObjectSchema = v.custom<JsonObject>(isJsonObject, 'must be a JSON object');
-
 /** A positive integer given as a query string. */
 export const VersionNumberString = v.pipe(
   v.string(),
@@ -34,12 +37,14 @@ export const VersionNumberString = v.pipe(
   v.transform(Number),
 );
 
+const putContentBody = (content: typeof JsonObjectSchema) =>
+  v.strictObject({ content, reason: ReasonSchema, ticket: v.optional(TicketSchema) });
+
 /** Body of `PUT SCOPE`. */
-export const PutSettingsBody = v.strictObject({
-  content: JsonObjectSchema,
-  reason: ReasonSchema,
-  ticket: v.optional(TicketSchema),
-});
+export const PutSettingsBody = putContentBody(SettingsContentSchema);
+
+/** Body of `PUT /v1/profiles/{name}`. */
+export const PutProfileBody = putContentBody(ProfileContentSchema);
 
 /** Body of `POST SCOPE/rollback`. */
 export const RollbackBody = v.strictObject({

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { PolicyContentSchema } from '../../domain/documents/policy-content.ts';
 import { toRecord } from '../../domain/settings-version.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import { putPolicy } from '../../use-cases/policies/put-policy.ts';
@@ -9,33 +10,9 @@ import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
-const Quantity = v.union([v.string(), v.number()], 'a Kubernetes quantity such as 100m, 2, 512Mi or 1Gi');
-const QuantityBounds = v.strictObject({ min: v.optional(Quantity), max: v.optional(Quantity) });
-const NumberBounds = v.strictObject({ min: v.optional(v.number()), max: v.optional(v.number()) });
-const Prefixes = v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.maxLength(100));
-
-/** An environment policy. */
-export const PolicySchema = v.strictObject({
-  allowedRegistries: v.optional(Prefixes),
-  requiredLabels: v.optional(Prefixes),
-  resources: v.optional(
-    v.strictObject({
-      cpu: v.optional(QuantityBounds),
-      memory: v.optional(QuantityBounds),
-      gpu: v.optional(NumberBounds),
-    }),
-  ),
-  hpa: v.optional(
-    v.strictObject({
-      targetAverageUtilization: v.optional(NumberBounds),
-      tolerance: v.optional(NumberBounds),
-    }),
-  ),
-});
-
-/** Body of `PUT /v1/policies/envs/{env}`. */
+/** Body of `PUT /v1/policies/envs/{env}` (the policy has the one shape import also checks). */
 export const PutPolicyBody = v.strictObject({
-  policy: PolicySchema,
+  policy: PolicyContentSchema,
   reason: ReasonSchema,
   ticket: v.optional(TicketSchema),
 });

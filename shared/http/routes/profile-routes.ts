@@ -1,22 +1,13 @@
 import * as v from 'valibot';
-import { PROFILE_NAME_PATTERN } from '../../domain/layers/profile-references.ts';
+import { ProfileNameSchema } from '../../domain/documents/profile-content.ts';
 import { toRecord } from '../../domain/settings-version.ts';
 import { putProfile } from '../../use-cases/profiles/put-profile.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { PutSettingsBody, VersionRecordSchema } from '../schemas.ts';
+import { PutProfileBody, VersionRecordSchema } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
-
-/** A resource profile name: `minimal`, `production_like`, `high_availability` ... */
-export const ProfileNameSchema = v.pipe(
-  v.string(),
-  v.regex(
-    PROFILE_NAME_PATTERN,
-    'must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit',
-  ),
-);
 
 const texts = { invalid: 'Malformed request; `errors` lists every violation', notFound: 'No such profile' };
 const problems = readProblems(texts);
@@ -47,7 +38,7 @@ export const profileRoutes: Route[] = [
       'Create or replace a resource profile (a new version); configurations that use it are re-validated',
     tags: ['profiles'],
     params: v.object({ name: ProfileNameSchema }),
-    body: { 'application/json': PutSettingsBody },
+    body: { 'application/json': PutProfileBody },
     requestHeaders: [ifMatchHeader(false, 'profile')],
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },

@@ -1,36 +1,17 @@
 import * as v from 'valibot';
+import { SchemaDocumentContentSchema } from '../../domain/documents/schema-document-content.ts';
 import { toRecord } from '../../domain/settings-version.ts';
 import { putSchema } from '../../use-cases/schemas/put-schema.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { JsonObjectSchema, NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
+import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
-/** One CEL rule: `self` is the effective settings document. */
-export const CelRuleSchema = v.strictObject({
-  id: v.pipe(
-    v.string(),
-    v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1-100 letters, digits, _ . or -'),
-  ),
-  expr: v.pipe(
-    v.string(),
-    v.minLength(1, 'expr must not be empty'),
-    v.maxLength(2000, 'expr is at most 2000 characters'),
-  ),
-  message: v.pipe(
-    v.string(),
-    v.minLength(1, 'message must not be empty'),
-    v.maxLength(500, 'message is at most 500 characters'),
-  ),
-});
-
-/** Body of `PUT /v1/schemas/services/{service}`. */
+/** Body of `PUT /v1/schemas/services/{service}`: the schema document (the shape import also checks) and why. */
 export const PutSchemaBody = v.strictObject({
-  schema: JsonObjectSchema,
-  rules: v.optional(v.pipe(v.array(CelRuleSchema), v.maxLength(100, 'at most 100 rules')), []),
-  strict: v.optional(v.boolean('strict is true or false'), false),
+  ...SchemaDocumentContentSchema.entries,
   reason: ReasonSchema,
   ticket: v.optional(TicketSchema),
 });

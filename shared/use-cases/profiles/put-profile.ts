@@ -1,6 +1,6 @@
+import { profileContentViolations } from '../../domain/documents/profile-content.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { profileReferences } from '../../domain/layers/profile-references.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { Deps } from '../deps.ts';
@@ -27,17 +27,7 @@ export async function putProfile(
   deps: Pick<Deps, 'documents' | 'clock'>,
   input: PutProfileInput,
 ): Promise<SettingsVersion> {
-  const nested = profileReferences(input.content);
-  if (nested.length > 0) {
-    throw new ValidationError(
-      'A profile cannot reference another profile',
-      nested.map((ref) => ({
-        pointer: `/body/content${ref.pointer}/$profile`,
-        rule: 'profile.nested',
-        message: 'profiles cannot contain $profile',
-        hint: 'Copy the keys you need into this profile instead',
-      })),
-    );
-  }
+  const nested = profileContentViolations(input.content, '/body/content');
+  if (nested.length > 0) throw new ValidationError('A profile cannot reference another profile', nested);
   return writeVersionedDocument(deps, { ...input, collection: 'profiles', key: input.name });
 }
