@@ -4,7 +4,7 @@ import { authorize } from '../../domain/rbac.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
 import type { LayeredCollection } from '../../use-cases/effective/document-cache.ts';
 import { renderExport } from '../../use-cases/snapshots/export-snapshot.ts';
-import { importSnapshot } from '../../use-cases/snapshots/import-snapshot.ts';
+import { importSnapshot, MAX_IMPORT_DOCUMENTS } from '../../use-cases/snapshots/import-snapshot.ts';
 import { listTags, TAG_PATTERN, tagVersion } from '../../use-cases/snapshots/tags.ts';
 import { json } from '../http-result.ts';
 import { optionalHeader } from '../preconditions.ts';
@@ -134,7 +134,11 @@ const COLLECTIONS = [
   'policies',
 ] as const satisfies readonly LayeredCollection[];
 
-/** A snapshot as import accepts it: the export's shape, only `documents[].{collection,key,content}` are read. */
+/**
+ * A snapshot as import accepts it: the export's shape, only
+ * `documents[].{collection,key,content}` are read. Each content is then
+ * checked against its kind's one content schema (`checkDocumentContent`).
+ */
 export const ImportBody = v.looseObject({
   documents: v.pipe(
     v.array(
@@ -144,7 +148,7 @@ export const ImportBody = v.looseObject({
         content: JsonObjectSchema,
       }),
     ),
-    v.maxLength(1000, 'at most 1000 documents per import'),
+    v.maxLength(MAX_IMPORT_DOCUMENTS, `at most ${MAX_IMPORT_DOCUMENTS} documents per import`),
   ),
 });
 

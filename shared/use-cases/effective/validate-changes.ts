@@ -126,7 +126,8 @@ export async function validateChanges(
  * only what that document causes: the violations found with it, minus those
  * found in the same configurations without it (so one invalid document does
  * not make every other document of the set invalid). Stored reads are
- * shared through `reads`.
+ * shared through `reads`, and the catalog Queries through `keys` (pass one
+ * {@link listStoredKeys} to every document of the set).
  *
  * @example const report = await validateOneOfMany(deps, 'acme', pending, pending[0], new Map());
  */
@@ -136,15 +137,18 @@ export async function validateOneOfMany(
   pending: readonly PendingDocument[],
   doc: PendingDocument,
   reads: DocumentCache['reads'],
+  keys: StoredKeys = listStoredKeys(deps, tenantId),
 ): Promise<ValidationReport> {
   const others = pending.filter((p) => p.collection !== doc.collection || p.key !== doc.key);
   const [withDoc, without] = await Promise.all([
     validateChanges(deps, tenantId, pending, {
       focus: [doc],
+      keys,
       cache: new DocumentCache(deps.documents, tenantId, pending, undefined, reads),
     }),
     validateChanges(deps, tenantId, others, {
       focus: [doc],
+      keys,
       cache: new DocumentCache(deps.documents, tenantId, others, undefined, reads),
     }),
   ]);

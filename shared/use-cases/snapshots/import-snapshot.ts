@@ -1,15 +1,22 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
+import { checkDocumentContent } from '../../domain/documents/check-document-content.ts';
 import { DomainError, ValidationError, type Violation } from '../../domain/errors.ts';
 import { diffDocuments, type PatchOperation } from '../../domain/json-patch.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { PROFILE_NAME_PATTERN, profileReferences } from '../../domain/layers/profile-references.ts';
+import { PROFILE_NAME_PATTERN } from '../../domain/layers/profile-references.ts';
 import { can, type Permission, type Principal } from '../../domain/rbac.ts';
 import { NAME_PATTERN, parseScopeKey, scopeEnv } from '../../domain/scope.ts';
-import { checkPolicyDocument, type EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
-import { compileServiceSchema, isServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
+import { limitReads } from '../concurrency/limit-reads.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from '../effective/document-cache.ts';
-import { assertValid, type ValidationReport, validateOneOfMany } from '../effective/validate-changes.ts';
+import {
+  assertValid,
+  listStoredKeys,
+  type StoredKeys,
+  type ValidationReport,
+  validateOneOfMany,
+} from '../effective/validate-changes.ts';
 import { writeNextVersion } from '../settings/write-next-version.ts';
 import { SNAPSHOT_COLLECTIONS } from './export-snapshot.ts';
 
@@ -63,11 +70,37 @@ const WRITE_PERMISSION: Record<LayeredCollection, Permission> = {
   policies: 'policies:write',
 };
 
-/** Checks keys and per-collection content shape; lists every problem (400). */
-export function checkImportDocuments(documents: readonly ImportDocument[]): void {
+/** Documents one import may carry; split larger snapshots (one per environment, say). */
+export const MAX_IMPORT_DOCUMENTS = 1000;
+
+/**
+ * Documents validated at once. Each validation fans out its own reads (all
+ * through the request's read limiter) and CPU work; a few at a time keep
+ * the reads flowing without piling up thousands of pending promises.
+ */
+const VALIDATIONS_IN_FLIGHT = 4;
+
+/**
+ * Checks the number of documents, their keys and their content, each
+ * against its kind's one content schema and domain rules (the checks of its
+ * PUT route: `checkDocumentContent`); lists every problem (400). Returns the
+ * documents with their content as a PUT would store it (schema defaults).
+ */
+export function checkImportDocuments(documents: readonly ImportDocument[]): ImportDocument[] {
+  if (documents.length > MAX_IMPORT_DOCUMENTS) {
+    throw new ValidationError(`An import takes at most ${MAX_IMPORT_DOCUMENTS} documents`, [
+      {
+        pointer: '/body/documents',
+        rule: 'maxLength',
+        value: documents.length,
+        message: `at most ${MAX_IMPORT_DOCUMENTS} documents per import`,
+        hint: 'Split the snapshot, for example one export per environment',
+      },
+    ]);
+  }
   const problems: Violation[] = [];
   const seen = new Set<string>();
-  documents.forEach((doc, i) => {
+  const checked = documents.map((doc, i) => {
     const at = `/body/documents/${i}`;
     const id = `${doc.collection}\n${doc.key}`;
     if (seen.has(id))
@@ -95,31 +128,13 @@ export function checkImportDocuments(documents: readonly ImportDocument[]): void
         hint: keyHint[doc.collection],
       });
     }
-    if (doc.collection === 'profiles' && profileReferences(doc.content).length > 0) {
-      problems.push({
-        pointer: `${at}/content`,
-        rule: 'profile.nested',
-        message: 'profiles cannot contain $profile',
-      });
-    }
-    if (doc.collection === 'schemas') {
-      if (!isServiceSchemaDocument(doc.content) || typeof doc.content.strict !== 'boolean') {
-        problems.push({
-          pointer: `${at}/content`,
-          rule: 'schema.shape',
-          message: 'a schema document is {schema, rules, strict}',
-        });
-      } else {
-        const compiled = compileServiceSchema(doc.content);
-        for (const v of compiled.violations ?? [])
-          problems.push({ ...v, pointer: `${at}/content${v.pointer}` });
-      }
-    }
-    if (doc.collection === 'policies')
-      problems.push(...checkPolicyDocument(doc.content as EnvironmentPolicy, `${at}/content`));
+    const content = checkDocumentContent(doc.collection, doc.content, `${at}/content`);
+    if (content.violations) problems.push(...content.violations);
+    return { collection: doc.collection, key: doc.key, content: content.content ?? doc.content };
   });
   if (problems.length > 0)
     throw new ValidationError('The snapshot has documents that cannot be imported', problems);
+  return checked;
 }
 
 const keyHint: Record<LayeredCollection, string> = {
@@ -157,22 +172,27 @@ export async function importSnapshot(
     ticket?: string | null;
   },
 ): Promise<ImportReport> {
-  checkImportDocuments(input.documents);
   const tenantId = input.principal.tenantId;
-  const ordered = [...input.documents].sort((a, b) => applyOrder(a) - applyOrder(b));
-  const current = await Promise.all(
-    ordered.map((d) => deps.documents.latest({ tenantId, collection: d.collection, key: d.key })),
-  );
-  const changed: PendingDocument[] = ordered.filter(
-    (d, i) => current[i]?.contentHash !== contentHash(d.content),
-  );
-  const reads = new DocumentCache(deps.documents, tenantId).reads;
-  const reports = await Promise.all(
-    ordered.map((doc, i) =>
-      current[i]?.contentHash === contentHash(doc.content)
-        ? Promise.resolve<ValidationReport>({ valid: true, errors: [], warnings: [], targets: [] })
-        : validateOneOfMany(deps, tenantId, changed, doc, reads),
-    ),
+  const ordered = checkImportDocuments(input.documents).sort((a, b) => applyOrder(a) - applyOrder(b));
+  // One read limiter and one memo of stored reads for the whole request: the plan, every
+  // document's validation and the apply read each stored document once, never more than
+  // READS_IN_FLIGHT at a time, and the catalog Queries run once.
+  const limited = { ...deps, documents: limitReads(deps.documents) };
+  const shared = {
+    reads: new DocumentCache(limited.documents, tenantId).reads,
+    keys: listStoredKeys(limited, tenantId),
+  };
+  const stored = new DocumentCache(limited.documents, tenantId, [], undefined, shared.reads);
+  const current = await Promise.all(ordered.map((d) => stored.get(d.collection, d.key)));
+  const unchanged = ordered.map((d, i) => {
+    const before = current[i];
+    return before != null && contentHash(before.content) === contentHash(d.content);
+  });
+  const changed: PendingDocument[] = ordered.filter((_, i) => !unchanged[i]);
+  const reports = await mapLimit(ordered, VALIDATIONS_IN_FLIGHT, (doc, i) =>
+    unchanged[i]
+      ? Promise.resolve<ValidationReport>({ valid: true, errors: [], warnings: [], targets: [] })
+      : validateOneOfMany(limited, tenantId, changed, doc, shared.reads, shared.keys),
   );
   const items: ImportItem[] = ordered.map((doc, i) => {
     const before = current[i] ?? null;
@@ -180,15 +200,14 @@ export async function importSnapshot(
     return {
       collection: doc.collection,
       key: doc.key,
-      action:
-        before === null ? 'create' : before.contentHash === contentHash(doc.content) ? 'unchanged' : 'update',
+      action: before === null ? 'create' : unchanged[i] ? 'unchanged' : 'update',
       currentVersion: before?.version ?? null,
       diff: diffDocuments(before?.content ?? {}, doc.content),
       validation: { valid: report.valid, errors: report.errors, warnings: report.warnings },
     };
   });
 
-  if (input.mode === 'apply') await applyItems(deps, input, ordered, items);
+  if (input.mode === 'apply') await applyItems(limited, input, ordered, items, shared);
   const count = (p: (i: ImportItem) => boolean) => items.filter(p).length;
   return {
     mode: input.mode,
@@ -209,6 +228,7 @@ async function applyItems(
   input: { principal: Principal; reason: string; ticket?: string | null },
   ordered: ImportDocument[],
   items: ImportItem[],
+  shared: { reads: DocumentCache['reads']; keys: StoredKeys },
 ): Promise<void> {
   const tenantId = input.principal.tenantId;
   const skip = (
@@ -244,6 +264,9 @@ async function applyItems(
       );
   }
   // What will be written, validated together (skipped documents keep their stored content).
+  // Why the plan's stored reads still hold: a document this apply writes is pending in every
+  // later validation (it is in toWrite), so its stored read is never consulted again; every
+  // other document is untouched by this request.
   const toWrite: PendingDocument[] = ordered.filter((_, i) => items[i]?.result === undefined);
   for (const [i, item] of items.entries()) {
     if (item.result !== undefined) continue;
@@ -263,7 +286,7 @@ async function applyItems(
         {
           validate: async () =>
             assertValid(
-              await validateOneOfMany(deps, tenantId, toWrite, doc, new Map()),
+              await validateOneOfMany(deps, tenantId, toWrite, doc, shared.reads, shared.keys),
               `Importing ${doc.collection} ${doc.key}`,
             ),
         },
