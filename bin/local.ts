@@ -2,18 +2,30 @@
 /**
  * `npm start`: the embedded local runtime. Data lives in PLUMBLINE_DATA_DIR
  * (default ./.plumbline) and survives restarts; the API listens on
- * 127.0.0.1:${PLUMBLINE_PORT:-8787}.
+ * 127.0.0.1:${PLUMBLINE_PORT:-8787}. A start that cannot succeed (the data
+ * directory is held by another runtime, the port is taken) prints one line
+ * on stderr and exits with code 1.
  */
-import { startLocalRuntime } from '../shared/composition/local-runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../shared/composition/local-runtime.ts';
+import { LocalStartError } from '../shared/composition/local-start-error.ts';
 
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 const dataDir = process.env.PLUMBLINE_DATA_DIR ?? '.plumbline';
 const port = Number(process.env.PLUMBLINE_PORT ?? 8787);
 
-const runtime = await startLocalRuntime({ dataDir, port });
+let runtime: LocalRuntime;
+try {
+  runtime = await startLocalRuntime({ dataDir, port });
+} catch (error) {
+  if (!(error instanceof LocalStartError)) throw error;
+  console.error(`Plumbline cannot start: ${error.message}`);
+  process.exit(1);
+}
 console.log(`Plumbline local API listening on ${runtime.url}`);
 console.log(`Data directory: ${runtime.dataDir}`);
-console.log(`Get a token: npx plumb dev token --tenant acme --user alice --roles admin`);
+console.log(
+  `Get a token (in another terminal, in this folder): npx plumb dev token --url ${runtime.url} --tenant acme --user alice --roles admin`,
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

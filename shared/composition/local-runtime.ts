@@ -6,8 +6,9 @@ import { ensureTable } from '../adapters/aws/ensure-table.ts';
 import { type DynaliteHandle, startDynalite } from '../adapters/local/dynalite-server.ts';
 import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local-token-authority.ts';
 import type { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
+import { LockHeldError, PidLockFile } from '../adapters/local/pid-lock-file.ts';
 import { createHttpHandler, type HttpHandler } from '../http/create-http-handler.ts';
-import { startLocalServer } from '../http/local-server.ts';
+import { type LocalServer, startLocalServer } from '../http/local-server.ts';
 import type { RouteContext } from '../http/route.ts';
 import { routesOf, routeTable } from '../http/route-table.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
@@ -19,6 +20,7 @@ import {
   resumeOpenApprovals,
 } from './build-local-deps.ts';
 import { createLogger } from './create-logger.ts';
+import { LocalStartError } from './local-start-error.ts';
 
 /** Options of {@link startLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -65,17 +67,37 @@ export const LOCAL_TABLE_NAME = 'plumbline';
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const logger = options.logger ?? createLogger('INFO');
+  // What start-up has opened so far, undone in reverse if a later step fails (a busy port).
+  const undo: (() => Promise<void>)[] = [];
+  try {
+    return await start(options, dataDir, logger, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(
+  options: LocalRuntimeOptions,
+  dataDir: string | undefined,
+  logger: AppLogger,
+  undo: (() => Promise<void>)[],
+): Promise<LocalRuntime> {
   // Without a data dir (tests, the bench) data stays in memory and keys and the outbox go to a
   // temporary folder that close() removes.
   const scratchDir = dataDir ? undefined : await mkdtemp(join(tmpdir(), 'plumbline-'));
+  if (scratchDir) undo.push(() => rm(scratchDir, { recursive: true, force: true }));
   const stateDir = dataDir ?? (scratchDir as string);
   let dynamo: DynaliteHandle;
   if (dataDir) {
     await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+    const lock = await lockDataDir(dataDir);
+    undo.push(() => lock.release());
     dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
   } else {
     dynamo = await startDynalite();
   }
+  undo.push(() => dynamo.close());
   const tokens = await LocalTokenAuthority.open(stateDir);
   await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
 
@@ -98,8 +120,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? {}
       : { retryIntervalMs: options.workflowRetryIntervalMs }),
   });
+  undo.push(() => workflows.close());
   const handlers = new Map<RouteContext, HttpHandler>();
-  const server = await startLocalServer({
+  const server = await listen(options.port, {
     routes: routeTable,
     handlerFor: (context) => {
       let handler = handlers.get(context);
@@ -114,8 +137,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return payload ? toApiGatewayClaims(payload) : undefined;
     },
     logger,
-    ...(options.port === undefined ? {} : { port: options.port }),
   });
+  undo.push(() => server.close());
   serverUrl = server.url;
   // Local executions live in memory: restart the workflow of every request a previous run left open.
   await resumeOpenApprovals(dynamo.endpoint, LOCAL_TABLE_NAME, workflows, logger);
@@ -129,14 +152,44 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tokens,
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
-    // Why this order: requests still being handled and workflow steps still running finish
-    // (or are refused) before the database they read closes. A second close() awaits the first.
+    // Start-up in reverse: the server (requests being handled answer), the workflows (running steps
+    // finish), then the database they read, then the lock or the scratch folder. A second close()
+    // awaits the first.
     close: () =>
       (closing ??= (async () => {
-        await server.close();
-        await workflows.close();
-        await dynamo.close();
-        if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
+        for (const step of [...undo].reverse()) await step();
       })()),
   };
+}
+
+/** The name of the lock file in the data directory; it holds the PID of the runtime using the directory. */
+export const DATA_DIR_LOCK_FILE = 'plumbline.lock';
+
+/** Takes the data directory's lock: one runtime per directory (dynalite's LevelDB allows one process). */
+async function lockDataDir(dataDir: string): Promise<PidLockFile> {
+  try {
+    return await PidLockFile.acquire(join(dataDir, DATA_DIR_LOCK_FILE));
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new LocalStartError(
+      'data-dir-locked',
+      `The data directory ${dataDir} is in use by another Plumbline runtime (PID ${error.pid}, see ${error.path}): stop it, or set PLUMBLINE_DATA_DIR to another directory.`,
+    );
+  }
+}
+
+/** Starts the local server, turning a taken port into a {@link LocalStartError}. */
+async function listen(
+  port: number | undefined,
+  options: Omit<Parameters<typeof startLocalServer>[0], 'port'>,
+): Promise<LocalServer> {
+  try {
+    return await startLocalServer({ ...options, ...(port === undefined ? {} : { port }) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new LocalStartError(
+      'port-in-use',
+      `Port ${port} on 127.0.0.1 is already in use (another Plumbline runtime?): stop that process, or set PLUMBLINE_PORT to a free port.`,
+    );
+  }
 }
