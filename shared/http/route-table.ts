@@ -11,7 +11,7 @@ import { settingsRoutes } from './routes/settings-routes.ts';
 import { snapshotRoutes } from './routes/snapshot-routes.ts';
 import { healthRoute, openApiRoute } from './routes/system-routes.ts';
 
-let openApiDocument: unknown;
+let openApiDocument: ReturnType<typeof buildOpenApi> | undefined;
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the
