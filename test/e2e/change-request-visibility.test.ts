@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protectEnvironment } from '../support/protect-environment.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 const T = 'acme';
@@ -39,17 +40,7 @@ beforeAll(async () => {
   admin = await rt.token(T, 'root', ['admin']);
   const alice = await rt.token(T, 'alice', ['editor']);
   for (const env of ['prod', 'staging']) {
-    const res = await rt.call('PUT', `/v1/environments/${env}`, {
-      token: admin,
-      body: {
-        protected: true,
-        requiredApprovals: 1,
-        approvalTimeout: 'PT1H',
-        approvers: [{ user: 'bob', email: 'bob@example.com' }],
-        reason: 'approvers',
-      },
-    });
-    expect(res.status).toBe(200);
+    expect((await protectEnvironment(rt, admin, env)).status).toBe(200);
   }
   for (const [i, env] of (
     ['prod', 'staging', 'prod', 'prod', 'staging', 'prod', 'staging'] as const

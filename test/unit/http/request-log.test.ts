@@ -7,6 +7,7 @@ import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
 import { REDACTED, RouteNamer, redactingLogger } from '../../../shared/http/request-log.ts';
 import { routesOf, routeTable } from '../../../shared/http/route-table.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+import { protectEnvironment } from '../../support/protect-environment.ts';
 import { MemoryLogger, startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
 /** A signed-link-shaped token (payload.43-char signature) that no server issued. */
@@ -97,16 +98,7 @@ describe('the local server never logs a signed approval link', () => {
     rt = await startTestRuntime({ workflowRetryIntervalMs: 5 });
     const admin = await rt.token('acme', 'root', ['admin']);
     const alice = await rt.token('acme', 'alice', ['editor']);
-    await rt.call('PUT', '/v1/environments/prod', {
-      token: admin,
-      body: {
-        protected: true,
-        requiredApprovals: 1,
-        approvalTimeout: 'PT1H',
-        approvers: [{ user: 'bob', email: 'bob@example.com' }],
-        reason: 'approvers',
-      },
-    });
+    await protectEnvironment(rt, admin, 'prod');
     const proposed = await rt.call('PUT', '/v1/settings/envs/prod', {
       token: alice,
       body: { content: { replicas: 3 }, reason: 'scale' },
