@@ -8,6 +8,7 @@ import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local
 import type { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { LockHeldError, PidLockFile } from '../adapters/local/pid-lock-file.ts';
 import { createHttpHandler, type HttpHandler } from '../http/create-http-handler.ts';
+import { devTokenRoute, LOCAL_DEV_TOKEN_ROUTE } from '../http/local-dev-token-route.ts';
 import { type LocalServer, startLocalServer } from '../http/local-server.ts';
 import type { RouteContext } from '../http/route.ts';
 import { routesOf, routeTable } from '../http/route-table.ts';
@@ -137,6 +138,7 @@ async function start(
       return payload ? toApiGatewayClaims(payload) : undefined;
     },
     logger,
+    localRoutes: { [LOCAL_DEV_TOKEN_ROUTE]: devTokenRoute((request) => tokens.issue(request)) },
   });
   undo.push(() => server.close());
   serverUrl = server.url;

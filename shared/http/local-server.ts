@@ -25,7 +25,16 @@ export interface LocalServerOptions {
   logger: AppLogger;
   host?: string;
   port?: number;
+  /**
+   * Routes of the local runtime only, by `"METHOD /path"` (e.g. `POST /local/dev/token`): not in
+   * the route table, so absent from AWS and OpenAPI, and answered only to loopback clients (any
+   * other client gets the 404 of an unknown path).
+   */
+  localRoutes?: Readonly<Record<string, LocalRouteHandler>>;
 }
+
+/** A route of the local runtime only: the raw body in, a response out (it validates its own input). */
+export type LocalRouteHandler = (body: string) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** A running local server. */
 export interface LocalServer {
@@ -126,6 +135,26 @@ async function handle(
     req.resume();
   };
 
+  const local = options.localRoutes?.[`${method} ${url.pathname}`];
+  if (local !== undefined && isLoopbackAddress(req.socket.remoteAddress)) {
+    template = url.pathname;
+    const body = await readBody(req);
+    if (body === undefined)
+      return reject(
+        new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES),
+      );
+    const result = await local(body);
+    logRequest(log.logger, {
+      requestId,
+      tenant: undefined,
+      route: `${method} ${url.pathname}`,
+      method,
+      status: result.statusCode ?? 200,
+      durationMs: performance.now() - started,
+    });
+    return send(res, result);
+  }
+
   const matched = matcher.match(method, url.pathname);
   if (matched === undefined) return reject(new NotFoundError(`No route for ${method} ${url.pathname}`));
   if ('allowed' in matched) {
@@ -158,6 +187,11 @@ async function handle(
   const context = lambdaContext(route.context, requestId);
   const result = await options.handlerFor(route.context)(event, context);
   send(res, result);
+}
+
+/** Whether a client address is this machine (IPv4, IPv6 or IPv4-mapped IPv6 loopback). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address !== undefined && /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(address);
 }
 
 /**

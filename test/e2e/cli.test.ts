@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -160,8 +163,10 @@ describe('plumb settings', () => {
 });
 
 describe('plumb as a program', () => {
-  it('npx plumb mints a token with the local key that the runtime accepts, and exits with the right codes', async () => {
-    const npxEnv = { ...process.env, PLUMBLINE_DATA_DIR: join(dir, 'data'), PLUMBLINE_URL: rt.url };
+  it('npx plumb gets a token from the runtime it talks to, which the runtime accepts, and exits with the right codes', async () => {
+    // Why no PLUMBLINE_DATA_DIR: the token comes from the server, whatever the shell's data dir.
+    const { PLUMBLINE_DATA_DIR: _unset, ...shell } = process.env;
+    const npxEnv = { ...shell, PLUMBLINE_URL: rt.url };
     const { stdout: token } = await exec(
       'npx',
       ['plumb', 'dev', 'token', '--tenant', 'acme', '--user', 'zed', '--roles', 'viewer', '--ttl', '5m'],
@@ -179,3 +184,84 @@ describe('plumb as a program', () => {
     expect((failed as { stderr: string }).stderr).toContain('404');
   });
 });
+
+describe('plumb dev token', () => {
+  it('signs with the key of the runtime at --url, not with a data dir of the shell', async () => {
+    // Prepare
+    const otherDir = await mkdtemp(join(tmpdir(), 'plumb-other-'));
+    // Act
+    const issued = await plumb(
+      [
+        'dev',
+        'token',
+        '--tenant',
+        'acme',
+        '--user',
+        'zoe',
+        '--roles',
+        'viewer',
+        '--ttl',
+        '5m',
+        '--url',
+        rt.url,
+      ],
+      undefined,
+      { PLUMBLINE_URL: 'http://127.0.0.1:9', PLUMBLINE_DATA_DIR: otherDir },
+    );
+    const token = issued.out.trim();
+    // Assess
+    expect(issued.code).toBe(0);
+    expect(await rt.tokens.verify(token)).toMatchObject({ sub: 'zoe', tenant_id: 'acme', roles: ['viewer'] });
+    expect((await rt.call('GET', '/v1/settings/global', { token })).status).not.toBe(401);
+    expect(existsSync(join(otherDir, 'keys'))).toBe(false);
+  });
+
+  it('fails with a clear message when no local runtime answers', async () => {
+    // Prepare
+    const closed = await freePort();
+    // Act
+    const result = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe'], undefined, {
+      PLUMBLINE_URL: `http://127.0.0.1:${closed}`,
+    });
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toContain(`No Plumbline local runtime answers at http://127.0.0.1:${closed}`);
+    expect(result.err).toContain('npm start');
+  });
+
+  it('fails with a clear message when the server is not a local runtime', async () => {
+    // Prepare
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"message":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Act
+    const result = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe', '--url', url]);
+    server.close();
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${url} is not a Plumbline local runtime`);
+  });
+
+  it("passes on the runtime's list of bad fields", async () => {
+    // Prepare
+    // Act
+    const result = await plumb(['dev', 'token', '--tenant', 'ac me', '--user', 'zoe', '--roles', 'root']);
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('/body/tenantId');
+    expect(result.err).toContain('/body/roles/0');
+  });
+});
+
+/** A loopback port nothing listens on (taken, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

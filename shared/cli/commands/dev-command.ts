@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { LocalTokenAuthority } from '../../adapters/local/local-token-authority.ts';
-import type { CliContext } from '../context.ts';
+import { ApiError } from '../api-client.ts';
+import { apiClient, type CliContext } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
 /** Parses `90s`, `15m`, `1h`, `7d` into seconds. */
@@ -11,12 +11,28 @@ export function parseTtl(text: string): number {
   return Number(match[1]) * unit;
 }
 
-/** `plumb dev token`: tokens signed with the local runtime's key (local data dir only). */
+/** The route of the local runtime that signs dev tokens (loopback clients only). */
+const DEV_TOKEN_PATH = '/local/dev/token';
+
+interface DevTokenOptions {
+  tenant: string;
+  user: string;
+  roles: string;
+  ttl: string;
+  url?: string;
+}
+
+/**
+ * `plumb dev token`: asks the running local runtime (`--url`, env
+ * PLUMBLINE_URL) for a token signed with its own key, so the token always
+ * matches the server it will be used with. Fails with a clear message when
+ * no local runtime answers there.
+ */
 export function devCommand(ctx: CliContext): Command {
   const dev = new Command('dev').description('local development helpers (embedded runtime only)');
   dev
     .command('token')
-    .description('print a bearer token signed with the local runtime key')
+    .description('print a bearer token signed by the running local runtime (npm start)')
     .requiredOption('--tenant <tenant>', 'tenant id (the tenant_id claim)')
     .requiredOption('--user <user>', 'user id (the sub claim)')
     .option(
@@ -25,24 +41,34 @@ export function devCommand(ctx: CliContext): Command {
       'viewer',
     )
     .option('--ttl <ttl>', 'lifetime, e.g. 15m, 1h, 7d', '1h')
-    .option('--data-dir <dir>', 'local data directory (env PLUMBLINE_DATA_DIR, default ./.plumbline)')
-    .action(
-      async (options: { tenant: string; user: string; roles: string; ttl: string; dataDir?: string }) => {
-        const authority = await LocalTokenAuthority.open(
-          options.dataDir ?? ctx.env.PLUMBLINE_DATA_DIR ?? '.plumbline',
-        );
-        const roles = options.roles
-          .split(',')
-          .map((r) => r.trim())
-          .filter((r) => r.length > 0);
-        const token = await authority.issue({
-          tenantId: options.tenant,
-          userId: options.user,
-          roles,
-          ttlSeconds: parseTtl(options.ttl),
+    .option('--url <url>', 'the local runtime (env PLUMBLINE_URL, default http://127.0.0.1:8787)')
+    .action(async (options: DevTokenOptions) => {
+      const ttlSeconds = parseTtl(options.ttl);
+      const roles = options.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r.length > 0);
+      // No bearer token: the route signs tokens, it does not need one (and PLUMBLINE_TOKEN may be stale).
+      const client = apiClient(ctx, {
+        ...(options.url === undefined ? {} : { url: options.url }),
+        token: '',
+      });
+      const where = new URL(DEV_TOKEN_PATH, options.url ?? ctx.env.PLUMBLINE_URL ?? 'http://127.0.0.1:8787');
+      const response = await client
+        .request('POST', DEV_TOKEN_PATH, {
+          body: { tenantId: options.tenant, userId: options.user, roles, ttlSeconds },
+        })
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && error.status !== 404 && error.status !== 405) throw error;
+          throw new Error(
+            error instanceof ApiError
+              ? `${where.origin} is not a Plumbline local runtime (it has no ${DEV_TOKEN_PATH}): dev tokens come from \`npm start\`; point --url or PLUMBLINE_URL at it.`
+              : `No Plumbline local runtime answers at ${where.origin}: start one with \`npm start\` (it signs dev tokens with its own key), or point --url or PLUMBLINE_URL at the one running.`,
+          );
         });
-        ctx.output.out(token);
-      },
-    );
+      const token = (response.body as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string') throw new Error(`${where.origin} answered without a token`);
+      ctx.output.out(token);
+    });
   return dev;
 }
