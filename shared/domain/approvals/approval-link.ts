@@ -59,8 +59,10 @@ export function verifyLink(
   const match = /^([A-Za-z0-9_-]{1,1800})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) return { ok: false, reason: 'malformed' };
   const [, payload, signature] = match as unknown as [string, string, string];
-  const expected = mac(key, payload);
-  const given = Buffer.from(signature, 'base64url');
+  // Why compare the text, not the decoded bytes: the last of 43 base64url characters carries two
+  // unused bits, so four spellings decode to the same MAC; only the canonical one is the link.
+  const expected = Buffer.from(mac(key, payload).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'forged' };
   let raw: Record<string, unknown>;

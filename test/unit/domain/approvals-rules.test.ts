@@ -196,6 +196,27 @@ describe('approval links', () => {
     );
   });
 
+  it('refuses a signature spelled differently even when it decodes to the same MAC', () => {
+    // Prepare: the last of 43 base64url characters has two unused bits, so flipping the lowest one keeps the bytes
+    const claims = {
+      tenantId: 'acme',
+      requestId: 'cr-1',
+      approver: 'bob',
+      decision: 'approve' as const,
+      jti: 'j',
+    };
+    const token = signLink({ ...claims, exp: Math.floor(now.getTime() / 1000) + 60 }, key);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1) as string);
+    const respelled = `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
+    // Act
+    const original = verifyLink(token, key, now);
+    const result = verifyLink(respelled, key, now);
+    // Assess
+    expect(original.ok).toBe(true);
+    expect(result).toEqual({ ok: false, reason: 'forged' });
+  });
+
   it('refuses a link once its request’s expiry has passed', () => {
     // Prepare
     const exp = Math.floor(now.getTime() / 1000) + 60;
