@@ -306,3 +306,122 @@ describe('import', () => {
     ]);
   });
 });
+
+describe('malformed documents', () => {
+  /** One malformed document of every kind, with the pointer its problem must name. */
+  const MALFORMED: {
+    name: string;
+    doc: { collection: string; key: string; content: unknown };
+    pointer: string;
+  }[] = [
+    {
+      name: 'a settings layer that is not an object',
+      doc: { collection: 'settings', key: 'envs/staging/services/m', content: ['replicas', 2] },
+      pointer: '/content',
+    },
+    {
+      name: 'a profile that pulls in another profile',
+      doc: { collection: 'profiles', key: 'nested', content: { web: { $profile: 'minimal' } } },
+      pointer: '/content/web/$profile',
+    },
+    {
+      name: 'a schema document without a schema',
+      doc: { collection: 'schemas', key: 'services/m1', content: { rules: [] } },
+      pointer: '/content/schema',
+    },
+    {
+      name: 'a schema document whose strict flag is a string',
+      doc: { collection: 'schemas', key: 'services/m2', content: { schema: {}, strict: 'yes' } },
+      pointer: '/content/strict',
+    },
+    {
+      name: 'a schema document with an unknown member',
+      doc: { collection: 'schemas', key: 'services/m3', content: { schema: {}, extra: 1 } },
+      pointer: '/content/extra',
+    },
+    {
+      name: 'a JSON Schema that does not compile',
+      doc: { collection: 'schemas', key: 'services/m4', content: { schema: { type: 'nope' } } },
+      pointer: '/content/schema',
+    },
+    {
+      name: 'a CEL rule that does not parse',
+      doc: {
+        collection: 'schemas',
+        key: 'services/m5',
+        content: { schema: {}, rules: [{ id: 'r', expr: 'self.a <', message: 'm' }] },
+      },
+      pointer: '/content/rules/0/expr',
+    },
+    {
+      name: 'a policy whose allowedRegistries is a string (reproduction 6)',
+      doc: {
+        collection: 'policies',
+        key: 'envs/m1',
+        content: { allowedRegistries: 'registry.example.com/' },
+      },
+      pointer: '/content/allowedRegistries',
+    },
+    {
+      name: 'a policy with an unknown member',
+      doc: { collection: 'policies', key: 'envs/m2', content: { allowedRegistry: ['r.io/'] } },
+      pointer: '/content/allowedRegistry',
+    },
+    {
+      name: 'a policy with a bound that is not a quantity',
+      doc: { collection: 'policies', key: 'envs/m3', content: { resources: { cpu: { min: 'lots' } } } },
+      pointer: '/content/resources/cpu/min',
+    },
+  ];
+
+  it('reports every kind of malformed document as a 400 naming its pointer, on plan and apply, and writes nothing', async () => {
+    // Prepare
+    const before = (await rt.call('GET', '/v1/export', { token: viewer })).body.documents;
+    const valid = { collection: 'settings', key: 'envs/staging/services/fine', content: { replicas: 1 } };
+    for (const { name, doc, pointer } of MALFORMED) {
+      for (const mode of ['plan', 'apply']) {
+        // Act
+        const res = await rt.call('POST', `/v1/import?mode=${mode}`, {
+          token: admin,
+          body: { documents: [valid, doc] },
+          headers: { 'plumbline-reason': 'restore' },
+        });
+        // Assess
+        expect({ name, mode, status: res.status }).toEqual({ name, mode, status: 400 });
+        expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(
+          `/body/documents/1${pointer}`,
+        );
+      }
+    }
+    // Together, in one answer (the first case is refused by the body schema, before the others are looked at).
+    const together = MALFORMED.slice(1);
+    const all = await rt.call('POST', '/v1/import?mode=apply', {
+      token: admin,
+      body: { documents: together.map((m) => m.doc) },
+      headers: { 'plumbline-reason': 'restore' },
+    });
+    expect(all.status).toBe(400);
+    for (const [i, { pointer }] of together.entries())
+      expect(all.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(
+        `/body/documents/${i}${pointer}`,
+      );
+    expect((await rt.call('GET', '/v1/export', { token: viewer })).body.documents).toEqual(before);
+  });
+
+  it('refuses a policy whose allowedRegistries is a string on PUT too, and image writes keep working (reproduction 6)', async () => {
+    const put = await rt.call('PUT', '/v1/policies/envs/repro6', {
+      token: admin,
+      body: { policy: { allowedRegistries: 'registry.example.com/' }, reason: 'restrict' },
+    });
+    expect(put.status).toBe(400);
+    expect(put.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/body/policy/allowedRegistries',
+    ]);
+    expect((await rt.call('GET', '/v1/policies/envs/repro6', { token: viewer })).status).toBe(404);
+    const image = await rt.call('PUT', '/v1/settings/envs/repro6/services/api', {
+      token: editor,
+      body: { content: { image: 'registry.example.com/api:1' }, reason: 'deploy' },
+    });
+    expect(image.status).toBe(201);
+  });
+});

@@ -135,3 +135,38 @@ describe('importSnapshot', () => {
     ]);
   });
 });
+
+describe('importSnapshot fan-out', () => {
+  it('plans 200 documents reading each stored document once and each catalog once', async () => {
+    // Prepare: a store that counts its reads.
+    const store = new InMemoryDocumentStore();
+    await seed(store, 'settings', 'global', { replicas: 1 }, '2026-01-01T00:00:00.000Z');
+    await seed(store, 'profiles', 'p0', { replicas: 9 }, '2026-01-01T00:00:00.000Z');
+    const reads = new Map<string, number>();
+    const count = (id: string) => reads.set(id, (reads.get(id) ?? 0) + 1);
+    const latest = store.latest.bind(store);
+    const listKeys = store.listKeys.bind(store);
+    store.latest = async (ref: DocumentRef) => {
+      count(`${ref.collection}:${ref.key}`);
+      return latest(ref);
+    };
+    store.listKeys = async (tenantId: string, collection: string) => {
+      count(`listKeys:${collection}`);
+      return listKeys(tenantId, collection);
+    };
+    const documents = Array.from({ length: 100 }, (_, i) => [
+      { collection: 'profiles' as const, key: `p${i}`, content: { replicas: 2 + (i % 3) } },
+      {
+        collection: 'settings' as const,
+        key: `envs/dev/services/s${i % 10}/instances/i${i}`,
+        content: { $profile: `p${i}`, x: i },
+      },
+    ]).flat();
+    // Act
+    const plan = await importSnapshot(deps(store), { principal, documents, mode: 'plan', reason: 'x' });
+    // Assess
+    expect(plan.summary).toMatchObject({ create: 199, update: 1, invalid: 0 });
+    expect([...reads.entries()].filter(([, n]) => n > 1)).toEqual([]);
+    expect(reads.get('listKeys:settings')).toBe(1);
+  });
+});
