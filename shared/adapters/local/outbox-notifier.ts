@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Notification, Notifier } from '../../ports/notifier.ts';
 
 /** One outbox file: the notification as the local runtime "sent" it. */
@@ -21,7 +21,8 @@ export interface OutboxMessage {
 /**
  * The local runtime's mail room: every notification becomes one JSON file in
  * `<dataDir>/outbox/` (`<time>-<kind>-<to>-<random>.json`), so a person (or a
- * test) can open the approval links an approver would get by email.
+ * test) can open the approval links an approver would get by email. Each
+ * file appears complete (written beside the folder, then renamed into it).
  *
  * @example new OutboxNotifier('/tmp/data/outbox')
  */
@@ -48,6 +49,10 @@ export class OutboxNotifier implements Notifier {
     };
     const safeTo = notification.to.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
     const name = `${sentAt.getTime()}-${notification.kind}-${safeTo}-${randomBytes(4).toString('hex')}.json`;
-    await writeFile(join(this.dir, name), `${JSON.stringify(message, null, 2)}\n`, { flag: 'wx' });
+    // Why write then rename: a reader (a person, a test polling the outbox) never sees a half-written
+    // file. The partial file lives next to the outbox, not in it, so listing the outbox shows none.
+    const partial = join(dirname(this.dir), `.outbox-${name}.partial`);
+    await writeFile(partial, `${JSON.stringify(message, null, 2)}\n`, { flag: 'wx' });
+    await rename(partial, join(this.dir, name));
   }
 }
