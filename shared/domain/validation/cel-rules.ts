@@ -6,11 +6,10 @@ import {
   CelCostExceeded,
   CHARS_PER_UNIT,
   COMPREHENSIONS,
-  type CostMeter,
   celChildren,
   celNodeCount,
   estimateRuleCost,
-  meteredIteration,
+  type MeteredDocument,
   RULE_COST_LIMIT,
 } from './cel-cost.ts';
 import {
@@ -40,7 +39,7 @@ const ITERATE = 'plumbline_iterate';
 const MATCHES = 'plumbline_matches';
 
 /** The meter and regular expressions of the evaluation running now (evaluation is synchronous). */
-let running: { meter: CostMeter; patterns: Map<string, LinearRegExp> } | undefined;
+let running: { document: MeteredDocument; patterns: Map<string, LinearRegExp> } | undefined;
 let environment: Environment | undefined;
 
 /**
@@ -60,11 +59,11 @@ function celEnvironment(): Environment {
     },
   })
     .registerFunction(`${ITERATE}(dyn, int): dyn`, (value: unknown, weight: bigint) =>
-      meteredIteration(value, currentRun().meter, Number(weight)),
+      currentRun().document.iterate(value, Number(weight)),
     )
     .registerFunction(`string.${MATCHES}(string): bool`, (input: string, pattern: string) => {
       const run = currentRun();
-      run.meter.charge(1 + Math.ceil((input.length + pattern.length) / CHARS_PER_UNIT));
+      run.document.meter.charge(1 + Math.ceil((input.length + pattern.length) / CHARS_PER_UNIT));
       let compiled = run.patterns.get(pattern);
       if (!compiled) {
         compiled = compileLinearRegExp(pattern, 're2');
@@ -175,7 +174,7 @@ function rewrite(node: ASTNode): ASTNode {
 }
 
 /**
- * Runs a compiled rule over `self` (a metered view of `content`) and
+ * Runs a compiled rule over `self` (the metered view of `content`) and
  * returns its violation, if any: the rule's message when it gives false,
  * a hint when it cannot be evaluated or gives no boolean, and
  * `cel-cost-exceeded` when it spent its budget.
@@ -183,8 +182,7 @@ function rewrite(node: ASTNode): ASTNode {
 export function runCelRule(
   compiled: CompiledCelRule,
   content: JsonObject,
-  self: unknown,
-  meter: CostMeter,
+  metered: MeteredDocument,
 ): Violation[] {
   const { rule } = compiled;
   const pointer = firstSelfPath(rule.expr);
@@ -192,10 +190,11 @@ export function runCelRule(
   const base = { pointer, rule: rule.id, value: value === undefined ? null : (value as JsonValue) };
   let result: unknown;
   let failure: unknown;
+  const { meter } = metered;
   meter.startRule();
-  running = { meter, patterns: new Map(compiled.patterns) };
+  running = { document: metered, patterns: new Map(compiled.patterns) };
   try {
-    result = compiled.program({ self });
+    result = compiled.program({ self: metered.self });
   } catch (error) {
     failure = error;
   } finally {

@@ -61,13 +61,12 @@ export function walkSchema(schema: JsonValue, visit: (node: JsonObject, pointer:
 
 /**
  * The size limits of a schema document (documented in docs/reliability.md):
- * number of rules, expression length, JSON Schema size and depth, and every
- * `pattern`/`patternProperties` key RE2 cannot run. Pointers are relative to
- * the document (`/schema/...`, `/rules/<i>/expr`). Checked before anything
- * else reads the document, so that no later step recurses into an
- * arbitrarily deep or large one.
+ * number of rules, expression length, JSON Schema size and depth. Pointers
+ * are relative to the document (`/rules`, `/rules/<i>/expr`, `/schema`).
+ * Checked before anything else reads the document, so that no later step
+ * recurses into an arbitrarily deep or large one.
  *
- * @example checkSchemaDocumentLimits({ schema: { pattern: '(a)\\1' }, rules: [] })[0]?.rule // 'schema.pattern-unsupported'
+ * @example checkSchemaDocumentLimits({ schema: {}, rules: new Array(65).fill({ expr: 'true' }) })[0]?.rule // 'rules.too-many'
  */
 export function checkSchemaDocumentLimits(document: {
   schema: JsonObject;
@@ -115,7 +114,18 @@ export function checkSchemaDocumentLimits(document: {
     });
     return out;
   }
-  walkSchema(document.schema, (node, pointer) => {
+  return out;
+}
+
+/**
+ * Every `pattern` and `patternProperties` key of a JSON Schema that RE2
+ * cannot run, pointed at under `/schema`.
+ *
+ * @example checkSchemaPatterns({ pattern: '(a)\\1' })[0]?.rule // 'schema.pattern-unsupported'
+ */
+export function checkSchemaPatterns(schema: JsonObject): Violation[] {
+  const out: Violation[] = [];
+  walkSchema(schema, (node, pointer) => {
     const patterns: [string, string][] = [];
     if (typeof node.pattern === 'string') patterns.push([`${pointer}/pattern`, node.pattern]);
     if (isJsonObject(node.patternProperties)) {

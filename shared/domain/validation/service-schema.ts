@@ -4,10 +4,10 @@ import { contentHash } from '../canonical-hash.ts';
 import { UnprocessableError, ValidationError, type Violation } from '../errors.ts';
 import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { valueAt } from '../layers/json-pointer.ts';
-import { CostMeter, meteredView, SCHEMA_COST_LIMIT } from './cel-cost.ts';
+import { CostMeter, MeteredDocument, SCHEMA_COST_LIMIT } from './cel-cost.ts';
 import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from './cel-rules.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
-import { checkSchemaDocumentLimits, walkSchema } from './schema-limits.ts';
+import { checkSchemaDocumentLimits, checkSchemaPatterns, walkSchema } from './schema-limits.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 
 // ajv-formats ships CommonJS with a default export; normalise both shapes.
@@ -113,8 +113,8 @@ function compileDocument(
 ):
   | { compiled: CompiledServiceSchema; violations?: undefined }
   | { compiled?: undefined; violations: Violation[] } {
-  const violations: Violation[] = [];
-  const validateFn = compileJsonSchema(document.schema, violations);
+  const violations = checkSchemaPatterns(document.schema);
+  const validateFn = violations.length > 0 ? undefined : compileJsonSchema(document.schema, violations);
   const rules: CompiledCelRule[] = [];
   const seen = new Set<string>();
   document.rules.forEach((rule, i) => {
@@ -147,9 +147,8 @@ function compileDocument(
     validate(content) {
       const errors: Violation[] = [];
       if (!schemaFn(content)) errors.push(...(schemaFn.errors ?? []).map((e) => fromAjvError(e, content)));
-      const meter = new CostMeter();
-      const self = meteredView(content, meter);
-      for (const rule of rules) errors.push(...runCelRule(rule, content, self, meter));
+      const metered = new MeteredDocument(content, new CostMeter());
+      for (const rule of rules) errors.push(...runCelRule(rule, content, metered));
       const unknown = findUnknownKeys(document.schema, content);
       return document.strict
         ? { errors: [...errors, ...unknown], warnings: [] }
