@@ -10,6 +10,7 @@ import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 let rt: TestRuntime;
 let dir: string;
 let env: Record<string, string>;
+let admin: string;
 
 /** Runs the CLI in-process and captures what it prints. */
 async function plumb(args: string[], stdin?: string, extraEnv: Record<string, string> = {}) {
@@ -24,14 +25,15 @@ async function plumb(args: string[], stdin?: string, extraEnv: Record<string, st
 }
 
 async function latestVersion(path: string): Promise<number> {
-  const res = await rt.call('GET', path, { token: env.PLUMBLINE_TOKEN as string });
+  const res = await rt.call('GET', path, { token: admin });
   return res.body.version;
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'plumb-feedback-'));
   rt = await startTestRuntime();
-  env = { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: await rt.token('acme', 'alice', ['admin']) };
+  admin = await rt.token('acme', 'alice', ['admin']);
+  env = { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: admin };
 });
 afterAll(async () => rt.close());
 
@@ -132,9 +134,7 @@ describe('plumb schemas put', () => {
     expect(res.err).toContain('no top-level "schema" key');
     expect(res.err).toContain('top-level keys: replicas, image');
     expect(res.err).toContain('rules:\n    - { id: enough');
-    expect((await rt.call('GET', '/v1/schemas/services/wrong', { token: env.PLUMBLINE_TOKEN })).status).toBe(
-      404,
-    );
+    expect((await rt.call('GET', '/v1/schemas/services/wrong', { token: admin })).status).toBe(404);
   });
 
   it('documents both shapes in --help, and validate --help says what its file holds', async () => {
