@@ -5,7 +5,19 @@ import type { Route } from '../../shared/http/route.ts';
 import { routeTable } from '../../shared/http/route-table.ts';
 import { bearer, type RawRequest, type RawResponse, send } from '../support/http-client.ts';
 import { expectWellFormed } from '../support/problem-assertions.ts';
-import { paramNames, type RouteSample, sampleFor } from '../support/route-samples.ts';
+import {
+  expectPrototypesUnchanged,
+  type PrototypeSnapshot,
+  snapshotPrototypes,
+} from '../support/prototype-guard.ts';
+import {
+  carriesPrototypeKey,
+  hostileBodies,
+  PROTOTYPE_POINTERS,
+  paramNames,
+  type RouteSample,
+  sampleFor,
+} from '../support/route-samples.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 import { snapshotTable } from '../support/table-snapshot.ts';
 import { seedTenant } from '../support/tenant-seed.ts';
@@ -14,7 +26,10 @@ import { seedTenant } from '../support/tenant-seed.ts';
  * Fuzzes every route of the route table with random and malformed paths,
  * headers, bodies, content types, patch documents and unicode. Every answer
  * is a success or a well-formed problem, never a 5xx, and a rejected request
- * leaves the table exactly as it was. `FUZZ_RUNS` raises the runs per route
+ * leaves the table exactly as it was. `Object.prototype` and `Array.prototype`
+ * are unchanged after every case, and a JSON body carrying a prototype key
+ * (`__proto__`, `constructor`, `prototype`, also as a JSON Patch pointer) is
+ * never accepted (issue 9). `FUZZ_RUNS` raises the runs per route
  * (CI keeps the default), `FUZZ_SEED` replays a failure.
  */
 
@@ -25,6 +40,8 @@ const tenant = `fz${Date.now().toString(36)}`;
 let runtime: LocalRuntime;
 let tokens: Record<'admin' | 'viewer' | 'devEditor', string>;
 let lastSnapshot = '';
+/** The prototypes as they were before the first case (the runtime runs in this process). */
+let prototypes: PrototypeSnapshot;
 /** Each route's sample, aimed at the seeded tenant's resources. */
 const samples = new Map<Route, RouteSample>();
 const sampleOf = (route: Route): RouteSample => samples.get(route) ?? sampleFor(route, routeTable);
@@ -55,6 +72,7 @@ beforeAll(async () => {
   const seeded = await seedTenant(runtime.url, tokens.admin, routeTable);
   for (const { route, sample } of seeded.samples) samples.set(route, sample);
   lastSnapshot = await snapshotTable(runtime);
+  prototypes = snapshotPrototypes();
 }, 60_000);
 
 afterAll(async () => {
@@ -79,6 +97,7 @@ async function sendAndAssess(req: RawRequest, context: string, route?: Route): P
         : `<${req.body.length} bytes>`,
   )}`;
   expectWellFormed(res, label, route ? { documented: route.responses } : {});
+  expectPrototypesUnchanged(prototypes, `after ${label}`);
   const now = await snapshotTable(runtime);
   if (res.status >= 300)
     expect(now === lastSnapshot, `${label} -> ${res.status} changed the table`).toBe(true);
@@ -149,7 +168,7 @@ const pointerArb = fc.oneof(
     '/tags/0',
     '/tags/-',
     '/tags/99',
-    '/__proto__/x',
+    ...PROTOTYPE_POINTERS,
     '/a~2b',
     'no-slash',
     '/~',
@@ -185,14 +204,26 @@ function bodyArb(sample: RouteSample): fc.Arbitrary<string | Uint8Array | undefi
           )
           .map(([key, value]) => {
             const copy: Record<string, unknown> = { ...(parsed as Record<string, unknown>) };
+            // defineProperty: a plain assignment of `__proto__` would set the prototype and send nothing.
             if (value === undefined) delete copy[key];
-            else copy[key] = value;
+            else
+              Object.defineProperty(copy, key, {
+                value,
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
             return JSON.stringify(copy);
           })
       : fc.constant(valid);
+  const hostile = hostileBodies(valid);
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant(valid) },
     { weight: 4, arbitrary: mutated },
+    {
+      weight: hostile.length > 0 ? 3 : 0,
+      arbitrary: fc.constantFrom(...(hostile.length > 0 ? hostile : [valid])),
+    },
     { weight: 2, arbitrary: jsonValue.map((v) => JSON.stringify(v)) },
     {
       weight: 2,
@@ -422,7 +453,21 @@ describe('fuzzing every route of the route table', () => {
       const sample = sampleOf(route);
       await fc.assert(
         fc.asyncProperty(requestArb(route), async (r) => {
-          await sendAndAssess(await toRawRequest(r, sample), route.id, route);
+          const req = await toRawRequest(r, sample);
+          const res = await sendAndAssess(req, route.id, route);
+          const contentType = (req.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+          const hostile =
+            r.method === route.method &&
+            r.target.sampleParams &&
+            route.body?.[contentType] !== undefined &&
+            contentType !== 'application/x-www-form-urlencoded' &&
+            typeof req.body === 'string' &&
+            carriesPrototypeKey(req.body, contentType === 'application/json-patch+json');
+          if (hostile)
+            expect(
+              res.status,
+              `${route.id} accepted a prototype key: ${String(req.body)}`,
+            ).toBeGreaterThanOrEqual(300);
         }),
         { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
       );

@@ -340,3 +340,105 @@ function resourceRouteOf(route: Route, routes: readonly Route[]): Route | undefi
   }
   return best;
 }
+
+/** Keys that reach JavaScript's prototype machinery; the API refuses every body that carries one (400). */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/** JSON pointers through those keys, for JSON Patch `path` and `from`. */
+export const PROTOTYPE_POINTERS = [
+  '/__proto__',
+  '/__proto__/polluted',
+  '/constructor/prototype/polluted',
+  '/limits/constructor',
+  '/limits/prototype/x',
+  '/tags/__proto__',
+] as const;
+
+/** What a hostile key carries: a `$profile` reference (reproduction 1 of issue 9) and a flag to pollute. */
+const HOSTILE_VALUE = { $profile: 'sample', polluted: true, approvedChangeRequest: true };
+
+/**
+ * Variants of a sample body that carry a prototype key as an own property: each key of
+ * {@link PROTOTYPE_KEYS} put into each object of the body (the top level, `content` and below),
+ * plus, for a JSON Patch body, operations whose `path` and `from` run through
+ * {@link PROTOTYPE_POINTERS}. Texts, because `JSON.stringify` of an object literal drops
+ * `__proto__`.
+ *
+ * @example hostileBodies('{"content":{}}').includes('{"content":{"__proto__":{...}}}')
+ */
+export function hostileBodies(body: string | undefined): string[] {
+  const parsed: unknown = JSON.parse(body ?? '{}');
+  const out: string[] = [];
+  const objects = (node: unknown, path: (string | number)[], found: (string | number)[][]): void => {
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) objects(item, [...path, i], found);
+    } else if (node !== null && typeof node === 'object') {
+      found.push(path);
+      for (const [key, child] of Object.entries(node)) objects(child, [...path, key], found);
+    }
+  };
+  const places: (string | number)[][] = [];
+  objects(parsed, [], places);
+  for (const place of places) {
+    for (const key of PROTOTYPE_KEYS) {
+      const copy = structuredClone(parsed);
+      const target = place.reduce<any>((node, token) => node[token], copy);
+      Object.defineProperty(target, key, {
+        value: HOSTILE_VALUE,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      out.push(JSON.stringify(copy));
+    }
+  }
+  if (Array.isArray(parsed)) {
+    for (const pointer of PROTOTYPE_POINTERS) {
+      out.push(JSON.stringify([{ op: 'add', path: pointer, value: HOSTILE_VALUE }]));
+      out.push(JSON.stringify([{ op: 'copy', from: pointer, path: '/copied' }]));
+    }
+  }
+  return out;
+}
+
+/**
+ * True when a request body, read as JSON, carries a prototype key anywhere or (for a JSON Patch)
+ * a `path`/`from` pointer through one: the oracle for "such a body is never accepted". False
+ * for text that is not JSON.
+ */
+export function carriesPrototypeKey(body: string, jsonPatch: boolean): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  const hostile = new Set<string>(PROTOTYPE_KEYS);
+  // Iterative: fuzz bodies nest thousands of levels deep.
+  const walk = (root: unknown): boolean => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === null || typeof node !== 'object') continue;
+      for (const key of Object.keys(node)) {
+        if (!Array.isArray(node) && hostile.has(key)) return true;
+        stack.push((node as Record<string, unknown>)[key]);
+      }
+    }
+    return false;
+  };
+  const throughPointer = (op: unknown): boolean =>
+    op !== null &&
+    typeof op === 'object' &&
+    ['path', 'from'].some((field) => {
+      const pointer = Object.hasOwn(op, field) ? (op as Record<string, unknown>)[field] : undefined;
+      return (
+        typeof pointer === 'string' &&
+        pointer
+          .split('/')
+          .slice(1)
+          .some((token) => hostile.has(token.replaceAll('~1', '/').replaceAll('~0', '~')))
+      );
+    });
+  return walk(parsed) || (jsonPatch && Array.isArray(parsed) && parsed.some(throughPointer));
+}
