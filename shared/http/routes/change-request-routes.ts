@@ -35,6 +35,17 @@ export const ChangeRequestViewSchema = v.looseObject({
   baseVersion: v.nullable(v.number()),
   proposed: v.looseObject({}),
   patch: v.array(v.unknown()),
+  /** What the approval covers: the effective change per configuration (see docs/approvals.md). */
+  effective: v.nullable(
+    v.array(
+      v.object({
+        target: v.string(),
+        hash: v.string(),
+        patch: v.nullable(v.array(v.unknown())),
+        inputs: v.nullable(v.record(v.string(), v.nullable(v.number()))),
+      }),
+    ),
+  ),
   reason: v.string(),
   ticket: v.nullable(v.string()),
   requester: v.string(),
