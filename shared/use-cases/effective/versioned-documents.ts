@@ -2,6 +2,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import { limitReads } from '../concurrency/limit-reads.ts';
 import type { Deps } from '../deps.ts';
 import { writeNextVersion } from '../settings/write-next-version.ts';
 import type { LayeredCollection } from './document-cache.ts';
@@ -89,12 +90,11 @@ export async function listVersionedDocuments(
   collection: LayeredCollection,
 ): Promise<DocumentListing[]> {
   const keys = await deps.documents.listKeys(principal.tenantId, collection);
+  // Why limited: a tenant with hundreds of profiles would otherwise send them all at once.
+  const documents = limitReads(deps.documents);
   const latest = await Promise.all(
     keys.map((key) =>
-      deps.documents.list(
-        { tenantId: principal.tenantId, collection, key },
-        { limit: 1, withContent: false },
-      ),
+      documents.list({ tenantId: principal.tenantId, collection, key }, { limit: 1, withContent: false }),
     ),
   );
   return keys.flatMap((key, i) => {
