@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../shared/cli/exit-codes.ts';
-import { runCli } from '../../shared/cli/program.ts';
+import { runPlumb } from '../support/run-plumb.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 // Issue 12, points 5-8: the CLI never fails silently.
@@ -12,17 +12,8 @@ let dir: string;
 let env: Record<string, string>;
 let admin: string;
 
-/** Runs the CLI in-process and captures what it prints. */
-async function plumb(args: string[], stdin?: string, extraEnv: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    env: { ...env, ...extraEnv },
-    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const plumb = (args: string[], stdin?: string, extraEnv: Record<string, string> = {}) =>
+  runPlumb(args, { ...env, ...extraEnv }, stdin);
 
 async function latestVersion(path: string): Promise<number> {
   const res = await rt.call('GET', path, { token: admin });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../shared/cli/program.ts';
+import { runPlumb } from '../support/run-plumb.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 const exec = promisify(execFile);
@@ -15,17 +15,8 @@ let rt: TestRuntime;
 let dir: string;
 let env: Record<string, string>;
 
-/** Runs the CLI in-process and captures what it prints. */
-async function plumb(args: string[], stdin?: string, extraEnv: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    env: { ...env, ...extraEnv },
-    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const plumb = (args: string[], stdin?: string, extraEnv: Record<string, string> = {}) =>
+  runPlumb(args, { ...env, ...extraEnv }, stdin);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'plumb-cli-'));

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../shared/cli/program.ts';
+import { runPlumb } from '../support/run-plumb.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 let rt: TestRuntime;
 let env: Record<string, string>;
 
-async function plumb(args: string[], stdin?: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    env,
-    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const plumb = (args: string[], stdin?: string) => runPlumb(args, env, stdin);
 
 beforeAll(async () => {
   rt = await startTestRuntime();
