@@ -20,11 +20,12 @@ function describeObject(target: object): Map<string | symbol, string> {
 
 /** Functions and objects by identity, so a replaced method shows; primitives by value. */
 const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
 function describePart(part: unknown): string {
   if ((typeof part === 'object' && part !== null) || typeof part === 'function') {
     let id = identities.get(part as object);
     if (id === undefined) {
-      id = identities.size;
+      id = nextIdentity++;
       identities.set(part as object, id);
     }
     return `#${id}`;

@@ -98,10 +98,11 @@ describe('reproduction 1 (prototype pollution) in the domain', () => {
     const result = applyMergePatch({ a: 1 }, hostile()) as JsonObject;
     expect(Object.hasOwn(result, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
-    expect(applyMergePatch(result, JSON.parse('{"__proto__": null}'))).toEqual(
-      applyMergePatch(
-        { a: 1 },
-        { constructor: hostile().constructor as JsonObject, list: hostile().list ?? [] },
+    const deleted = applyMergePatch(result, JSON.parse('{"__proto__": null}')) as JsonObject;
+    expect(Object.hasOwn(deleted, '__proto__')).toBe(false);
+    expect(deleted).toEqual(
+      JSON.parse(
+        '{"a": 1, "constructor": {"prototype": {"polluted": "yes"}}, "list": [{"__proto__": {"polluted": "yes"}}]}',
       ),
     );
   });
@@ -141,5 +142,29 @@ describe('reproduction 1 (prototype pollution) in the domain', () => {
       JSON.parse('{"__proto__": 1, "a": {"x": 1}, "b": {}}') as JsonObject,
     );
     expect(found.map((v) => v.pointer)).toEqual(['/__proto__']);
+  });
+});
+
+describe('the prototype guard', () => {
+  it('reports a property added to Object.prototype and a method replaced on Array.prototype', () => {
+    // Prepare
+    const snapshot = snapshotPrototypes();
+    const original = Array.prototype.includes;
+    // Act
+    let changes: string[];
+    try {
+      Object.defineProperty(Object.prototype, 'guardProbe', { value: 1, configurable: true });
+      Array.prototype.includes = () => true;
+      changes = snapshot.changes();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).guardProbe;
+      Array.prototype.includes = original;
+    }
+    // Assess
+    expect(changes).toEqual([
+      'Object.prototype.guardProbe was added',
+      'Array.prototype.includes was changed',
+    ]);
+    expect(snapshot.changes()).toEqual([]);
   });
 });
