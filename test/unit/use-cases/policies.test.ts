@@ -80,6 +80,6 @@ describe('putPolicy', () => {
         content,
         ifMatch: undefined,
       }),
-    ).resolves.toMatchObject({ version: 1 });
+    ).resolves.toMatchObject({ record: { version: 1 }, created: true });
   });
 });
