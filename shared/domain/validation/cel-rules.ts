@@ -4,11 +4,11 @@ import { escapePointerToken, type JsonObject, type JsonValue } from '../json-val
 import { valueAt } from '../layers/json-pointer.ts';
 import {
   CelCostExceeded,
-  CHARS_PER_UNIT,
   COMPREHENSIONS,
   celChildren,
   celNodeCount,
   estimateRuleCost,
+  MATCH_UNITS_PER_CHAR,
   type MeteredDocument,
   RULE_COST_LIMIT,
 } from './cel-cost.ts';
@@ -63,7 +63,7 @@ function celEnvironment(): Environment {
     )
     .registerFunction(`string.${MATCHES}(string): bool`, (input: string, pattern: string) => {
       const run = currentRun();
-      run.document.meter.charge(1 + Math.ceil((input.length + pattern.length) / CHARS_PER_UNIT));
+      run.document.meter.charge(1 + MATCH_UNITS_PER_CHAR * (input.length + pattern.length));
       let compiled = run.patterns.get(pattern);
       if (!compiled) {
         compiled = compileLinearRegExp(pattern, 're2');
@@ -228,12 +228,15 @@ export function runCelRule(
 
 /**
  * `!has(self.hpa) || self.hpa.minReplicas <= ...` -> `/hpa/minReplicas`: the
- * deepest path the rule reads (the first of equal depth), to point at.
+ * deepest path the rule reads (the first of equal depth, method names
+ * left out), to point at.
  */
 function firstSelfPath(expr: string): string {
   let best: string[] = [];
   for (const match of expr.matchAll(/\bself((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
     const tokens = (match[1] ?? '').slice(1).split('.');
+    // `self.name.matches(...)`: the last token is a method, not a key.
+    if (expr[(match.index ?? 0) + match[0].length] === '(') tokens.pop();
     if (tokens.length > best.length) best = tokens;
   }
   return best.map((token) => `/${escapePointerToken(token)}`).join('');

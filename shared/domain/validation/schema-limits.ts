@@ -10,6 +10,11 @@ export const MAX_RULE_EXPRESSION_LENGTH = 2048;
 export const MAX_SCHEMA_CHARACTERS = 64 * 1024;
 /** Deepest nesting of objects and arrays in the JSON Schema. */
 export const MAX_SCHEMA_DEPTH = 32;
+/**
+ * Most `pattern`s and `patternProperties` keys in one JSON Schema: each runs
+ * in time linear in the strings it checks, so their number multiplies it.
+ */
+export const MAX_SCHEMA_PATTERNS = 32;
 
 /** The members of a JSON Schema that hold one subschema. */
 const SCHEMA_MEMBERS = [
@@ -119,12 +124,14 @@ export function checkSchemaDocumentLimits(document: {
 
 /**
  * Every `pattern` and `patternProperties` key of a JSON Schema that RE2
- * cannot run, pointed at under `/schema`.
+ * cannot run, and the first one over {@link MAX_SCHEMA_PATTERNS}, pointed
+ * at under `/schema`.
  *
  * @example checkSchemaPatterns({ pattern: '(a)\\1' })[0]?.rule // 'schema.pattern-unsupported'
  */
 export function checkSchemaPatterns(schema: JsonObject): Violation[] {
   const out: Violation[] = [];
+  let count = 0;
   walkSchema(schema, (node, pointer) => {
     const patterns: [string, string][] = [];
     if (typeof node.pattern === 'string') patterns.push([`${pointer}/pattern`, node.pattern]);
@@ -133,6 +140,14 @@ export function checkSchemaPatterns(schema: JsonObject): Violation[] {
         patterns.push([`${pointer}/patternProperties/${escapePointerToken(key)}`, key]);
     }
     for (const [at, source] of patterns) {
+      if (++count === MAX_SCHEMA_PATTERNS + 1) {
+        out.push({
+          pointer: `/schema${at}`,
+          rule: 'schema.too-many-patterns',
+          message: `a JSON Schema has at most ${MAX_SCHEMA_PATTERNS} patterns (pattern and patternProperties keys); this is one more`,
+          hint: 'Merge patterns into one alternation, or describe the keys with properties',
+        });
+      }
       const problem = linearRegExpProblem(source, 'ecma');
       if (problem !== undefined) {
         out.push({

@@ -39,6 +39,40 @@ describe('putSchema', () => {
     ]);
   });
 
+  it("refuses with a 422 a $ref to another tenant's $id, though that tenant registered it first", async () => {
+    const d = deps();
+    const globex: Principal = { tenantId: 'globex', userId: 'gus', roles: [{ role: 'editor' }] };
+    const secret = {
+      schema: { $id: 'https://globex.example/s', enum: ['s3cret'] },
+      rules: [],
+      strict: false,
+    };
+    await putSchema(d, {
+      ...base,
+      principal: globex,
+      service: 'vault',
+      document: secret,
+      ifMatch: undefined,
+    });
+
+    const error = await putSchema(d, {
+      ...base,
+      service: 'api',
+      document: {
+        schema: { properties: { x: { $ref: 'https://globex.example/s' } } },
+        rules: [],
+        strict: false,
+      },
+      ifMatch: undefined,
+    }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnprocessableError);
+    expect((error as UnprocessableError).errors.map((v) => [v.pointer, v.rule])).toEqual([
+      ['/body/schema/properties/x/$ref', 'schema.ref-unresolved'],
+    ]);
+    expect(await d.documents.listKeys('acme', 'schemas')).toEqual([]);
+  });
+
   it('validates the service in every environment and refuses a schema it breaks', async () => {
     const d = deps();
     await putSettings(d, {
