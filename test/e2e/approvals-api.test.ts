@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../../shared/adapters/local/outbox-notifier.ts';
+import { readOutbox, until } from '../support/poll-until.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 const T = 'acme';
@@ -13,21 +12,8 @@ let carol: string;
 let mallory: string;
 let otherTenant: string;
 
-async function outbox(): Promise<OutboxMessage[]> {
-  const names = (await readdir(rt.outboxDir).catch(() => [] as string[])).sort();
-  return Promise.all(
-    names.map(async (n) => JSON.parse(await readFile(join(rt.outboxDir, n), 'utf8')) as OutboxMessage),
-  );
-}
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  // Polls until the condition holds; the generous bound only matters on a very busy machine.
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition never held');
+function outbox(): Promise<OutboxMessage[]> {
+  return readOutbox(rt.outboxDir);
 }
 
 async function requestStatus(id: string, status: string) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../shared/cli/program.ts';
+import { until } from '../support/poll-until.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 let rt: TestRuntime;
@@ -17,16 +18,6 @@ async function plumb(as: string, args: string[]) {
     env: { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: tokens[as] as string },
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  // Polls until the condition holds; the generous bound only matters on a very busy machine.
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition never held');
 }
 
 beforeAll(async () => {

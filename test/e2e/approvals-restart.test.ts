@@ -2,17 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '../support/poll-until.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  // Polls until the condition holds; the generous bound only matters on a very busy machine.
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition never held');
-}
 
 describe('approvals across a restart of the local runtime', () => {
   it('resumes the workflow of a pending request, so a decision after the restart still applies it', async () => {

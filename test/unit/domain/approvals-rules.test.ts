@@ -7,39 +7,12 @@ import { defaultEnvironmentConfig } from '../../../shared/domain/approvals/envir
 import { parseIsoDuration } from '../../../shared/domain/approvals/iso-duration.ts';
 import { ApprovalRuleError, ChangeRequestClosedError } from '../../../shared/domain/errors.ts';
 import { escapeHtml } from '../../../shared/http/approval-page.ts';
+import { changeRequestFixture, FIXTURE_NOW } from '../../support/change-request-fixture.ts';
 
-const now = new Date('2026-05-01T10:00:00Z');
+const now = FIXTURE_NOW;
 
 function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
-    id: 'cr-000000001-0123456789abcdef',
-    tenantId: 'acme',
-    env: 'prod',
-    target: { collection: 'settings', key: 'envs/prod' },
-    operation: 'settings-write',
-    baseVersion: 3,
-    proposed: { a: 2 },
-    patch: [{ op: 'replace', path: '/a', value: 2 }],
-    effective: null,
-    reason: 'why',
-    ticket: null,
-    requester: 'alice',
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
-    approvalTimeoutSeconds: 3600,
-    requiredApprovals: 2,
-    approvers: [{ user: 'alice' }, { user: 'bob' }, { user: 'carol' }, { user: 'dave' }],
-    decisions: [],
-    status: 'pending',
-    revision: 1,
-    history: [],
-    appliedVersion: null,
-    executionId: null,
-    taskToken: null,
-    failure: null,
-    slackWebhookSecret: null,
-    ...overrides,
-  };
+  return changeRequestFixture(overrides);
 }
 
 const bob = { userId: 'bob', via: 'api' as const };

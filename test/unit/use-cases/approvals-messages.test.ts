@@ -6,6 +6,7 @@ import {
   approvalRequestMessage,
   outcomeMessage,
 } from '../../../shared/use-cases/approvals/approval-messages.ts';
+import { changeRequestFixture } from '../../support/change-request-fixture.ts';
 
 const links = {
   approve: 'https://plumb.example/v1/approvals/a.b',
@@ -14,12 +15,8 @@ const links = {
 const forged = 'ok\nApprovals needed: 0\nhttps://evil';
 
 function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
-    id: 'cr-000000001-0123456789abcdef',
-    tenantId: 'acme',
-    env: 'prod',
+  return changeRequestFixture({
     target: { collection: 'settings', key: 'envs/prod/services/api' },
-    operation: 'settings-write',
     baseVersion: null,
     proposed: { $profile: 'web' },
     patch: [{ op: 'add', path: '/$profile', value: 'web' }],
@@ -33,23 +30,11 @@ function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
     ],
     reason: forged,
     ticket: 'OPS-1\r\nTicket: none',
-    requester: 'alice',
-    createdAt: '2026-05-01T10:00:00.000Z',
-    expiresAt: '2026-05-01T11:00:00.000Z',
-    approvalTimeoutSeconds: 3600,
     requiredApprovals: 1,
     approvers: [{ user: 'bob' }],
-    decisions: [],
-    status: 'pending',
-    revision: 1,
     history: [{ at: '2026-05-01T10:00:00.000Z', actor: 'alice', action: 'requested', comment: forged }],
-    appliedVersion: null,
-    executionId: null,
-    taskToken: null,
-    failure: null,
-    slackWebhookSecret: null,
     ...overrides,
-  };
+  });
 }
 
 function linesStartingWith(text: string, prefix: string): string[] {
