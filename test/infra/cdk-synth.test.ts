@@ -172,7 +172,8 @@ describe('npx cdk synth (offline, no credentials, no Docker)', () => {
 
   it('adds the tenant_id and roles claims in the pre-token-generation bundle', () => {
     // Prepare
-    const trigger = functionsOf('Plumbline-dev-Stateless').find((f) =>
+    // The trigger belongs to the user pool, which lives in the stateful stack.
+    const trigger = functionsOf('Plumbline-dev-Stateful').find((f) =>
       f.description.includes('pre-token-generation'),
     );
     const event = {
