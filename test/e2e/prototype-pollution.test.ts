@@ -42,36 +42,25 @@ beforeAll(async () => {
   editorA = await rt.token(A, 'alice', ['editor']);
   viewerA = await rt.token(A, 'val', ['viewer']);
   adminB = await rt.token(B, 'root', ['admin']);
-  expect(
-    (
-      await rt.call('PUT', '/v1/profiles/x', {
-        token: adminA,
-        body: { content: { replicas: 2 }, reason: 'seed' },
-      })
-    ).status,
-  ).toBe(201);
-  expect(
-    (
-      await rt.call('PUT', '/v1/settings/envs/dev/services/s', {
-        token: adminB,
-        body: { content: { replicas: 1 }, reason: 'seed' },
-      })
-    ).status,
-  ).toBe(201);
-  expect(
-    (
-      await rt.call('PUT', '/v1/environments/prod', {
-        token: adminA,
-        body: {
-          protected: true,
-          requiredApprovals: 1,
-          approvalTimeout: 'PT1H',
-          approvers: [{ user: 'bob', email: 'bob@example.com' }],
-          reason: 'name approvers',
-        },
-      })
-    ).status,
-  ).toBe(200);
+  const seeds: [string, string, unknown, number][] = [
+    ['/v1/profiles/x', adminA, { content: { replicas: 2 }, reason: 'seed' }, 201],
+    ['/v1/settings/envs/dev/services/s', adminB, { content: { replicas: 1 }, reason: 'seed' }, 201],
+    [
+      '/v1/environments/prod',
+      adminA,
+      {
+        protected: true,
+        requiredApprovals: 1,
+        approvalTimeout: 'PT1H',
+        approvers: [{ user: 'bob', email: 'bob@example.com' }],
+        reason: 'name approvers',
+      },
+      200,
+    ],
+  ];
+  for (const [path, token, body, status] of seeds) {
+    expect((await rt.call('PUT', path, { token, body })).status, path).toBe(status);
+  }
 });
 
 afterAll(async () => {
