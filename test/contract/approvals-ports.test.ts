@@ -29,15 +29,12 @@ import type { Notification } from '../../shared/ports/notifier.ts';
 import type { TokenCipher } from '../../shared/ports/token-cipher.ts';
 import { TaskTokenGoneError } from '../../shared/ports/workflow-gateway.ts';
 import { localTaskArns, renderApprovalWorkflow } from '../../shared/workflows/approval-workflow.ts';
+import { changeRequestFixture } from '../support/change-request-fixture.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
 function request(id: string, overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
+  return changeRequestFixture({
     id,
-    tenantId: 'acme',
-    env: 'prod',
-    target: { collection: 'settings', key: 'envs/prod' },
-    operation: 'settings-write',
     baseVersion: 1,
     proposed: { big: 'x'.repeat(1000), nested: { a: [1, 2] } },
     patch: [{ op: 'add', path: '/big', value: 'x' }],
@@ -50,25 +47,14 @@ function request(id: string, overrides: Partial<ChangeRequest> = {}): ChangeRequ
       },
       { target: 'envs/prod/services/web', hash: 'cd'.repeat(32), patch: null, inputs: null },
     ],
-    reason: 'why',
     ticket: 'OPS-1',
-    requester: 'alice',
-    createdAt: '2026-05-01T10:00:00.000Z',
     expiresAt: '2026-05-02T10:00:00.000Z',
     approvalTimeoutSeconds: 86400,
     requiredApprovals: 1,
     approvers: [{ user: 'bob', email: 'bob@example.com' }],
-    decisions: [],
-    status: 'pending',
-    revision: 1,
     history: [{ at: '2026-05-01T10:00:00.000Z', actor: 'alice', action: 'requested' }],
-    appliedVersion: null,
-    executionId: null,
-    taskToken: null,
-    failure: null,
-    slackWebhookSecret: null,
     ...overrides,
-  };
+  });
 }
 
 describe('ChangeRequestStore contract: DynamoDbChangeRequestStore on dynalite', () => {
