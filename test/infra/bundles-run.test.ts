@@ -15,6 +15,7 @@ import {
   type ApprovalTaskName,
   renderApprovalWorkflow,
 } from '../../shared/workflows/approval-workflow.ts';
+import { changeRequestFixture } from '../support/change-request-fixture.ts';
 import { type AwsDoubles, type RecordedCall, startAwsDoubles } from './support/aws-doubles.ts';
 import { type SynthesizedFunction, synthWithBundles, type TemplateJson } from './support/synth-bundles.ts';
 
@@ -172,41 +173,25 @@ async function seedRequest(
   sequence += 1;
   const now = new Date();
   const id = `cr-${now.getTime().toString(36).padStart(9, '0').slice(-9)}-${sequence.toString(16).padStart(8, '0')}`;
-  const request = {
+  // The shared fixture, made now (its window open), on a document of its own, with approvers that have addresses.
+  const request = changeRequestFixture({
     id,
-    tenantId: TENANT,
-    env: 'prod',
     target: {
       collection: 'settings',
       key: settingsRef(TENANT, { kind: 'service', env: 'prod', service: `svc-${sequence}` }).key,
     },
-    operation: 'put',
     baseVersion: null,
     proposed: { replicas: 3 },
     patch: [{ op: 'add', path: '/replicas', value: 3 }],
-    effective: null,
-    reason: 'scale up for the launch',
-    ticket: null,
-    requester: 'alice',
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
-    approvalTimeoutSeconds: 3600,
     requiredApprovals: 1,
     approvers: [
       { user: 'alice', email: 'Alice@Example.com' },
       { user: 'bob', email: 'bob@example.com' },
     ],
-    decisions: [],
-    status: 'pending',
-    revision: 1,
-    history: [{ at: now.toISOString(), actor: 'alice', action: 'requested' }],
-    appliedVersion: null,
-    executionId: null,
-    taskToken: null,
-    failure: null,
-    slackWebhookSecret: null,
     ...overrides,
-  } as ChangeRequest;
+  });
   await store.create(request);
   return { tenantId: TENANT, requestId: id };
 }
