@@ -37,6 +37,11 @@ export interface CompiledServiceSchema {
   validate(content: JsonObject): CheckOutcome;
 }
 
+/** A compiled schema, or every problem of the document. */
+export type SchemaCompilation =
+  | { compiled: CompiledServiceSchema; violations?: undefined }
+  | { compiled?: undefined; violations: Violation[] };
+
 /** Rules of violations that make a schema document malformed (400); the others refuse a well-formed one (422). */
 const MALFORMED = new Set(['schema.invalid', 'rule.syntax', 'rule.duplicate-id']);
 const CACHE_LIMIT = 200;
@@ -72,12 +77,7 @@ function newAjv(validateSchema: boolean): Ajv2020 {
  *
  * @example compileServiceSchema('acme', { schema: { type: 'object' }, rules: [{ id: 'r', expr: 'self.a <= self.b', message: 'a <= b' }], strict: false })
  */
-export function compileServiceSchema(
-  tenantId: string,
-  document: ServiceSchemaDocument,
-):
-  | { compiled: CompiledServiceSchema; violations?: undefined }
-  | { compiled?: undefined; violations: Violation[] } {
+export function compileServiceSchema(tenantId: string, document: ServiceSchemaDocument): SchemaCompilation {
   const limits = checkSchemaDocumentLimits(document);
   if (limits.length > 0) return { violations: limits };
   const key = `${tenantId}\n${contentHash(document)}`;
@@ -108,11 +108,7 @@ export function schemaDocumentViolations(document: ServiceSchemaDocument): Viola
   return limits.length > 0 ? limits : (compileDocument(document).violations ?? []);
 }
 
-function compileDocument(
-  document: ServiceSchemaDocument,
-):
-  | { compiled: CompiledServiceSchema; violations?: undefined }
-  | { compiled?: undefined; violations: Violation[] } {
+function compileDocument(document: ServiceSchemaDocument): SchemaCompilation {
   const violations = checkSchemaPatterns(document.schema);
   const validateFn = violations.length > 0 ? undefined : compileJsonSchema(document.schema, violations);
   const rules: CompiledCelRule[] = [];
