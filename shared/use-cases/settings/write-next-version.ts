@@ -99,7 +99,14 @@ export async function writeNextVersion(
   // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
   // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
   if (guard.approvedChangeRequest === undefined)
-    await gateProtectedWrite(deps, { ref, latest, record, intent, prefetched, shared: hooks.validate?.shared });
+    await gateProtectedWrite(deps, {
+      ref,
+      latest,
+      record,
+      intent,
+      prefetched,
+      shared: hooks.validate?.shared,
+    });
   try {
     await deps.documents.append(ref, record);
   } catch (error) {
