@@ -1,7 +1,7 @@
 import { ForbiddenError } from './errors.ts';
 
 /** The roles a token can carry. */
-export const ROLES = ['viewer', 'editor', 'approver', 'admin', 'auditor'] as const;
+export const ROLES = ['viewer', 'editor', 'approver', 'admin', 'auditor', 'secret-reader'] as const;
 /** One role. */
 export type Role = (typeof ROLES)[number];
 
@@ -18,11 +18,14 @@ export type Permission =
   | 'environments:write'
   | 'requests:read'
   | 'requests:decide'
-  | 'requests:withdraw';
+  | 'requests:withdraw'
+  | 'secrets:read'
+  | 'secrets:write'
+  | 'secrets:reveal';
 
 /** Which roles grant which permission (least privilege: one table, read at one place). */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: ['settings:read', 'settings:export', 'environments:read', 'requests:read'],
+  viewer: ['settings:read', 'settings:export', 'environments:read', 'requests:read', 'secrets:read'],
   editor: [
     'settings:read',
     'settings:write',
@@ -33,8 +36,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'environments:read',
     'requests:read',
     'requests:withdraw',
+    'secrets:read',
+    'secrets:write',
   ],
-  approver: ['settings:read', 'environments:read', 'requests:read', 'requests:decide'],
+  approver: ['settings:read', 'environments:read', 'requests:read', 'requests:decide', 'secrets:read'],
   admin: [
     'settings:read',
     'settings:write',
@@ -47,8 +52,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'environments:write',
     'requests:read',
     'requests:withdraw',
+    'secrets:read',
+    'secrets:write',
   ],
-  auditor: ['settings:read', 'settings:export', 'environments:read', 'requests:read'],
+  auditor: ['settings:read', 'settings:export', 'environments:read', 'requests:read', 'secrets:read'],
+  // Reading secret values is its own role (issue 13): admin alone does not read them.
+  'secret-reader': ['secrets:reveal'],
 };
 
 /** A role, optionally limited to one environment (`editor:dev`). */

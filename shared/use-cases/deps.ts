@@ -1,9 +1,12 @@
 import type { AppLogger } from '../ports/app-logger.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DocumentStore } from '../ports/document-store.ts';
+import type { KeyService } from '../ports/key-service.ts';
 import type { LinkSigner } from '../ports/link-signer.ts';
 import type { Notifier } from '../ports/notifier.ts';
+import type { SecretStore } from '../ports/secret-store.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 
@@ -27,4 +30,11 @@ export interface Deps {
   tokenCipher?: TokenCipher;
   /** The API's public base URL, for the links in notifications (`https://api.example.com`). */
   publicUrl?: () => string;
+  // Secrets (issue 13): asserted by `requireSecretsDeps`; without them secret references are not resolved.
+  /** Envelopes and metadata of secrets. */
+  secrets?: SecretStore;
+  /** Data keys for envelope encryption. */
+  keys?: KeyService;
+  /** The audit trail (`secret.read` ...). */
+  audit?: AuditLog;
 }
