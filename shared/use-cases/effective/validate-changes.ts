@@ -9,6 +9,7 @@ import {
 } from '../../domain/validation/service-schema.ts';
 import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
 import type { Deps } from '../deps.ts';
+import { missingSecretReferences } from '../secrets/secret-references.ts';
 import { DocumentCache, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
 import { effectiveTargets, isUnder, layerScopes } from './targets.ts';
@@ -34,7 +35,7 @@ export interface ValidationReport {
  * @example const report = await validateChanges(deps, 'acme', [{ collection: 'settings', key: 'global', content }]);
  */
 export async function validateChanges(
-  deps: Pick<Deps, 'documents'>,
+  deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'secrets'>>,
   tenantId: string,
   changes: readonly PendingDocument[],
   options: { focus?: readonly PendingDocument[]; cache?: DocumentCache; keys?: StoredKeys } = {},
@@ -110,8 +111,18 @@ export async function validateChanges(
         policy: (policyDoc?.content as EnvironmentPolicy | undefined) ?? undefined,
         schema,
       });
+      // Secret references must name a secret of each environment they reach (issue 13).
+      const { secrets } = deps;
+      const missing =
+        secrets && target.kind !== 'global'
+          ? await missingSecretReferences({ secrets }, tenantId, target.env, key, loaded.effective.content)
+          : [];
       return {
-        errors: [...loaded.profileProblems.map((p) => ({ ...p, target: key })), ...outcome.errors],
+        errors: [
+          ...loaded.profileProblems.map((p) => ({ ...p, target: key })),
+          ...outcome.errors,
+          ...missing,
+        ],
         warnings: outcome.warnings,
       };
     }),

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
+import { rotationDays, rotationDueAt } from '../../domain/secrets/rotation-period.ts';
+import { type SecretMetadata, type SecretRef, secretContext } from '../../domain/secrets/secret-model.ts';
+import { type IfMatch, nextVersion, type SettingsVersion } from '../../domain/settings-version.ts';
+import { SecretVersionConflictError } from '../../ports/secret-store.ts';
+import { gateProtectedWrite } from '../approvals/gate-protected-write.ts';
+import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
+import { sealEnvelope } from './envelope-cipher.ts';
+import { secretsPolicyOf } from './rotation-policy.ts';
+import type { SecretsDeps } from './secrets-deps.ts';
+
+/** The change-request collection of secret writes (its key: `envs/<env>/<name>`). */
+export const SECRETS_COLLECTION = 'secrets';
+
+/** The metadata a writer chooses. */
+export type SecretFields = Pick<
+  SecretMetadata,
+  'criticality' | 'category' | 'description' | 'owner' | 'generated' | 'generator'
+>;
+
+/** Who writes, why and when. */
+export interface SecretIntent {
+  author: string;
+  reason: string;
+  requestId: string;
+  /** ISO-8601 UTC. */
+  at: string;
+}
+
+/** One new version about to be written. */
+export interface SecretVersionWrite {
+  ref: SecretRef;
+  head: SecretMetadata | null;
+  /** The plaintext: sealed at once, never logged, never stored. */
+  value: string;
+  fields: SecretFields;
+  intent: SecretIntent;
+  /** `If-Match`: required by PUT on an existing secret (`required`), optional for rotation. */
+  ifMatch: IfMatch | undefined;
+  ifMatchRequired: boolean;
+  action: 'secret.write' | 'secret.rotate';
+}
+
+/** What a change request shows of a secret write: metadata and "value changed", never the value. */
+export function secretProposal(
+  ref: SecretRef,
+  fields: SecretFields,
+  value: 'changed' | 'unchanged',
+): JsonObject {
+  return {
+    name: ref.name,
+    env: ref.env,
+    criticality: fields.criticality,
+    category: fields.category,
+    description: fields.description,
+    owner: fields.owner,
+    generated: fields.generated,
+    value,
+  };
+}
+
+/**
+ * The write path of a secret version: checks `If-Match` against the head,
+ * seals the value in a fresh envelope bound to the next version, and either
+ * writes it (head moved conditionally: a lost race is a 412), or, in a
+ * protected environment, keeps the envelope pending and opens a change
+ * request that shows metadata and "value changed" only (202).
+ *
+ * @example const metadata = await writeSecretVersion(deps, { ref, head, value, fields, intent, ifMatch, ifMatchRequired: true, action: 'secret.write' });
+ */
+export async function writeSecretVersion(
+  deps: SecretsDeps,
+  write: SecretVersionWrite,
+): Promise<SecretMetadata> {
+  const { ref, head, intent } = write;
+  checkPrecondition(write);
+  if (head?.state === 'pending-deletion') {
+    throw new ConflictError(`Secret '${ref.name}' is scheduled for deletion; restore it before writing`);
+  }
+  const version = (head?.version ?? 0) + 1;
+  const envConfig = loadEnvironmentConfig(deps, ref.tenantId, ref.env);
+  envConfig.catch(() => undefined);
+  const envelope = await sealEnvelope(deps.keys, secretContext(ref, version), write.value);
+  if ((await envConfig).config.protected) {
+    // Why pending: the approver never sees the value; the sealed envelope waits, bound to the
+    // version it will become, and the apply step moves it in unopened.
+    const pendingId = `pv-${randomBytes(12).toString('hex')}`;
+    await deps.secrets.putPending(ref, pendingId, envelope);
+    await gateProtectedWrite(deps, {
+      ref: { tenantId: ref.tenantId, collection: SECRETS_COLLECTION, key: `envs/${ref.env}/${ref.name}` },
+      latest: head ? pseudoVersion(ref, head, intent) : null,
+      record: nextVersion(
+        head ? pseudoVersion(ref, head, intent) : null,
+        { ...secretProposal(ref, write.fields, 'changed'), pendingValue: pendingId },
+        { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
+      ),
+      intent: { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
+      prefetched: envConfig,
+    });
+  }
+  const metadata = await nextMetadata(deps, ref, head, write.fields, version, intent);
+  try {
+    await deps.secrets.putVersion(
+      ref,
+      {
+        metadata,
+        version: { version, createdAt: intent.at, createdBy: intent.author, reason: intent.reason },
+        envelope,
+      },
+      head?.version ?? null,
+    );
+  } catch (error) {
+    if (!(error instanceof SecretVersionConflictError)) throw error;
+    throw new PreconditionFailedError(
+      `Secret '${ref.name}' changed while you wrote it (now version ${error.current ?? 'none'}); read it and retry`,
+      error.current,
+    );
+  }
+  await deps.audit.append(ref.tenantId, {
+    actor: intent.author,
+    action: write.action,
+    target: `secrets/${ref.env}/${ref.name}@${version}`,
+    env: ref.env,
+    reason: intent.reason,
+    result: 'success',
+    requestId: intent.requestId,
+    at: intent.at,
+  });
+  deps.logger.info('secret version written', { tenant: ref.tenantId, env: ref.env, name: ref.name, version });
+  return metadata;
+}
+
+/** The head after writing `version` (rotation due date from the environment's policy). */
+export async function nextMetadata(
+  deps: Pick<SecretsDeps, 'documents'>,
+  ref: SecretRef,
+  head: SecretMetadata | null,
+  fields: SecretFields,
+  version: number,
+  intent: Pick<SecretIntent, 'author' | 'at'>,
+): Promise<SecretMetadata> {
+  const policy = await secretsPolicyOf(deps, ref.tenantId, ref.env);
+  return {
+    name: ref.name,
+    env: ref.env,
+    version,
+    ...fields,
+    createdAt: head?.createdAt ?? intent.at,
+    createdBy: head?.createdBy ?? intent.author,
+    rotatedAt: intent.at,
+    rotationDueAt: rotationDueAt(intent.at, rotationDays(fields.criticality, policy)),
+    state: 'active',
+    deletionAt: null,
+  };
+}
+
+/** 428 when an existing secret is replaced without `If-Match` (PUT), 412 when it names another version. */
+export function checkPrecondition(
+  write: Pick<SecretVersionWrite, 'ref' | 'head' | 'ifMatch' | 'ifMatchRequired'>,
+): void {
+  const { ref, head, ifMatch } = write;
+  if (head && ifMatch === undefined && write.ifMatchRequired) {
+    throw new PreconditionRequiredError(
+      `Secret '${ref.name}' exists at version ${head.version}; send If-Match: "${head.version}" to replace it`,
+      head.version,
+    );
+  }
+  if (ifMatch === undefined) return;
+  if (head === null || (ifMatch !== '*' && ifMatch !== head.version)) {
+    throw new PreconditionFailedError(
+      head === null
+        ? `Secret '${ref.name}' does not exist; If-Match cannot match`
+        : `Secret '${ref.name}' is at version ${head.version}, not ${ifMatch}`,
+      head?.version ?? null,
+    );
+  }
+}
+
+/** The head as the change request's base "version" (metadata only). */
+function pseudoVersion(
+  ref: SecretRef,
+  head: SecretMetadata,
+  intent: Pick<SecretIntent, 'at'>,
+): SettingsVersion {
+  return {
+    ...nextVersion(null, secretProposal(ref, head, 'unchanged'), {
+      author: head.createdBy,
+      reason: 'current',
+      ticket: null,
+      createdAt: intent.at,
+    }),
+    version: head.version,
+  };
+}
