@@ -1,3 +1,4 @@
+import type { JsonObject } from '../domain/json-value.ts';
 import type { SettingsVersion } from '../domain/settings-version.ts';
 
 /**
@@ -19,6 +20,26 @@ export interface VersionPage {
   next: number | null;
 }
 
+/** A document's latest version as the tenant's projection of latest contents holds it. */
+export interface ProjectedDocument {
+  collection: string;
+  key: string;
+  version: number;
+  author: string;
+  createdAt: string;
+  contentHash: string;
+  content: JsonObject;
+}
+
+/** Options of {@link DocumentStore.append}. */
+export interface AppendOptions {
+  /**
+   * The token {@link DocumentStore.announce} returned for this write. Without
+   * it, `append` announces the write itself first (one more sequential call).
+   */
+  announced?: string;
+}
+
 /**
  * Append-only store of immutable document versions. Implementations must
  * make {@link DocumentStore.append} atomic and conditional: it writes version
@@ -38,7 +59,28 @@ export interface DocumentStore {
    * Writes a new version. Throws {@link VersionTakenError} when that version
    * number already exists (another writer won the race).
    */
-  append(ref: DocumentRef, version: SettingsVersion): Promise<void>;
+  append(ref: DocumentRef, version: SettingsVersion, options?: AppendOptions): Promise<void>;
+  /**
+   * Records, before a write of `ref` (in the same round trip as the write
+   * path's reads), that the tenant's projection of latest contents may lag
+   * behind that document until the write settles. Readers of the projection
+   * check announced documents against their versions and repair what lags
+   * (a crash between the version put and the projection put). Returns the
+   * token to pass to {@link DocumentStore.append}. Idempotent; an announced
+   * write that never happens costs one check by a later reader.
+   */
+  announce(ref: DocumentRef): Promise<string>;
+  /**
+   * The latest version of every document of a tenant (or of one
+   * collection), with content, from the tenant's projection of latest
+   * contents: a paginated Query whose number of requests grows with the
+   * bytes read (one per MB), not with the number of documents. Announced
+   * writes are checked against the versions (bounded concurrency) and a
+   * lagging projection is repaired before answering. A collection whose
+   * projection was never built (data written before it existed) is built
+   * from its versions on first read. Sorted by collection, then key.
+   */
+  latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]>;
   /**
    * The keys of every document of a tenant's collection that has (or is
    * being given) a version, sorted. One Query on AWS: the store keeps one
@@ -48,6 +90,15 @@ export interface DocumentStore {
    */
   listKeys(tenantId: string, collection: string): Promise<string[]>;
 }
+
+/**
+ * An announced write older than this has settled or died: a reader of the
+ * projection that finds the document consistent may delete its journal
+ * entry. Far above any write's duration (the API's functions time out after
+ * 10 s), so a reader never deletes the entry of a write still between its
+ * version put and its projection put.
+ */
+export const JOURNAL_SETTLE_MS = 60_000;
 
 /** Raised by {@link DocumentStore.append} when the version number is already taken. */
 export class VersionTakenError extends Error {

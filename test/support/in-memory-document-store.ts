@@ -1,16 +1,41 @@
+import { randomUUID } from 'node:crypto';
 import type { SettingsVersion } from '../../shared/domain/settings-version.ts';
 import {
+  type AppendOptions,
   type DocumentRef,
   type DocumentStore,
+  JOURNAL_SETTLE_MS,
+  type ProjectedDocument,
   type VersionPage,
   VersionTakenError,
 } from '../../shared/ports/document-store.ts';
 
-/** A DocumentStore in a Map, for fast unit tests; the contract suite proves it behaves like DynamoDB's. */
-export class InMemoryDocumentStore implements DocumentStore {
-  readonly #docs = new Map<string, SettingsVersion[]>();
+interface Stored extends SettingsVersion {
+  writeId: string;
+}
 
-  #versions(ref: DocumentRef): SettingsVersion[] {
+/** A projection item: the latest version (absent while only announced) and the pending announcements. */
+interface Projected {
+  doc?: ProjectedDocument & { writeId: string };
+  pending: Set<string>;
+}
+
+/**
+ * A DocumentStore in Maps, for fast unit tests; the contract suite proves it
+ * behaves like DynamoDB's: versions, catalog, the projection of latest
+ * contents with its announced writes.
+ */
+export class InMemoryDocumentStore implements DocumentStore {
+  readonly #docs = new Map<string, Stored[]>();
+  readonly #projection = new Map<string, Projected>();
+  /**
+   * Fault injection for the contract suite: while true, an append writes its
+   * version and then stops, as a process that crashes between the version put
+   * and the projection put would.
+   */
+  crashBeforeProjection = false;
+
+  #versions(ref: DocumentRef): Stored[] {
     const key = `${ref.tenantId}#${ref.collection}#${ref.key}`;
     let list = this.#docs.get(key);
     if (!list) {
@@ -21,11 +46,11 @@ export class InMemoryDocumentStore implements DocumentStore {
   }
 
   async latest(ref: DocumentRef): Promise<SettingsVersion | null> {
-    return structuredClone(this.#versions(ref).at(-1) ?? null);
+    return strip(this.#versions(ref).at(-1));
   }
 
   async get(ref: DocumentRef, version: number): Promise<SettingsVersion | null> {
-    return structuredClone(this.#versions(ref).find((v) => v.version === version) ?? null);
+    return strip(this.#versions(ref).find((v) => v.version === version));
   }
 
   async list(
@@ -35,16 +60,88 @@ export class InMemoryDocumentStore implements DocumentStore {
     const newestFirst = [...this.#versions(ref)]
       .reverse()
       .filter((v) => options.before === undefined || v.version < options.before);
-    const items = structuredClone(newestFirst.slice(0, options.limit));
+    const items = newestFirst.slice(0, options.limit).map((v) => strip(v) as SettingsVersion);
     const last = items.at(-1);
     return { items, next: newestFirst.length > options.limit && last ? last.version : null };
   }
 
-  async append(ref: DocumentRef, version: SettingsVersion): Promise<void> {
+  async announce(ref: DocumentRef): Promise<string> {
+    const writeId = `${Date.now()}-${randomUUID()}`;
+    this.#item(ref).pending.add(writeId);
+    return writeId;
+  }
+
+  async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
+    const writeId = options.announced ?? (await this.announce(ref));
     const list = this.#versions(ref);
     if (list.some((v) => v.version === version.version)) throw new VersionTakenError(version.version);
-    list.push(structuredClone(version));
+    const stored = { ...structuredClone(version), writeId };
+    list.push(stored);
     list.sort((a, b) => a.version - b.version);
+    if (this.crashBeforeProjection) return;
+    this.#project(ref, stored);
+    this.#item(ref).pending.delete(writeId);
+  }
+
+  #item(ref: DocumentRef): Projected {
+    const id = projectionId(ref);
+    let item = this.#projection.get(id);
+    if (!item) {
+      item = { pending: new Set() };
+      this.#projection.set(id, item);
+    }
+    return item;
+  }
+
+  /** Order-safe: a projection item never goes back to an older version. */
+  #project(ref: DocumentRef, version: Stored): void {
+    const item = this.#item(ref);
+    const seen = item.doc;
+    if (
+      seen &&
+      (seen.version > version.version ||
+        (seen.version === version.version && seen.writeId === version.writeId))
+    )
+      return;
+    item.doc = {
+      collection: ref.collection,
+      key: ref.key,
+      version: version.version,
+      author: version.author,
+      createdAt: version.createdAt,
+      contentHash: version.contentHash,
+      content: structuredClone(version.content),
+      writeId: version.writeId,
+    };
+  }
+
+  async latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]> {
+    const wanted = new Set(collections);
+    const found: ProjectedDocument[] = [];
+    for (const [id, item] of this.#projection.entries()) {
+      const [tenant, collection = '', key = ''] = id.split('\n');
+      if (tenant !== tenantId || !wanted.has(collection)) continue;
+      const ref = { tenantId, collection, key };
+      // An announced document is checked against its versions, and its projection repaired.
+      if (item.pending.size > 0) {
+        const latest = this.#versions(ref).at(-1);
+        if (latest) this.#project(ref, latest);
+        for (const writeId of item.pending)
+          if (Date.now() - Number.parseInt(writeId, 10) > JOURNAL_SETTLE_MS) item.pending.delete(writeId);
+      }
+      if (item.doc) {
+        const { writeId: _, ...doc } = item.doc;
+        found.push(structuredClone(doc));
+      }
+    }
+    return found.sort((a, b) =>
+      a.collection === b.collection ? compare(a.key, b.key) : compare(a.collection, b.collection),
+    );
+  }
+
+  /** Test introspection: the version the projection holds for a document (no repair). */
+  projectedVersion(ref: DocumentRef): number | null {
+    return this.#projection.get(projectionId(ref))?.doc?.version ?? null;
   }
 
   async listKeys(tenantId: string, collection: string): Promise<string[]> {
@@ -54,4 +151,18 @@ export class InMemoryDocumentStore implements DocumentStore {
       .map(([key]) => key.slice(prefix.length))
       .sort();
   }
+}
+
+function projectionId(ref: DocumentRef): string {
+  return `${ref.tenantId}\n${ref.collection}\n${ref.key}`;
+}
+
+function strip(stored: Stored | undefined): SettingsVersion | null {
+  if (!stored) return null;
+  const { writeId: _, ...version } = stored;
+  return structuredClone(version);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

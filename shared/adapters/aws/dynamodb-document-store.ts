@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import {
+  type AppendOptions,
   type DocumentRef,
   type DocumentStore,
+  JOURNAL_SETTLE_MS,
+  type ProjectedDocument,
   type VersionPage,
   VersionTakenError,
 } from '../../ports/document-store.ts';
@@ -13,6 +22,9 @@ import { isTransientDynamoError, translateDynamoError } from './translate-dynamo
 
 /** Above this, the stored patch is gzipped so that content + patch stay under DynamoDB's 400 KB item limit. */
 const INLINE_PATCH_LIMIT = 100 * 1024;
+
+/** Announced documents a reader checks at once (one Query each). */
+const CHECKS_IN_FLIGHT = 16;
 
 /** Chooses the DynamoDB client for a tenant (tenant-scoped credentials on AWS, one client locally). */
 export type DocumentClientFor = (tenantId: string) => DynamoDBDocumentClient;
@@ -78,33 +90,65 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return { items, next: out.LastEvaluatedKey && last && last.version > 1 ? last.version : null };
   }
 
-  async append(ref: DocumentRef, version: SettingsVersion): Promise<void> {
-    const patchJson = JSON.stringify(version.patch);
-    // A fresh id per append: it tells our own item from a rival's with the same version number.
-    const writeId = randomUUID();
-    const item: Record<string, unknown> = {
-      pk: partitionKey(ref),
-      sk: sortKey(version.version),
-      tenantId: ref.tenantId,
-      collection: ref.collection,
-      docKey: ref.key,
-      version: version.version,
-      content: JSON.stringify(version.content),
-      author: version.author,
-      createdAt: version.createdAt,
-      reason: version.reason,
-      contentHash: version.contentHash,
-      keysTouchedPercent: version.keysTouchedPercent,
-      writeId,
-      ...(patchJson.length > INLINE_PATCH_LIMIT ? { patchGz: gzipSync(patchJson) } : { patch: patchJson }),
-      ...(version.ticket === null ? {} : { ticket: version.ticket }),
-      ...(version.prevHash === null ? {} : { prevHash: version.prevHash }),
-      ...(version.warnings && version.warnings.length > 0
-        ? { warnings: JSON.stringify(version.warnings) }
-        : {}),
-      ...(version.rollbackOf === undefined ? {} : { rollbackOf: version.rollbackOf }),
-    };
-    if (version.version === 1) await this.#catalog(ref);
+  async announce(ref: DocumentRef): Promise<string> {
+    // The id carries its time: a reader tells a settled announcement from one still in flight.
+    const writeId = `${Date.now()}-${randomUUID()}`;
+    await translateDynamoError(() =>
+      this.#clientFor(ref.tenantId).send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+          // Why a set: concurrent writers each add their id and each projection update removes only
+          // its own, so one writer's success never hides another's crash.
+          UpdateExpression: 'ADD pending :w SET tenantId = :t, #c = :c, docKey = :k',
+          ExpressionAttributeNames: { '#c': 'collection' },
+          ExpressionAttributeValues: {
+            ':w': new Set([writeId]),
+            ':t': ref.tenantId,
+            ':c': ref.collection,
+            ':k': ref.key,
+          },
+        }),
+      ),
+    );
+    return writeId;
+  }
+
+  async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
+    // One id per write: it tells our own version item from a rival's with the same number.
+    const writeId = options.announced ?? (await this.announce(ref));
+    const item = toItem(ref, version, writeId);
+    // One round: the version put, the projection update and (version 1) the catalog put run together.
+    const [put, projected, catalog] = await Promise.allSettled([
+      this.#putVersion(ref, item, version.version, writeId),
+      this.#project(projectionItem(item), 'newer', writeId),
+      version.version === 1 ? this.#catalog(ref) : Promise.resolve(),
+    ]);
+    if (put.status === 'rejected') {
+      // Why: our projection update may have landed with the content of a write that lost; put the
+      // winner's back now (if this fails too, our announcement makes the next reader do it).
+      if (projected.status === 'fulfilled' && projected.value) await this.#repair(ref).catch(() => undefined);
+      throw put.reason;
+    }
+    if (catalog.status === 'rejected') {
+      // Why: the version is written; keep it announced so the next reader puts the catalog item.
+      await this.#catalog(ref).catch(() => this.announce(ref).catch(() => undefined));
+    }
+    // Not landed: a newer version is projected, or a rival that lost this number put its projection
+    // first (ours replaces it). Either way our announcement goes; a failed update leaves it for readers.
+    if (projected.status === 'fulfilled' && !projected.value)
+      await this.#project(projectionItem(item), 'same-version', writeId)
+        .then((landed) => (landed ? undefined : this.#unannounce(ref, [writeId])))
+        .catch(() => undefined);
+  }
+
+  /** The conditional put of one version item (see {@link DocumentStore.append}). */
+  async #putVersion(
+    ref: DocumentRef,
+    item: Record<string, unknown>,
+    version: number,
+    writeId: string,
+  ): Promise<void> {
     await translateDynamoError(async () => {
       try {
         await this.#clientFor(ref.tenantId).send(
@@ -117,27 +161,238 @@ export class DynamoDbDocumentStore implements DocumentStore {
           }),
         );
       } catch (error) {
-        if (
-          error instanceof ConditionalCheckFailedException ||
-          (error as Error).name === 'ConditionalCheckFailedException'
-        ) {
+        if (isConditionFailure(error)) {
           // Why: when the SDK retried this put, an earlier attempt may have landed and only its
           // response was lost; the retry then fails its own condition. That is our write, not a rival's.
           const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-          if ((attempts === undefined || attempts > 1) && (await this.#landed(ref, version.version, writeId)))
-            return;
-          throw new VersionTakenError(version.version);
+          if ((attempts === undefined || attempts > 1) && (await this.#landed(ref, version, writeId))) return;
+          throw new VersionTakenError(version);
         }
         // Why: an internal error or a timeout may come after the put landed; report success when it did,
         // so that a 503 means "not written" whenever the store can tell.
-        if (
-          isTransientDynamoError(error) &&
-          (await this.#landed(ref, version.version, writeId).catch(() => false))
-        )
+        if (isTransientDynamoError(error) && (await this.#landed(ref, version, writeId).catch(() => false)))
           return;
         throw error;
       }
     });
+  }
+
+  /**
+   * Updates a projection item to a version's content; `false` when its
+   * condition kept the stored one. `newer`: only over an older version
+   * (order-safe: a projection never goes back, and a replayed update is a
+   * no-op). `same-version`: also over the same version written by another
+   * write id (a rival that lost the version put). `phantom`: only over
+   * exactly `phantom` (a projection update whose version put never landed).
+   * With `settles`, removes that announcement in the same update.
+   */
+  async #project(
+    item: Record<string, unknown>,
+    mode: 'newer' | 'same-version' | 'phantom',
+    settles?: string,
+    phantom?: { version: number; writeId: string },
+  ): Promise<boolean> {
+    const condition = {
+      newer: 'attribute_not_exists(version) OR version < :v',
+      'same-version': 'attribute_not_exists(version) OR version < :v OR (version = :v AND writeId <> :w)',
+      phantom: 'version = :pv AND writeId = :pw',
+    }[mode];
+    const fields = [
+      'version',
+      'content',
+      'author',
+      'createdAt',
+      'contentHash',
+      'writeId',
+      'tenantId',
+      'docKey',
+    ];
+    const values: Record<string, unknown> = { ':c': item.collection };
+    for (const field of fields) values[`:${field}`] = item[field];
+    if (mode !== 'phantom') values[':v'] = item.version;
+    if (mode === 'same-version') values[':w'] = item.writeId;
+    if (mode === 'phantom') Object.assign(values, { ':pv': phantom?.version, ':pw': phantom?.writeId });
+    if (settles !== undefined) values[':settles'] = new Set([settles]);
+    try {
+      await translateDynamoError(() =>
+        this.#clientFor(String(item.tenantId)).send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: `SET ${fields.map((f) => `#${f} = :${f}`).join(', ')}, #collection = :c${settles === undefined ? '' : ' DELETE pending :settles'}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: Object.fromEntries([...fields, 'collection'].map((f) => [`#${f}`, f])),
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Puts the projection of a document's latest version (order-safe); returns that version item. */
+  async #repair(ref: DocumentRef): Promise<Record<string, unknown> | undefined> {
+    const latest = await this.#latestItem(ref);
+    if (latest) await this.#project(projectionItem(latest), 'same-version');
+    return latest;
+  }
+
+  /** Removes announcements from a document's projection item. */
+  async #unannounce(ref: DocumentRef, writeIds: readonly string[]): Promise<void> {
+    await translateDynamoError(() =>
+      this.#clientFor(ref.tenantId).send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+          UpdateExpression: 'DELETE pending :w',
+          ExpressionAttributeValues: { ':w': new Set(writeIds) },
+        }),
+      ),
+    );
+  }
+
+  /** The newest version item of a document, read strongly consistent, or `undefined`. */
+  async #latestItem(ref: DocumentRef): Promise<Record<string, unknown> | undefined> {
+    const out = await translateDynamoError(() =>
+      this.#clientFor(ref.tenantId).send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': partitionKey(ref) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Items?.[0];
+  }
+
+  async latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]> {
+    // One collection: a prefix Query; several: the whole partition (one request per MB either way).
+    const items = await this.#queryProjection(
+      tenantId,
+      collections.length === 1 ? `${collections[0]}#` : undefined,
+    );
+    const wanted = new Set(collections);
+    const byKey = new Map<string, Record<string, unknown>>();
+    const built = new Set<string>();
+    const announced: Record<string, unknown>[] = [];
+    for (const item of items) {
+      if (!wanted.has(String(item.collection))) continue;
+      if (item.built === true) built.add(String(item.collection));
+      else {
+        if (item.version !== undefined) byKey.set(String(item.sk), item);
+        if (item.pending instanceof Set && item.pending.size > 0) announced.push(item);
+      }
+    }
+    await inChunks(announced, CHECKS_IN_FLIGHT, (item) => this.#check(item, byKey));
+    for (const collection of collections)
+      if (!built.has(collection)) await this.#build(tenantId, collection, byKey);
+    return [...byKey.values()]
+      .map(toProjected)
+      .sort((a, b) =>
+        a.collection === b.collection ? compare(a.key, b.key) : compare(a.collection, b.collection),
+      );
+  }
+
+  /** Every item of the projection partition under `prefix` (all pages, one after another). */
+  async #queryProjection(tenantId: string, prefix: string | undefined): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await translateDynamoError(() =>
+        this.#clientFor(tenantId).send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues:
+              prefix === undefined
+                ? { ':pk': projectionKey(tenantId) }
+                : { ':pk': projectionKey(tenantId), ':p': prefix },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      found.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /**
+   * Checks one announced document against its latest version and repairs
+   * its projection when it lags (a crash between the version put and the
+   * projection update) or holds a write that never landed. Announcements
+   * older than {@link JOURNAL_SETTLE_MS} are removed once the projection is
+   * right (and the catalog item put).
+   */
+  async #check(item: Record<string, unknown>, byKey: Map<string, Record<string, unknown>>): Promise<void> {
+    const ref = {
+      tenantId: String(item.tenantId),
+      collection: String(item.collection),
+      key: String(item.docKey),
+    };
+    const sk = String(item.sk);
+    const settled = [...(item.pending as Set<string>)].filter(
+      (id) => Date.now() - Number.parseInt(id, 10) > JOURNAL_SETTLE_MS,
+    );
+    const allSettled = settled.length === (item.pending as Set<string>).size;
+    const latest = await this.#latestItem(ref);
+    const seen =
+      item.version === undefined
+        ? undefined
+        : { version: Number(item.version), writeId: String(item.writeId) };
+    if (latest === undefined) {
+      // No version: the announced write never happened; a projection it left is a phantom.
+      byKey.delete(sk);
+    } else {
+      const right = projectionItem(latest);
+      byKey.set(sk, right);
+      const latestVersion = Number(latest.version);
+      if (
+        !seen ||
+        seen.version < latestVersion ||
+        (seen.version === latestVersion && seen.writeId !== latest.writeId)
+      )
+        await this.#project(right, 'same-version');
+      else if (seen.version > latestVersion && allSettled)
+        await this.#project(right, 'phantom', undefined, seen);
+      if (settled.length > 0) await this.#catalog(ref);
+    }
+    if (settled.length > 0) await this.#unannounce(ref, settled);
+  }
+
+  /**
+   * Builds a collection's projection from its versions (data written before
+   * the projection existed): the catalog, then each document's latest
+   * version (bounded concurrency), put order-safe; then the marker item that
+   * says the collection is built. Runs once per tenant and collection.
+   */
+  async #build(
+    tenantId: string,
+    collection: string,
+    byKey: Map<string, Record<string, unknown>>,
+  ): Promise<void> {
+    const keys = await this.listKeys(tenantId, collection);
+    await inChunks(keys, CHECKS_IN_FLIGHT, async (key) => {
+      const sk = projectionSortKey(collection, key);
+      if (byKey.has(sk)) return;
+      const latest = await this.#repair({ tenantId, collection, key });
+      if (latest) byKey.set(sk, projectionItem(latest));
+    });
+    await translateDynamoError(() =>
+      this.#clientFor(tenantId).send(
+        new PutCommand({
+          TableName: this.#tableName,
+          // `<collection>#` with an empty key: no document has it, and a prefix Query of the collection finds it.
+          Item: { pk: projectionKey(tenantId), sk: `${collection}#`, tenantId, collection, built: true },
+        }),
+      ),
+    );
   }
 
   /** True when version `version` exists and is the item this store wrote with `writeId`. */
@@ -198,6 +453,21 @@ export class DynamoDbDocumentStore implements DocumentStore {
 }
 
 /**
+ * Partition key of a tenant's projection of latest contents: one item per
+ * document (sort key {@link projectionSortKey}) holding its latest version
+ * and content, plus journal entries of announced writes and one marker per
+ * built collection. Starts with the tenant id (IAM LeadingKeys).
+ */
+export function projectionKey(tenantId: string): string {
+  return `${tenantId}#!latest`;
+}
+
+/** Sort key of a document in its tenant's projection. */
+export function projectionSortKey(collection: string, key: string): string {
+  return `${collection}#${key}`;
+}
+
+/**
  * Partition key of a tenant's catalog of one collection (one item per
  * document, sort key = document key). `!` cannot start a collection name,
  * so it never collides with a document's partition key.
@@ -214,6 +484,77 @@ export function partitionKey(ref: DocumentRef): string {
 /** Sort key of a version: zero-padded so that string order is numeric order. */
 export function sortKey(version: number): string {
   return `v#${String(version).padStart(12, '0')}`;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error | null)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Runs `fn` over `items`, `size` at a time. */
+async function inChunks<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+function toItem(ref: DocumentRef, version: SettingsVersion, writeId: string): Record<string, unknown> {
+  const patchJson = JSON.stringify(version.patch);
+  return {
+    pk: partitionKey(ref),
+    sk: sortKey(version.version),
+    tenantId: ref.tenantId,
+    collection: ref.collection,
+    docKey: ref.key,
+    version: version.version,
+    content: JSON.stringify(version.content),
+    author: version.author,
+    createdAt: version.createdAt,
+    reason: version.reason,
+    contentHash: version.contentHash,
+    keysTouchedPercent: version.keysTouchedPercent,
+    writeId,
+    ...(patchJson.length > INLINE_PATCH_LIMIT ? { patchGz: gzipSync(patchJson) } : { patch: patchJson }),
+    ...(version.ticket === null ? {} : { ticket: version.ticket }),
+    ...(version.prevHash === null ? {} : { prevHash: version.prevHash }),
+    ...(version.warnings && version.warnings.length > 0
+      ? { warnings: JSON.stringify(version.warnings) }
+      : {}),
+    ...(version.rollbackOf === undefined ? {} : { rollbackOf: version.rollbackOf }),
+  };
+}
+
+/** The projection item of a version item: its latest content, without patch or history fields. */
+function projectionItem(version: Record<string, unknown>): Record<string, unknown> {
+  return {
+    pk: projectionKey(String(version.tenantId)),
+    sk: projectionSortKey(String(version.collection), String(version.docKey)),
+    tenantId: version.tenantId,
+    collection: version.collection,
+    docKey: version.docKey,
+    version: version.version,
+    content: version.content,
+    author: version.author,
+    createdAt: version.createdAt,
+    contentHash: version.contentHash,
+    writeId: version.writeId,
+  };
+}
+
+function toProjected(item: Record<string, unknown>): ProjectedDocument {
+  return {
+    collection: String(item.collection),
+    key: String(item.docKey),
+    version: Number(item.version),
+    author: String(item.author),
+    createdAt: String(item.createdAt),
+    contentHash: String(item.contentHash),
+    content: typeof item.content === 'string' ? JSON.parse(item.content) : {},
+  };
 }
 
 function fromItem(item: Record<string, unknown>): SettingsVersion {

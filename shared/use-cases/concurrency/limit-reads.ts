@@ -15,9 +15,9 @@ const limitedStores = new WeakSet<DocumentStore>();
 
 /**
  * Wraps a document store so that at most `limit` of its reads (`latest`,
- * `get`, `list`, `listKeys`) are in flight at once; the others wait their
+ * `get`, `list`, `listKeys`, `latestAll`) are in flight at once; the others wait their
  * turn, unsent, so they do not count against the SDK's request timeout.
- * Writes pass through. Wrapping an already wrapped store returns it as is:
+ * Writes (and announcements) pass through. Wrapping an already wrapped store returns it as is:
  * create one per request (or per fan-out) and pass it down.
  *
  * @example const documents = limitReads(deps.documents); await importWith({ ...deps, documents });
@@ -30,7 +30,9 @@ export function limitReads(store: DocumentStore, limit = READS_IN_FLIGHT): Docum
     get: (ref, version) => run(() => store.get(ref, version)),
     list: (ref, options) => run(() => store.list(ref, options)),
     listKeys: (tenantId, collection) => run(() => store.listKeys(tenantId, collection)),
-    append: (ref, version) => store.append(ref, version),
+    latestAll: (tenantId, collections) => run(() => store.latestAll(tenantId, collections)),
+    append: (ref, version, options) => store.append(ref, version, options),
+    announce: (ref) => store.announce(ref),
   };
   limitedStores.add(limited);
   return limited;

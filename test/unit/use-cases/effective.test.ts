@@ -39,11 +39,23 @@ class CountingStore implements DocumentStore {
   list(ref: DocumentRef, options: { limit: number; before?: number; withContent?: boolean }) {
     return this.#count(`list ${ref.collection}:${ref.key}`, () => this.inner.list(ref, options));
   }
-  append(ref: DocumentRef, version: import('../../../shared/domain/settings-version.ts').SettingsVersion) {
-    return this.#count(`append ${ref.collection}:${ref.key}`, () => this.inner.append(ref, version));
+  append(
+    ref: DocumentRef,
+    version: import('../../../shared/domain/settings-version.ts').SettingsVersion,
+    options?: import('../../../shared/ports/document-store.ts').AppendOptions,
+  ) {
+    return this.#count(`append ${ref.collection}:${ref.key}`, () => this.inner.append(ref, version, options));
   }
   listKeys(tenantId: string, collection: string) {
     return this.#count(`listKeys ${collection}`, () => this.inner.listKeys(tenantId, collection));
+  }
+  announce(ref: DocumentRef) {
+    return this.#count(`announce ${ref.collection}:${ref.key}`, () => this.inner.announce(ref));
+  }
+  latestAll(tenantId: string, collections: readonly string[]) {
+    return this.#count(`latestAll ${collections.join(',')}`, () =>
+      this.inner.latestAll(tenantId, collections),
+    );
   }
 }
 
