@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureBundles } from './bundles.ts';
+import { measureClientBundle } from './client-size.ts';
 import { measureDomain } from './domain-hot-paths.ts';
 import { measureDynamoCalls } from './dynamo-calls.ts';
 import { type HostileReport, measureHostile } from './hostile.ts';
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
     http,
     domain,
     hostile,
+    clientBundle: await measureClientBundle(log),
   };
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`Wrote ${file} in ${results.durationSeconds} s`);

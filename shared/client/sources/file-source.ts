@@ -35,7 +35,7 @@ async function readSettingsFile(file: string): Promise<SourceReading | undefined
   }
   let parsed: unknown;
   try {
-    parsed = parseSettingsFile(file, text);
+    parsed = await parseSettingsFile(file, text);
   } catch (error) {
     return fileIssue(file, `${file} does not parse: ${(error as Error).message.split('\n')[0]}`);
   }
