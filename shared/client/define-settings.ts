@@ -20,7 +20,10 @@ import { validationIssues } from './validation-issues.ts';
 
 /** What `defineSettings` returns. */
 export interface Settings<T> {
-  /** Reads every source once; resolves the deeply frozen settings or rejects with a {@link SettingsError} listing every problem. */
+  /**
+   * Reads every source once; resolves the deeply frozen settings or rejects with a {@link SettingsError}
+   * listing every problem. Once loaded, resolves the current settings (those of the last valid poll).
+   */
   load(): Promise<T>;
   /** `load()`, but prints `--help` and exits 0, or prints every problem and exits 78 (EX_CONFIG). */
   loadOrExit(): Promise<T>;
@@ -104,6 +107,8 @@ export function defineSettings<const TSchema extends v.GenericSchema>(
   };
 
   const load = (): Promise<T> => {
+    // After the first load, the current settings: those of the last valid poll.
+    if (loaded) return Promise.resolve(loaded.settings);
     loading ??= (async () => {
       readings.length = 0;
       for (const source of sources) {
