@@ -9,6 +9,7 @@ import { policiesCommand } from './commands/policies-command.ts';
 import { profilesCommand } from './commands/profiles-command.ts';
 import { requestsCommand } from './commands/requests-command.ts';
 import { schemasCommand } from './commands/schemas-command.ts';
+import { secretsCommand } from './commands/secrets-command.ts';
 import { settingsCommand } from './commands/settings-command.ts';
 import { tagCommand } from './commands/tag-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(profilesCommand(ctx));
   program.addCommand(schemasCommand(ctx));
   program.addCommand(policiesCommand(ctx));
+  program.addCommand(secretsCommand(ctx));
   program.addCommand(validateCommand(ctx));
   program.addCommand(tagCommand(ctx));
   program.addCommand(exportCommand(ctx));
