@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
-import type { DocumentStore } from '../../ports/document-store.ts';
+import type { DocumentStore, ProjectedDocument } from '../../ports/document-store.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 
 /** The collections that take part in effective settings and their validation. */
@@ -24,7 +24,26 @@ export interface PendingDocument {
   content: JsonObject;
 }
 
-function seenOf(found: SettingsVersion | null): SeenDocument | null {
+/** What the preloads of each memo found (memos are per request: no tenant shares one). */
+const preloads = new WeakMap<Map<string, Promise<SeenDocument | null>>, Map<string, SeenDocument | null>>();
+
+function preloadedOf(reads: Map<string, Promise<SeenDocument | null>>): Map<string, SeenDocument | null> {
+  let found = preloads.get(reads);
+  if (!found) {
+    found = new Map();
+    preloads.set(reads, found);
+  }
+  return found;
+}
+
+/** Memo entry that marks a collection as read whole (no document key contains a newline). */
+function completeId(collection: LayeredCollection): string {
+  return `\n${collection}`;
+}
+
+function seenOf(
+  found: Pick<SettingsVersion, 'version' | 'author' | 'createdAt' | 'content'> | null,
+): SeenDocument | null {
   return found === null
     ? null
     : {
@@ -60,6 +79,11 @@ export class DocumentCache {
     for (const doc of pending) this.#pending.set(`${doc.collection}\n${doc.key}`, doc.content);
   }
 
+  /** The store this cache reads through (behind its read limiter). */
+  get store(): DocumentStore {
+    return this.#store;
+  }
+
   /** The memo of stored reads, to share with a cache over other pending documents. */
   get reads(): Map<string, Promise<SeenDocument | null>> {
     return this.#reads;
@@ -73,6 +97,34 @@ export class DocumentCache {
     const id = `${collection}\n${key}`;
     if (this.#reads.has(id)) return;
     this.#reads.set(id, Promise.resolve(seenOf(found)));
+  }
+
+  /**
+   * Reads whole collections from the tenant's projection of latest contents
+   * (one paginated Query, see `DocumentStore.latestAll`) into the memo: from
+   * then on every `get` of those collections, by this cache or any cache
+   * sharing its memo, is answered from memory, absent documents included.
+   * Only for the latest state (a cache with `at` reads versions instead).
+   * Returns the documents read.
+   */
+  preload(collections: readonly LayeredCollection[]): Promise<ProjectedDocument[]> {
+    if (this.at !== undefined) throw new Error('preload reads the latest state only');
+    const missing = collections.filter((c) => !this.#reads.has(completeId(c)));
+    const read = missing.length === 0 ? Promise.resolve([]) : this.#store.latestAll(this.tenantId, missing);
+    const done = read.then((docs) => {
+      const found = preloadedOf(this.#reads);
+      for (const doc of docs) {
+        const id = `${doc.collection}\n${doc.key}`;
+        const seen = seenOf(doc);
+        found.set(id, seen);
+        if (!this.#reads.has(id)) this.#reads.set(id, Promise.resolve(seen));
+      }
+      return null;
+    });
+    // Why a marker in the memo: caches sharing it wait for the preload instead of reading one by one.
+    for (const collection of missing) this.#reads.set(completeId(collection), done);
+    done.catch(() => undefined);
+    return read;
   }
 
   /** The pending documents of a collection. */
@@ -96,7 +148,10 @@ export class DocumentCache {
       });
     let read = this.#reads.get(id);
     if (!read) {
-      read = this.#read({ tenantId: this.tenantId, collection, key }).then(seenOf);
+      const preloaded = this.#reads.get(completeId(collection));
+      read = preloaded
+        ? preloaded.then(() => preloadedOf(this.#reads).get(id) ?? null)
+        : this.#read({ tenantId: this.tenantId, collection, key }).then(seenOf);
       this.#reads.set(id, read);
     }
     return read;

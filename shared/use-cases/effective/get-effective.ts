@@ -30,9 +30,9 @@ export interface EffectiveView {
 /**
  * Computes the effective settings of a service or instance: the deep merge
  * of its layers (global, environment, service, instance) with `$profile`
- * references expanded. Reads: one parallel round trip of 3-4 Queries
- * (Limit 1, one item each) for the layers, plus one more parallel round
- * trip (one item per profile) only when a layer references profiles. No
+ * references expanded. Reads: one parallel round trip: 3-4 Queries
+ * (Limit 1, one item each) for the layers and one Query of the tenant's
+ * projection for its profiles. No
  * layer at all is a 404 (also for another tenant's names).
  *
  * @example const view = await getEffective(deps, { principal, scope: { kind: 'service', env: 'prod', service: 'api' }, explain: true });
@@ -42,6 +42,8 @@ export async function getEffective(
   input: GetEffectiveInput,
 ): Promise<EffectiveView> {
   const cache = new DocumentCache(deps.documents, input.principal.tenantId);
+  // Profiles come from the projection in the same round trip as the layers (unused when none is referenced).
+  cache.preload(['profiles']).catch(() => undefined);
   const { effective } = await loadEffective(cache, input.scope);
   if (effective.layers.length === 0) throw new NotFoundError(`No settings apply to ${scopeKey(input.scope)}`);
   return {

@@ -8,9 +8,11 @@ import {
   type ServiceSchemaDocument,
 } from '../../domain/validation/service-schema.ts';
 import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
+import type { ProjectedDocument } from '../../ports/document-store.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { missingSecretReferences } from '../secrets/secret-references.ts';
-import { DocumentCache, type PendingDocument } from './document-cache.ts';
+import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
 import { effectiveTargets, isUnder, layerScopes } from './targets.ts';
 
@@ -69,15 +71,15 @@ export async function validateChanges(
       for (const t of all)
         if ((t.kind === 'service' || t.kind === 'instance') && t.service === service) add(t);
     } else {
-      const referencing = await Promise.all(
-        all.map(async (t) => {
-          const docs = await Promise.all(layerScopes(t).map((s) => cache.get('settings', scopeKey(s))));
-          return docs.some((d) => d !== null && referencedProfileNames(d.content).includes(change.key))
-            ? t
-            : undefined;
-        }),
-      );
-      for (const t of referencing) if (t) add(t);
+      // The index of stored references is built once per memo; pending layers are checked here.
+      const index = await profileIndex(cache, stored ?? new Set());
+      const pendingLayers = new Set(cache.pendingKeys('settings'));
+      const layers = new Set([...(index.get(change.key) ?? [])].filter((key) => !pendingLayers.has(key)));
+      for (const key of pendingLayers) {
+        const doc = await cache.get('settings', key);
+        if (doc && referencesOf(doc.content).includes(change.key)) layers.add(key);
+      }
+      for (const t of all) if (layerScopes(t).some((s) => layers.has(scopeKey(s)))) add(t);
     }
   }
 
@@ -95,41 +97,83 @@ export async function validateChanges(
     return found;
   };
 
-  const results = await Promise.all(
-    [...selected.entries()].map(async ([key, target]) => {
-      const [loaded, policyDoc, schema] = await Promise.all([
-        loadEffective(cache, target),
-        target.kind === 'global' || !policyKeys?.has(`envs/${target.env}`)
-          ? null
-          : cache.get('policies', `envs/${target.env}`),
-        target.kind === 'service' || target.kind === 'instance' ? schemaOf(target.service) : undefined,
-      ]);
-      const outcome = validateEffective({
-        target: key,
-        content: loaded.effective.content,
-        provenance: loaded.effective.provenance,
-        policy: (policyDoc?.content as EnvironmentPolicy | undefined) ?? undefined,
-        schema,
-      });
-      // Secret references must name a secret of each environment they reach (issue 13).
-      const { secrets } = deps;
-      const missing =
-        secrets && target.kind !== 'global'
-          ? await missingSecretReferences({ secrets }, tenantId, target.env, key, loaded.effective.content)
-          : [];
-      return {
-        errors: [
-          ...loaded.profileProblems.map((p) => ({ ...p, target: key })),
-          ...outcome.errors,
-          ...missing,
-        ],
-        warnings: outcome.warnings,
-      };
-    }),
-  );
+  // Why mapLimit: with a preloaded memo each configuration is CPU work that resolves through
+  // microtasks alone; it yields to the event loop between configurations so that other
+  // requests (other tenants') are not held until thousands of them are validated.
+  const results = await mapLimit([...selected.entries()], VALIDATIONS_IN_FLIGHT, async ([key, target]) => {
+    const [loaded, policyDoc, schema] = await Promise.all([
+      loadEffective(cache, target),
+      target.kind === 'global' || !policyKeys?.has(`envs/${target.env}`)
+        ? null
+        : cache.get('policies', `envs/${target.env}`),
+      target.kind === 'service' || target.kind === 'instance' ? schemaOf(target.service) : undefined,
+    ]);
+    const outcome = validateEffective({
+      target: key,
+      content: loaded.effective.content,
+      provenance: loaded.effective.provenance,
+      policy: (policyDoc?.content as EnvironmentPolicy | undefined) ?? undefined,
+      schema,
+    });
+    // Secret references must name a secret of each environment they reach (issue 13).
+    const { secrets } = deps;
+    const missing =
+      secrets && target.kind !== 'global'
+        ? await missingSecretReferences({ secrets }, tenantId, target.env, key, loaded.effective.content)
+        : [];
+    return {
+      errors: [...loaded.profileProblems.map((p) => ({ ...p, target: key })), ...outcome.errors, ...missing],
+      warnings: outcome.warnings,
+    };
+  });
   const errors = dedupeViolations(results.flatMap((r) => r.errors));
   const warnings = dedupeViolations(results.flatMap((r) => r.warnings));
   return { valid: errors.length === 0, errors, warnings, targets: [...selected.keys()] };
+}
+
+/** Configurations one validation evaluates at a time (their reads are shared and usually in memory). */
+const VALIDATIONS_IN_FLIGHT = 16;
+
+/** Profile names referenced by a content object, computed once per object (contents are never mutated). */
+const references = new WeakMap<object, string[]>();
+
+function referencesOf(content: PendingDocument['content']): string[] {
+  let found = references.get(content);
+  if (!found) {
+    found = referencedProfileNames(content);
+    references.set(content, found);
+  }
+  return found;
+}
+
+/** The stored layers referencing each profile, per memo of stored reads (one request). */
+const indexes = new WeakMap<DocumentCache['reads'], Promise<Map<string, Set<string>>>>();
+
+/**
+ * Profile name -> the stored settings layers that reference it, built once
+ * per memo of stored reads: a profile's configurations are then found
+ * without scanning every configuration's layers for every profile (an
+ * import of many documents stays near-linear).
+ */
+function profileIndex(
+  cache: DocumentCache,
+  settingsKeys: ReadonlySet<string>,
+): Promise<Map<string, Set<string>>> {
+  const found = indexes.get(cache.reads);
+  if (found) return found;
+  // A cache without pending content over the same memo: the index holds stored references only.
+  const stored = new DocumentCache(cache.store, cache.tenantId, [], undefined, cache.reads);
+  const index = mapLimit([...settingsKeys], VALIDATIONS_IN_FLIGHT, async (key) => ({
+    key,
+    names: referencesOf((await stored.get('settings', key))?.content ?? {}),
+  })).then((layers) => {
+    const byProfile = new Map<string, Set<string>>();
+    for (const { key, names } of layers)
+      for (const name of names) byProfile.set(name, (byProfile.get(name) ?? new Set()).add(key));
+    return byProfile;
+  });
+  indexes.set(cache.reads, index);
+  return index;
 }
 
 /**
@@ -186,6 +230,54 @@ export function listStoredKeys(deps: Pick<Deps, 'documents'>, tenantId: string):
   return { settings: start('settings'), schemas: start('schemas'), policies: start('policies') };
 }
 
+/** The collections a wide validation reads whole from the tenant's projection. */
+export const LAYERED_COLLECTIONS: readonly LayeredCollection[] = [
+  'settings',
+  'profiles',
+  'schemas',
+  'policies',
+];
+
+/**
+ * Reads the tenant's layered documents whole from the projection of latest
+ * contents into `cache`'s memo (one paginated Query) and answers the stored
+ * keys from the same read, so that nothing more is read per configuration.
+ */
+export function preloadTenant(cache: DocumentCache): StoredKeys {
+  const docs = cache.preload(LAYERED_COLLECTIONS);
+  docs.catch(() => undefined);
+  const keysOf = (collection: 'settings' | 'schemas' | 'policies') =>
+    docs.then((all: ProjectedDocument[]) => all.filter((d) => d.collection === collection).map((d) => d.key));
+  const keys = { settings: keysOf('settings'), schemas: keysOf('schemas'), policies: keysOf('policies') };
+  for (const promise of Object.values(keys)) promise.catch(() => undefined);
+  return keys;
+}
+
+/** True for writes whose validation reaches many configurations: `global`, an environment layer, a profile, a policy. */
+export function isWideChange(collection: LayeredCollection, key: string): boolean {
+  if (collection === 'profiles' || collection === 'policies') return true;
+  if (collection !== 'settings') return false;
+  const scope = parseScopeKey(key);
+  return scope?.kind === 'global' || scope?.kind === 'env';
+}
+
+/**
+ * Starts, in the write's first round trip, the reads its validation of one
+ * configuration needs: the layers of the scope, the profiles (projection),
+ * the service's schema and the environment's policy.
+ */
+function prefetchNarrow(cache: DocumentCache, collection: LayeredCollection, key: string): void {
+  const scope = collection === 'settings' ? parseScopeKey(key) : undefined;
+  const service = collection === 'schemas' ? key.replace(/^services\//, '') : undefined;
+  cache.preload(['profiles']).catch(() => undefined);
+  if (scope && scope.kind !== 'global') {
+    for (const layer of layerScopes(scope)) cache.get('settings', scopeKey(layer)).catch(() => undefined);
+    cache.get('policies', `envs/${scope.env}`).catch(() => undefined);
+    if (scope.kind !== 'env') cache.get('schemas', `services/${scope.service}`).catch(() => undefined);
+  }
+  if (service !== undefined) cache.get('settings', 'global').catch(() => undefined);
+}
+
 /**
  * Throws an {@link UnprocessableError} (422) listing every error of the
  * report; returns its warnings otherwise.
@@ -213,9 +305,17 @@ export function validatorFor(
   collection: PendingDocument['collection'],
   key: string,
 ) {
-  // Why start now: the catalog reads need only the tenant, so they run while the write path
-  // reads the latest version, saving one sequential round trip on every write.
-  const shared: SharedReads = { keys: listStoredKeys(deps, tenantId), reads: new Map() };
+  // Why start now: these reads need only the tenant and the key, so they run while the write
+  // path reads the latest version: the write takes one read round trip, then its put.
+  const stored = new DocumentCache(deps.documents, tenantId);
+  // A wide write reads the tenant's documents whole (a number of requests that does not grow per
+  // service); a narrow one its own layers, profiles, schema and policy, and the catalogs.
+  const wide = isWideChange(collection, key);
+  const shared: SharedReads = {
+    keys: wide ? preloadTenant(stored) : listStoredKeys(deps, tenantId),
+    reads: stored.reads,
+  };
+  if (!wide) prefetchNarrow(stored, collection, key);
   const validate = async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> => {
     const change = { collection, key, content };
     const cache = new DocumentCache(deps.documents, tenantId, [change], undefined, shared.reads);

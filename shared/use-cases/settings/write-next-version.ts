@@ -69,6 +69,10 @@ export async function writeNextVersion(
 ): Promise<SettingsVersion> {
   // The gate's read depends only on the document, so it overlaps the read of the latest version.
   const prefetched = guard.approvedChangeRequest === undefined ? prefetchGate(deps, ref) : undefined;
+  // Announced in the same round trip: the projection of latest contents may lag until this write
+  // settles, and a reader repairs it if the process dies between the version put and its update.
+  const announced = deps.documents.announce(ref);
+  announced.catch(() => undefined);
   const latest = await deps.documents.latest(ref);
   if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
   if (latest !== null && guard.ifMatch === undefined) {
@@ -108,7 +112,7 @@ export async function writeNextVersion(
       shared: hooks.validate?.shared,
     });
   try {
-    await deps.documents.append(ref, record);
+    await deps.documents.append(ref, record, { announced: await announced });
   } catch (error) {
     if (!(error instanceof VersionTakenError)) throw error;
     const current = await deps.documents.latest(ref);

@@ -8,6 +8,7 @@ import { getEffective } from '../../../shared/use-cases/effective/get-effective.
 import { validateChanges } from '../../../shared/use-cases/effective/validate-changes.ts';
 import { putSettings } from '../../../shared/use-cases/settings/put-settings.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+import { unwiredApprovalPorts } from '../../support/unwired-approval-ports.ts';
 
 /** Wraps a store and counts calls and sequential round trips (calls that start after an earlier one finished). */
 class CountingStore implements DocumentStore {
@@ -77,11 +78,11 @@ async function seed(
 }
 
 function deps(store: DocumentStore) {
-  return { documents: store, clock: { now: () => new Date(at) } };
+  return { documents: store, clock: { now: () => new Date(at) }, ...unwiredApprovalPorts() };
 }
 
 describe('getEffective', () => {
-  it('reads the layers in one parallel round trip of one Query each', async () => {
+  it('reads the layers and the profiles in one parallel round trip of one Query each', async () => {
     // Prepare
     const inner = new InMemoryDocumentStore();
     await seed(inner, 'settings', 'global', { a: 1 });
@@ -102,10 +103,11 @@ describe('getEffective', () => {
       'latest settings:envs/dev/services/api',
       'latest settings:envs/dev/services/api/instances/i-1',
       'latest settings:global',
+      'latestAll profiles',
     ]);
   });
 
-  it('adds one parallel round trip only when a layer references profiles', async () => {
+  it('reads referenced profiles in the same round trip as the layers (issue 11)', async () => {
     const inner = new InMemoryDocumentStore();
     await seed(inner, 'settings', 'envs/dev/services/api', {
       web: { $profile: 'minimal' },
@@ -120,8 +122,13 @@ describe('getEffective', () => {
       explain: true,
     });
     expect(view.content).toEqual({ web: { replicas: 1 }, worker: { replicas: 0 } });
-    expect(store.rounds).toBe(2);
-    expect(store.calls).toHaveLength(5);
+    expect(store.rounds).toBe(1);
+    expect(store.calls.sort()).toEqual([
+      'latest settings:envs/dev',
+      'latest settings:envs/dev/services/api',
+      'latest settings:global',
+      'latestAll profiles',
+    ]);
     expect(view.explain?.['/web/replicas']).toMatchObject({
       scope: 'envs/dev/services/api',
       profile: 'minimal',
