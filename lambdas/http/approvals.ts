@@ -1,7 +1,9 @@
 /** Lambda entry point for the approvals routes: environments, change requests and the approval page. */
-import { buildAwsDeps } from '../../shared/composition/build-aws-deps.ts';
-import { createHttpHandler } from '../../shared/http/create-http-handler.ts';
+import { buildAwsApprovalsDeps } from '../../shared/composition/build-aws-approvals-deps.ts';
+import { createHttpHandler, lazyHttpHandler } from '../../shared/http/create-http-handler.ts';
 import { routesOf } from '../../shared/http/route-table.ts';
 
-/** The approvals context's handler: dispatches on `routeKey`. */
-export const handler = createHttpHandler(routesOf('approvals'), buildAwsDeps(process.env));
+/** The approvals context's handler: dispatches on `routeKey`; its composition root is built on the first invocation. */
+export const handler = lazyHttpHandler(() =>
+  createHttpHandler(routesOf('approvals'), buildAwsApprovalsDeps(process.env)),
+);

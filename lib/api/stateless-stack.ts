@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
+import { ENV } from '../../shared/composition/env-vars.ts';
 import { routeContexts, routeTable } from '../../shared/http/route-table.ts';
 import { ApprovalWorkflow } from '../approvals/approval-workflow.ts';
 import type { StageConfig } from '../config/stage-config.ts';
@@ -65,6 +66,8 @@ export class StatelessStack extends Stack {
       httpFunctions: this.functions,
       publicUrl: this.api.url,
     });
+    // The system context names the API in the OpenAPI document's `servers` (CONTEXT_PORTS.system).
+    this.functions.functions.get('system')?.function.addEnvironment(ENV.publicUrl, this.api.url);
 
     new ApiErrorRateAlarm(this, 'Api5xxRate', { api: this.api.api, topic: data.alertsTopic });
     for (const [context, fn] of this.functions.functions) {

@@ -1,23 +1,18 @@
 import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
 import { type DocumentClientFor, DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
-import { KmsTokenCipher } from '../adapters/aws/kms-token-cipher.ts';
-import { SecretsManagerValues } from '../adapters/aws/secrets-manager-values.ts';
-import { SfnWorkflowGateway } from '../adapters/aws/sfn-workflow-gateway.ts';
-import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
-import { SnsNotifier } from '../adapters/aws/sns-notifier.ts';
 import { createTenantDocumentClients } from '../adapters/aws/tenant-document-clients.ts';
-import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { DocumentStore } from '../ports/document-store.ts';
 import type { LinkSigner } from '../ports/link-signer.ts';
-import { fanoutNotifier, type Notifier } from '../ports/notifier.ts';
+import type { Notifier } from '../ports/notifier.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
+import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
+import { lazyPort } from './lazy-port.ts';
 import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
 
-/** A Lambda function's environment. */
-export type Env = Record<string, string | undefined>;
+export { type Env, publicUrlFrom } from './base-ports.ts';
 
 /**
  * Tenant data on AWS: the table and the tenant-scoped clients (token
@@ -61,35 +56,51 @@ export function slackSecretPrefix(tenantId: string): string {
  */
 export function notifierFrom(env: Env): Notifier {
   const [topicArn] = requireEnv(env, PORT_ENV.notifier) as [string];
-  const secrets = new SecretsManagerValues();
-  // Why the prefix: a tenant names its webhook secret; it must never reach another tenant's secret.
-  const slack = new SlackWebhookNotifier((name, tenantId) =>
-    name.startsWith(slackSecretPrefix(tenantId)) ? secrets.webhookUrl(name) : Promise.resolve(undefined),
-  );
-  return fanoutNotifier([new SnsNotifier({ topicArn }), slack]);
+  // SNS, Secrets Manager and the Slack adapter load on the first notification.
+  return lazyPort(async () => {
+    const [{ SecretsManagerValues }, { SlackWebhookNotifier }, { SnsNotifier }, { fanoutNotifier }] =
+      await Promise.all([
+        import('../adapters/aws/secrets-manager-values.ts'),
+        import('../adapters/aws/slack-webhook-notifier.ts'),
+        import('../adapters/aws/sns-notifier.ts'),
+        import('../ports/notifier.ts'),
+      ]);
+    const secrets = new SecretsManagerValues();
+    // Why the prefix: a tenant names its webhook secret; it must never reach another tenant's secret.
+    const slack = new SlackWebhookNotifier((name, tenantId) =>
+      name.startsWith(slackSecretPrefix(tenantId)) ? secrets.webhookUrl(name) : Promise.resolve(undefined),
+    );
+    return fanoutNotifier([new SnsNotifier({ topicArn }), slack]);
+  });
 }
 
-/** The approval state machine (Step Functions). */
+/** The approval state machine (Step Functions); the SFN client loads on the first call. */
 export function workflowGatewayFrom(env: Env): WorkflowGateway {
   const [stateMachineArn] = requireEnv(env, PORT_ENV.workflows) as [string];
-  return new SfnWorkflowGateway({ stateMachineArn });
+  return lazyPort(async () => {
+    const { SfnWorkflowGateway } = await import('../adapters/aws/sfn-workflow-gateway.ts');
+    return new SfnWorkflowGateway({ stateMachineArn });
+  });
 }
 
-/** Approval links signed with the key kept in Secrets Manager (read once per cold start). */
+/** Approval links signed with the key kept in Secrets Manager (read once per cold start, on first use). */
 export function linkSignerFrom(env: Env): LinkSigner {
   const [secretArn] = requireEnv(env, PORT_ENV.linkSigner) as [string];
-  const secrets = new SecretsManagerValues();
-  return new HmacLinkSigner(() => secrets.hmacKey(secretArn));
+  return lazyPort(async () => {
+    const [{ SecretsManagerValues }, { HmacLinkSigner }] = await Promise.all([
+      import('../adapters/aws/secrets-manager-values.ts'),
+      import('../adapters/local/hmac-link-signer.ts'),
+    ]);
+    const secrets = new SecretsManagerValues();
+    return new HmacLinkSigner(() => secrets.hmacKey(secretArn));
+  });
 }
 
-/** Task tokens encrypted at rest under the task-token KMS key. */
+/** Task tokens encrypted at rest under the task-token KMS key; the KMS client loads on first use. */
 export function tokenCipherFrom(env: Env): TokenCipher {
   const [keyId] = requireEnv(env, PORT_ENV.tokenCipher) as [string];
-  return new KmsTokenCipher({ keyId });
-}
-
-/** The API's public base URL, for the links in notifications. */
-export function publicUrlFrom(env: Env): () => string {
-  const [publicUrl] = requireEnv(env, PORT_ENV.publicUrl) as [string];
-  return () => publicUrl;
+  return lazyPort(async () => {
+    const { KmsTokenCipher } = await import('../adapters/aws/kms-token-cipher.ts');
+    return new KmsTokenCipher({ keyId });
+  });
 }

@@ -5,7 +5,6 @@
  * names, so a function's template environment and its code cannot drift
  * apart. Built on the first invocation (see `lazyTask`).
  */
-import { systemClock } from '../ports/clock.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
 import {
   changeRequestStoreFrom,
@@ -18,16 +17,7 @@ import {
   tokenCipherFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
-import { createLogger, type LogLevel } from './create-logger.ts';
-import { ENV } from './env-vars.ts';
-
-/** The clock and the logger every task holds. */
-function basePorts(env: Env): ApprovalTaskDeps<never> {
-  return {
-    clock: systemClock,
-    logger: createLogger((env[ENV.logLevel] as LogLevel | undefined) ?? 'INFO'),
-  };
-}
+import { basePortsFrom as basePorts } from './base-ports.ts';
 
 /** The tasks that only read and write the request. */
 function requestPorts(env: Env): ApprovalTaskDeps<'Validate' | 'ResolveTimeout'> {

@@ -16,11 +16,13 @@ import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';
+import type { ContextDeps } from '../http/context-ports.ts';
+import type { RouteContext } from '../http/route.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { fanoutNotifier } from '../ports/notifier.ts';
-import { requireApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
-import type { Deps } from '../use-cases/deps.ts';
+import type { ApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
+import type { PortsOf } from '../use-cases/deps.ts';
 import { approvalTaskHandlers } from '../workflows/approval-task-handlers.ts';
 import { localTaskArns, renderApprovalWorkflow } from '../workflows/approval-workflow.ts';
 
@@ -39,11 +41,23 @@ export interface LocalDepsOptions {
 
 export { localDynamoConfig };
 
+/** The data ports of the local runtime, before its approval ports are attached. */
+export type LocalDataDeps = PortsOf<'documents' | 'changeRequests'>;
+
 /**
- * The composition root of the local runtime: the same DynamoDB adapter as on
- * AWS, pointed at dynalite.
+ * Everything the local runtime holds: the ports of every HTTP context and of
+ * every approval workflow task (it serves all routes and runs the workflow
+ * in one process). A new context's ports make this root fail to compile
+ * until it builds them.
  */
-export function buildLocalDeps(options: LocalDepsOptions): Deps {
+export type LocalDeps = ContextDeps<RouteContext> & ApprovalDeps;
+
+/**
+ * The composition root of the local runtime, first step: the same DynamoDB
+ * adapters as on AWS, pointed at dynalite. {@link attachLocalApprovals}
+ * completes it.
+ */
+export function buildLocalDeps(options: LocalDepsOptions): LocalDataDeps {
   const client = createDocumentClient(
     { ...localDynamoConfig(options.dynamoEndpoint), ...options.clientConfig },
     options.dynamoMiddleware ?? [],
@@ -73,14 +87,14 @@ export interface LocalApprovalOptions {
  * and AES-256-GCM task-token cipher with keys in `<stateDir>/keys/`, the
  * outbox notifier (`<stateDir>/outbox/`) plus a Slack-compatible webhook when
  * configured, and the local workflow runner executing the approval state
- * machine with the real task handlers. Returns the runner.
+ * machine with the real task handlers. Returns the completed ports and the runner.
  *
- * @example const runner = await attachLocalApprovals(deps, { stateDir, publicUrl: () => server.url });
+ * @example const { deps, runner } = await attachLocalApprovals(data, { stateDir, publicUrl: () => server.url });
  */
 export async function attachLocalApprovals(
-  deps: Deps,
+  data: LocalDataDeps,
   options: LocalApprovalOptions,
-): Promise<LocalWorkflowRunner> {
+): Promise<{ deps: LocalDeps; runner: LocalWorkflowRunner }> {
   const [linkKey, tokenKey] = await Promise.all([
     loadOrCreateKey(options.stateDir, 'approval-link-hmac.key'),
     loadOrCreateKey(options.stateDir, 'task-token-aes.key'),
@@ -100,11 +114,12 @@ export async function attachLocalApprovals(
   const runner = new LocalWorkflowRunner({
     definition: renderApprovalWorkflow(localTaskArns()),
     waitState: 'AwaitDecision',
-    logger: deps.logger,
+    logger: data.logger,
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
   });
-  const clock = deps.clock;
-  Object.assign(deps, {
+  const clock = data.clock;
+  const deps: LocalDeps = {
+    ...data,
     workflows: runner,
     linkSigner: new HmacLinkSigner(async () => linkKey),
     tokenCipher: new LocalTokenCipher(tokenKey),
@@ -113,9 +128,9 @@ export async function attachLocalApprovals(
       new SlackWebhookNotifier(resolveWebhook),
     ]),
     publicUrl: options.publicUrl,
-  } satisfies Partial<Deps>);
-  runner.attach(approvalTaskHandlers(requireApprovalDeps(deps)));
-  return runner;
+  };
+  runner.attach(approvalTaskHandlers(deps));
+  return { deps, runner };
 }
 
 /**

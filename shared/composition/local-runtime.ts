@@ -102,7 +102,7 @@ async function start(
   const tokens = await LocalTokenAuthority.open(stateDir);
   await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
 
-  const deps = buildLocalDeps({
+  const data = buildLocalDeps({
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
     logger,
@@ -113,7 +113,7 @@ async function start(
   // Approvals: keys and outbox in the data dir (a temp dir without one); links point at this server.
   const approvalsDir = stateDir;
   let serverUrl = '';
-  const workflows = await attachLocalApprovals(deps, {
+  const { deps, runner: workflows } = await attachLocalApprovals(data, {
     stateDir: approvalsDir,
     publicUrl: () => serverUrl,
     ...(options.slackWebhooks ? { slackWebhooks: options.slackWebhooks } : {}),

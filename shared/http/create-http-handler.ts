@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors.ts';
-import type { Deps } from '../use-cases/deps.ts';
+import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
 import { problemDetails } from './problem-details.ts';
 import { RouteNamer, redactingLogger, requestLog } from './request-log.ts';
-import type { Route } from './route.ts';
+import type { Route, RouteContext } from './route.ts';
 import { runRoute } from './run-route.ts';
 
 /** A Lambda handler for API Gateway v2 (HTTP API) events. */
@@ -21,9 +21,12 @@ export type HttpHandler = (
  * route template (or a redacted path) and pass through {@link redactingLogger},
  * so no signed link or bearer token is ever logged.
  *
- * @example export const handler = createHttpHandler(settingsRoutes, await buildAwsDeps(process.env));
+ * @example export const handler = createHttpHandler(routesOf('settings'), buildAwsSettingsDeps(process.env));
  */
-export function createHttpHandler(routes: readonly Route[], deps: Deps): HttpHandler {
+export function createHttpHandler<C extends RouteContext>(
+  routes: readonly Route<unknown, unknown, unknown, C>[],
+  deps: ContextDeps<C>,
+): HttpHandler {
   const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
   const logger = redactingLogger(deps.logger);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -35,6 +38,22 @@ export function createHttpHandler(routes: readonly Route[], deps: Deps): HttpHan
       return toApiGatewayResult(await runRoute(route, event, deps));
     });
   return handler as unknown as HttpHandler;
+}
+
+/**
+ * A Lambda entry for a context: builds the handler (and its composition
+ * root) on the first invocation, so importing the module builds nothing and
+ * a deployment error (a missing variable) is reported by that invocation. A
+ * failed build is not cached: the next invocation retries.
+ *
+ * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('system'), buildAwsSystemDeps(process.env)));
+ */
+export function lazyHttpHandler(build: () => HttpHandler): HttpHandler {
+  let handler: HttpHandler | undefined;
+  return (event, context) => {
+    handler ??= build();
+    return handler(event, context);
+  };
 }
 
 /** Serialises a handler result for API Gateway. */

@@ -34,9 +34,11 @@ export const routeTable: readonly Route[] = [
   ...approvalPageRoutes,
 ];
 
-/** The routes of one bounded context (one Lambda function on AWS). */
-export function routesOf(context: RouteContext): Route[] {
-  return routeTable.filter((route) => route.context === context);
+/** The routes of one bounded context (one Lambda function on AWS), whose handlers take that context's ports. */
+export function routesOf<C extends RouteContext>(context: C): Route<unknown, unknown, unknown, C>[] {
+  return routeTable.filter(
+    (route): route is Route<unknown, unknown, unknown, C> => route.context === context,
+  );
 }
 
 /** Every bounded context that has routes. */

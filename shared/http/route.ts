@@ -1,6 +1,6 @@
 import type * as v from 'valibot';
 import type { Permission, Principal } from '../domain/rbac.ts';
-import type { Deps } from '../use-cases/deps.ts';
+import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
 
 /** The principal of public routes: no tenant, no roles, so no permission check can pass. */
@@ -47,13 +47,14 @@ export interface ResponseSpec {
  * One API route, declared once: the local server serves it, CDK builds the
  * HTTP API from it and OpenAPI is generated from it.
  */
-export interface Route<P = unknown, Q = unknown, B = unknown> {
+export interface Route<P = unknown, Q = unknown, B = unknown, C extends RouteContext = RouteContext> {
   /** Stable operation id. */
   id: string;
   method: HttpMethod;
   /** API Gateway path template: `/v1/settings/envs/{env}`. */
   path: string;
-  context: RouteContext;
+  /** The bounded context (Lambda function) that serves it; its handler gets that context's ports. */
+  context: C;
   /** The one permission it checks, or `null` for a public route. */
   permission: Permission | null;
   /**
@@ -73,7 +74,7 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   /** Documented request headers. */
   requestHeaders?: { name: string; required: boolean; description: string }[];
   responses: Record<number, ResponseSpec>;
-  handle(input: RouteInput<P, Q, B>, deps: Deps): Promise<HttpResult>;
+  handle(input: RouteInput<P, Q, B>, deps: ContextDeps<C>): Promise<HttpResult>;
 }
 
 /** Declares a route with its input types inferred from its schemas. */
@@ -81,8 +82,9 @@ export function defineRoute<
   PS extends AnySchema | undefined = undefined,
   QS extends AnySchema | undefined = undefined,
   BS extends Record<string, AnySchema> | undefined = undefined,
+  C extends RouteContext = RouteContext,
 >(
-  route: Omit<Route, 'handle' | 'params' | 'query' | 'body'> & {
+  route: Omit<Route<unknown, unknown, unknown, C>, 'handle' | 'params' | 'query' | 'body'> & {
     params?: PS;
     query?: QS;
     body?: BS;
@@ -92,9 +94,9 @@ export function defineRoute<
         QS extends AnySchema ? v.InferOutput<QS> : Record<string, never>,
         BS extends Record<string, AnySchema> ? v.InferOutput<BS[keyof BS]> : undefined
       >,
-      deps: Deps,
+      deps: ContextDeps<C>,
     ): Promise<HttpResult>;
   },
-): Route {
-  return route as unknown as Route;
+): Route<unknown, unknown, unknown, C> {
+  return route as unknown as Route<unknown, unknown, unknown, C>;
 }

@@ -12,11 +12,11 @@ import {
   type Violation,
 } from '../domain/errors.ts';
 import { authorize, canSomewhere } from '../domain/rbac.ts';
-import type { Deps } from '../use-cases/deps.ts';
 import { principalFromEvent } from './auth-context.ts';
+import type { ContextDeps } from './context-ports.ts';
 import { forbiddenKeyViolations } from './forbidden-keys.ts';
 import type { HttpResult } from './http-result.ts';
-import { ANONYMOUS, type AnySchema, type Route } from './route.ts';
+import { ANONYMOUS, type AnySchema, type Route, type RouteContext } from './route.ts';
 
 /** Turns valibot issues into violations with JSON pointers (defined in the domain, shared with import). */
 export { issuesToViolations };
@@ -29,7 +29,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * validate every input (listing all violations), authorize the route's one
  * permission, then call its handler.
  */
-export async function runRoute(route: Route, event: APIGatewayProxyEventV2, deps: Deps): Promise<HttpResult> {
+export async function runRoute<C extends RouteContext>(
+  route: Route<unknown, unknown, unknown, C>,
+  event: APIGatewayProxyEventV2,
+  deps: ContextDeps<C>,
+): Promise<HttpResult> {
   const principal = route.permission === null ? undefined : principalFromEvent(event);
   const headers = lowerHeaders(event.headers ?? {});
   const violations: Violation[] = [];
@@ -70,10 +74,10 @@ export async function runRoute(route: Route, event: APIGatewayProxyEventV2, deps
  * error to the client: it becomes `202 Accepted` with the change request
  * and `Location: /v1/change-requests/{id}` (issue 5).
  */
-async function runHandler(
-  route: Route,
+async function runHandler<C extends RouteContext>(
+  route: Route<unknown, unknown, unknown, C>,
   input: Parameters<Route['handle']>[0],
-  deps: Deps,
+  deps: ContextDeps<C>,
 ): Promise<HttpResult> {
   try {
     return await route.handle(input, deps);

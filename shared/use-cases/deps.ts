@@ -10,31 +10,41 @@ import type { SecretStore } from '../ports/secret-store.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 
-/** Everything a use case may touch, built once in `shared/composition`. */
+/**
+ * The catalogue of every port a use case may declare. Nothing builds all of
+ * it: a use case takes `Pick<Deps, ...>` of exactly the ports it uses, and
+ * each composition root (`shared/composition`, one per bounded context)
+ * builds exactly the ports its context declares (`CONTEXT_PORTS`,
+ * `WORKFLOW_TASK_PORTS`). No member is optional, so no use case checks at
+ * run time whether a port is there.
+ */
 export interface Deps {
+  /** Versioned documents of the caller's tenant. */
   documents: DocumentStore;
   clock: Clock;
   logger: AppLogger;
-  // Approvals (issue 5). Optional because not every context needs them; the
-  // approval use cases assert them with `requireApprovalDeps`, and the write
-  // path refuses (fails closed) to write to a protected environment without them.
   /** Change requests and used approval-link ids. */
-  changeRequests?: ChangeRequestStore;
+  changeRequests: ChangeRequestStore;
   /** The approval state machine (Step Functions, or the local runner). */
-  workflows?: WorkflowGateway;
+  workflows: WorkflowGateway;
   /** Email/Slack (AWS) or outbox/Slack (local) notifications. */
-  notifier?: Notifier;
+  notifier: Notifier;
   /** Signs and verifies approval links. */
-  linkSigner?: LinkSigner;
+  linkSigner: LinkSigner;
   /** Encrypts the task token at rest. */
-  tokenCipher?: TokenCipher;
+  tokenCipher: TokenCipher;
   /** The API's public base URL, for the links in notifications (`https://api.example.com`). */
-  publicUrl?: () => string;
-  // Secrets (issue 13): asserted by `requireSecretsDeps`; without them secret references are not resolved.
-  /** Envelopes and metadata of secrets. */
-  secrets?: SecretStore;
-  /** Data keys for envelope encryption. */
-  keys?: KeyService;
-  /** The audit trail (`secret.read` ...). */
-  audit?: AuditLog;
+  publicUrl: () => string;
+  /** Envelopes and metadata of secrets (issue 13). */
+  secrets: SecretStore;
+  /** Data keys for envelope encryption (issue 13). */
+  keys: KeyService;
+  /** The audit trail (`secret.read` ...) (issue 13). */
+  audit: AuditLog;
 }
+
+/** A port a context or task may declare; the clock and the logger every one of them holds. */
+export type Port = Exclude<keyof Deps, 'clock' | 'logger'>;
+
+/** The ports `P` plus the clock and the logger: what a composition root built from a port list holds. */
+export type PortsOf<P extends Port> = Pick<Deps, 'clock' | 'logger' | P>;

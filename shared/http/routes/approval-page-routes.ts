@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { requireApprovalDeps } from '../../use-cases/approvals/approval-deps.ts';
 import { decideByLink, inspectApprovalLink } from '../../use-cases/approvals/approval-links.ts';
 import {
   linkProblemStatus,
@@ -40,18 +39,14 @@ export const approvalPageRoutes: Route[] = [
     params: TokenParams,
     responses: { 200: html, 400: html, 403: html, 404: html, 409: html, 410: html },
     handle: async ({ params: p }, deps) => {
-      const approvals = requireApprovalDeps(deps);
-      const seen = await inspectApprovalLink(approvals, p.token);
+      const seen = await inspectApprovalLink(deps, p.token);
       if (!seen.ok) return renderLinkProblemPage(seen.problem);
       const { request } = seen;
       const base =
         request.baseVersion === null
           ? null
           : ((
-              await approvals.documents.get(
-                { tenantId: request.tenantId, ...request.target },
-                request.baseVersion,
-              )
+              await deps.documents.get({ tenantId: request.tenantId, ...request.target }, request.baseVersion)
             )?.content ?? null);
       return renderApprovalPage({
         request,
@@ -75,7 +70,7 @@ export const approvalPageRoutes: Route[] = [
     body: { 'application/x-www-form-urlencoded': ApprovalPageBody, 'application/json': ApprovalPageBody },
     responses: { 200: html, 400: html, 403: html, 404: html, 409: html, 410: html },
     handle: async ({ params: p, body, contentType }, deps) => {
-      const outcome = await decideByLink(requireApprovalDeps(deps), p.token, body.comment || null);
+      const outcome = await decideByLink(deps, p.token, body.comment || null);
       if (contentType === 'application/json') {
         return outcome.ok
           ? json(200, {

@@ -4,7 +4,6 @@ import {
   CHANGE_REQUEST_STATUSES,
   toView,
 } from '../../domain/approvals/change-request.ts';
-import { requireApprovalDeps } from '../../use-cases/approvals/approval-deps.ts';
 import { decideChangeRequest } from '../../use-cases/approvals/decide-change-request.ts';
 import { getChangeRequest } from '../../use-cases/approvals/get-change-request.ts';
 import { listChangeRequests } from '../../use-cases/approvals/list-change-requests.ts';
@@ -83,7 +82,7 @@ function decisionRoute(decision: 'approve' | 'reject'): Route {
       409: { description: 'The request is closed, or you already decided', schema: ProblemSchema },
     },
     handle: async ({ params: p, body, principal }, deps) => {
-      const request = await decideChangeRequest(requireApprovalDeps(deps), {
+      const request = await decideChangeRequest(deps, {
         principal,
         id: p.id,
         decision,
@@ -130,7 +129,7 @@ export const changeRequestRoutes: Route[] = [
       ...problems,
     },
     handle: async ({ query, principal }, deps) => {
-      const page = await listChangeRequests(requireApprovalDeps(deps), {
+      const page = await listChangeRequests(deps, {
         principal,
         status: query.status,
         env: query.env,
@@ -152,7 +151,7 @@ export const changeRequestRoutes: Route[] = [
     params: idParams,
     responses: { 200: { description: 'The change request', schema: ChangeRequestViewSchema }, ...problems },
     handle: async ({ params: p, principal }, deps) =>
-      json(200, toView(await getChangeRequest(requireApprovalDeps(deps), { principal, id: p.id }))),
+      json(200, toView(await getChangeRequest(deps, { principal, id: p.id }))),
   }),
   decisionRoute('approve'),
   decisionRoute('reject'),
@@ -173,9 +172,8 @@ export const changeRequestRoutes: Route[] = [
       409: { description: 'The request is no longer pending', schema: ProblemSchema },
     },
     handle: async ({ params: p, body, principal }, deps) => {
-      const approvals = requireApprovalDeps(deps);
-      await getChangeRequest(approvals, { principal, id: p.id });
-      const request = await withdrawChangeRequest(approvals, {
+      await getChangeRequest(deps, { principal, id: p.id });
+      const request = await withdrawChangeRequest(deps, {
         principal,
         id: p.id,
         comment: body.comment || null,

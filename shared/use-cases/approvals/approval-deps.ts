@@ -1,22 +1,18 @@
 import type { Deps } from '../deps.ts';
 
-/** What the approval use cases need: the base ports plus every approval port. */
-export type ApprovalDeps = Pick<Deps, 'documents' | 'clock' | 'logger'> &
-  Required<
-    Pick<Deps, 'changeRequests' | 'workflows' | 'notifier' | 'linkSigner' | 'tokenCipher' | 'publicUrl'>
-  >;
-
 /**
- * Narrows `Deps` to {@link ApprovalDeps}, failing loudly when the
- * composition root did not wire the approval ports (a deployment error,
- * never a user error).
- *
- * @example const approvals = requireApprovalDeps(deps);
+ * Every port of the approval flow. Use cases pick from it only the ports
+ * they use (`Pick<ApprovalDeps, 'changeRequests' | 'clock'>`).
  */
-export function requireApprovalDeps(deps: Deps): ApprovalDeps {
-  const missing = (
-    ['changeRequests', 'workflows', 'notifier', 'linkSigner', 'tokenCipher', 'publicUrl'] as const
-  ).filter((key) => deps[key] === undefined);
-  if (missing.length > 0) throw new Error(`approval ports are not wired: ${missing.join(', ')}`);
-  return deps as ApprovalDeps;
-}
+export type ApprovalDeps = Pick<
+  Deps,
+  | 'documents'
+  | 'clock'
+  | 'logger'
+  | 'changeRequests'
+  | 'workflows'
+  | 'notifier'
+  | 'linkSigner'
+  | 'tokenCipher'
+  | 'publicUrl'
+>;

@@ -4,7 +4,7 @@ import type { ChangeRequest } from '../../domain/approvals/change-request.ts';
 import { assertMayDecide } from '../../domain/approvals/decision-rules.ts';
 import { ApprovalRuleError, ChangeRequestClosedError } from '../../domain/errors.ts';
 import type { ApprovalDeps } from './approval-deps.ts';
-import { recordDecision } from './decide-change-request.ts';
+import { type DecisionDeps, recordDecision } from './decide-change-request.ts';
 
 /** Path of the approval page for a link token. */
 export function approvalPagePath(token: string): string {
@@ -104,7 +104,7 @@ export async function inspectApprovalLink(
  * @example const outcome = await decideByLink(deps, token, 'looks right');
  */
 export async function decideByLink(
-  deps: ApprovalDeps,
+  deps: DecisionDeps & Pick<ApprovalDeps, 'linkSigner'>,
   token: string,
   comment: string | null,
 ): Promise<

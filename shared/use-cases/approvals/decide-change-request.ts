@@ -6,6 +6,12 @@ import { StaleRevisionError } from '../../ports/change-request-store.ts';
 import type { ApprovalDeps } from './approval-deps.ts';
 import { signalWorkflow } from './signal-workflow.ts';
 
+/** The ports a decision uses: the request store, and the workflow it signals when the request closes. */
+export type DecisionDeps = Pick<
+  ApprovalDeps,
+  'changeRequests' | 'clock' | 'logger' | 'tokenCipher' | 'workflows'
+>;
+
 /** Input of {@link recordDecision}. */
 export interface RecordDecisionInput {
   tenantId: string;
@@ -25,7 +31,7 @@ export interface RecordDecisionInput {
  *
  * @example await recordDecision(deps, { tenantId, requestId, actor: { userId: 'bob', via: 'link' }, decision: 'approve', comment: null });
  */
-export async function recordDecision(deps: ApprovalDeps, input: RecordDecisionInput): Promise<ChangeRequest> {
+export async function recordDecision(deps: DecisionDeps, input: RecordDecisionInput): Promise<ChangeRequest> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const request = await deps.changeRequests.get(input.tenantId, input.requestId);
     if (request === null) throw new NotFoundError(`No change request ${input.requestId}`);
@@ -58,7 +64,7 @@ export async function recordDecision(deps: ApprovalDeps, input: RecordDecisionIn
  * @example await decideChangeRequest(deps, { principal, id, decision: 'approve', comment: 'lgtm' });
  */
 export async function decideChangeRequest(
-  deps: ApprovalDeps,
+  deps: DecisionDeps,
   input: { principal: Principal; id: string; decision: 'approve' | 'reject'; comment: string | null },
 ): Promise<ChangeRequest> {
   return recordDecision(deps, {

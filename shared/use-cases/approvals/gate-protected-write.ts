@@ -29,6 +29,9 @@ import { evaluateEffectiveImpact } from './effective-impact.ts';
 import { environmentOfDocument } from './protected-env-of.ts';
 import { isTenantWideLayer, protectedImpact } from './protected-impact.ts';
 
+/** The ports of the approval step of the write path: it stores a change request and starts its workflow. */
+export type GateDeps = Pick<Deps, 'documents' | 'changeRequests' | 'workflows' | 'logger'>;
+
 /** A write about to happen, as the write path sees it just before appending. */
 export interface PendingWrite {
   ref: DocumentRef;
@@ -95,15 +98,11 @@ export function prefetchGate(
  *
  * The environment's own configuration is the exception: while it has no
  * approvers an admin writes it directly; after that, changing it is an
- * approved change too. Fails closed: with a protected environment and no
- * approval ports wired, it refuses rather than write directly.
+ * approved change too.
  *
  * @example await gateProtectedWrite(deps, { ref, latest, record, intent });
  */
-export async function gateProtectedWrite(
-  deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'changeRequests' | 'workflows' | 'logger'>>,
-  write: PendingWrite,
-): Promise<void> {
+export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): Promise<void> {
   let env = environmentOfDocument(write.ref);
   let affects: string[] = [];
   let evaluated: EvaluatedConfiguration[] | undefined;
@@ -140,9 +139,6 @@ export async function gateProtectedWrite(
     );
   }
   const { changeRequests, workflows } = deps;
-  if (!changeRequests || !workflows) {
-    throw new Error(`refusing to write to protected environment '${env}': the approval ports are not wired`);
-  }
   // What the approver is shown and what the apply step re-checks (refused when too wide to cover).
   const effective = await recordedEffect(deps, write, env, evaluated);
   const now = new Date(write.intent.createdAt);
@@ -201,7 +197,7 @@ export async function gateProtectedWrite(
         ),
       )
       .catch(() => undefined);
-    deps.logger?.error('approval workflow not started', {
+    deps.logger.error('approval workflow not started', {
       tenant: request.tenantId,
       requestId: request.id,
       errorName: (error as Error).name,
@@ -211,7 +207,7 @@ export async function gateProtectedWrite(
       2,
     );
   }
-  deps.logger?.info('change request created', { tenant: request.tenantId, requestId: request.id, env });
+  deps.logger.info('change request created', { tenant: request.tenantId, requestId: request.id, env });
   throw new ApprovalRequiredError(
     `Environment '${env}' is protected: change request ${request.id} awaits ${config.requiredApprovals} approval(s); nothing was written yet`,
     toView(request) as unknown as { id: string } & Record<string, unknown>,

@@ -3,7 +3,7 @@ import { withdraw } from '../../domain/approvals/decision-rules.ts';
 import { NotFoundError, ServiceUnavailableError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { StaleRevisionError } from '../../ports/change-request-store.ts';
-import type { ApprovalDeps } from './approval-deps.ts';
+import type { DecisionDeps } from './decide-change-request.ts';
 import { signalWorkflow } from './signal-workflow.ts';
 
 /**
@@ -12,7 +12,7 @@ import { signalWorkflow } from './signal-workflow.ts';
  * @example await withdrawChangeRequest(deps, { principal, id, comment: 'superseded' });
  */
 export async function withdrawChangeRequest(
-  deps: ApprovalDeps,
+  deps: DecisionDeps,
   input: { principal: Principal; id: string; comment: string | null },
 ): Promise<ChangeRequest> {
   for (let attempt = 0; attempt < 8; attempt++) {

@@ -4,7 +4,7 @@ import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 import type { Deps } from '../deps.ts';
-import { writeNextVersion } from '../settings/write-next-version.ts';
+import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import type { LayeredCollection } from './document-cache.ts';
 import { validatorFor } from './validate-changes.ts';
 
@@ -26,10 +26,7 @@ export interface WriteDocumentInput {
  *
  * @example await writeVersionedDocument(deps, { principal, collection: 'profiles', key: 'minimal', content, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export function writeVersionedDocument(
-  deps: Pick<Deps, 'documents' | 'clock'>,
-  input: WriteDocumentInput,
-): Promise<SettingsVersion> {
+export function writeVersionedDocument(deps: WriteDeps, input: WriteDocumentInput): Promise<SettingsVersion> {
   return writeNextVersion(
     deps,
     { tenantId: input.principal.tenantId, collection: input.collection, key: input.key },

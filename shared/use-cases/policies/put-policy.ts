@@ -3,8 +3,8 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import { checkPolicyDocument, type EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
-import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
+import type { WriteDeps } from '../settings/write-next-version.ts';
 
 /** Input of {@link putPolicy}. */
 export interface PutPolicyInput {
@@ -23,10 +23,7 @@ export interface PutPolicyInput {
  *
  * @example await putPolicy(deps, { principal, env: 'prod', policy: { requiredLabels: ['team'] }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putPolicy(
-  deps: Pick<Deps, 'documents' | 'clock'>,
-  input: PutPolicyInput,
-): Promise<SettingsVersion> {
+export async function putPolicy(deps: WriteDeps, input: PutPolicyInput): Promise<SettingsVersion> {
   const problems = checkPolicyDocument(input.policy, '/body/policy');
   if (problems.length > 0) throw new ValidationError('The policy is not valid', problems);
   return writeVersionedDocument(deps, {

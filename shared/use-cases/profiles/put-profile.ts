@@ -3,8 +3,8 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
-import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
+import type { WriteDeps } from '../settings/write-next-version.ts';
 
 /** Input of {@link putProfile}. */
 export interface PutProfileInput {
@@ -23,10 +23,7 @@ export interface PutProfileInput {
  *
  * @example await putProfile(deps, { principal, name: 'minimal', content: { replicas: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putProfile(
-  deps: Pick<Deps, 'documents' | 'clock'>,
-  input: PutProfileInput,
-): Promise<SettingsVersion> {
+export async function putProfile(deps: WriteDeps, input: PutProfileInput): Promise<SettingsVersion> {
   const nested = profileContentViolations(input.content, '/body/content');
   if (nested.length > 0) throw new ValidationError('A profile cannot reference another profile', nested);
   return writeVersionedDocument(deps, { ...input, collection: 'profiles', key: input.name });

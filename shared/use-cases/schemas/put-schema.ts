@@ -6,8 +6,8 @@ import {
   type ServiceSchemaDocument,
   schemaDocumentError,
 } from '../../domain/validation/service-schema.ts';
-import type { Deps } from '../deps.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
+import type { WriteDeps } from '../settings/write-next-version.ts';
 
 /** Input of {@link putSchema}. */
 export interface PutSchemaInput {
@@ -30,10 +30,7 @@ export interface PutSchemaInput {
  *
  * @example await putSchema(deps, { principal, service: 'api', document: { schema: { type: 'object' }, rules: [], strict: false }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putSchema(
-  deps: Pick<Deps, 'documents' | 'clock'>,
-  input: PutSchemaInput,
-): Promise<SettingsVersion> {
+export async function putSchema(deps: WriteDeps, input: PutSchemaInput): Promise<SettingsVersion> {
   const compiled = compileServiceSchema(input.principal.tenantId, input.document);
   if (compiled.violations) throw schemaDocumentError(compiled.violations, '/body');
   return writeVersionedDocument(deps, {

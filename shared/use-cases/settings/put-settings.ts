@@ -2,7 +2,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { Scope } from '../../domain/scope.ts';
 import type { IfMatch } from '../../domain/settings-version.ts';
-import type { Deps } from '../deps.ts';
+import type { WriteDeps } from './write-next-version.ts';
 import { type SettingsWrite, writeSettingsLayer } from './write-settings-layer.ts';
 
 /** Input of {@link putSettings}. */
@@ -23,9 +23,6 @@ export interface PutSettingsInput {
  *
  * @example const { record } = await putSettings(deps, { principal, scope, content: { a: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putSettings(
-  deps: Pick<Deps, 'documents' | 'clock'>,
-  input: PutSettingsInput,
-): Promise<SettingsWrite> {
+export async function putSettings(deps: WriteDeps, input: PutSettingsInput): Promise<SettingsWrite> {
   return writeSettingsLayer(deps, { ...input, mode: 'create-or-replace' }, () => input.content);
 }

@@ -2,8 +2,8 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
-import type { Deps } from '../deps.ts';
 import { settingsRef } from './settings-ref.ts';
+import type { WriteDeps } from './write-next-version.ts';
 import { writeSettingsLayer } from './write-settings-layer.ts';
 
 /** Input of {@link rollbackSettings}. */
@@ -23,7 +23,7 @@ export interface RollbackSettingsInput {
  * @example await rollbackSettings(deps, { principal, scope, toVersion: 2, reason: 'bad deploy', ifMatch: 5 });
  */
 export async function rollbackSettings(
-  deps: Pick<Deps, 'documents' | 'clock'>,
+  deps: WriteDeps,
   input: RollbackSettingsInput,
 ): Promise<SettingsVersion> {
   const ref = settingsRef(input.principal.tenantId, input.scope);

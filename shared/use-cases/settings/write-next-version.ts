@@ -9,9 +9,12 @@ import {
   type WriteIntent,
 } from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
-import { gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
+import { type GateDeps, gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
 import type { Deps } from '../deps.ts';
 import type { SharedReads } from '../effective/validate-changes.ts';
+
+/** The ports of a use case that writes through {@link writeNextVersion}: the write path's, and the clock. */
+export type WriteDeps = GateDeps & Pick<Deps, 'clock'>;
 
 /** How a write treats the document's current state. */
 export interface WriteGuard {
@@ -60,7 +63,24 @@ export interface WriteHooks {
  * @example await writeNextVersion(deps, ref, { ifMatch: 3, mode: 'existing' }, intent, (prev) => ({ ...prev?.content, a: 1 }))
  */
 export async function writeNextVersion(
-  deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'changeRequests' | 'workflows' | 'logger'>>,
+  deps: Pick<Deps, 'documents'>,
+  ref: DocumentRef,
+  guard: WriteGuard & { approvedChangeRequest: string },
+  intent: WriteIntent,
+  derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
+  hooks?: WriteHooks,
+): Promise<SettingsVersion>;
+/** A write that goes through the approval step needs its ports ({@link GateDeps}). */
+export async function writeNextVersion(
+  deps: GateDeps,
+  ref: DocumentRef,
+  guard: WriteGuard,
+  intent: WriteIntent,
+  derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
+  hooks?: WriteHooks,
+): Promise<SettingsVersion>;
+export async function writeNextVersion(
+  deps: Pick<Deps, 'documents'> | GateDeps,
   ref: DocumentRef,
   guard: WriteGuard,
   intent: WriteIntent,
@@ -102,8 +122,9 @@ export async function writeNextVersion(
   if (checked.warnings.length > 0) record.warnings = checked.warnings;
   // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
   // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
+  // Why the cast: the overloads give every write without an approved change request the gate's ports.
   if (guard.approvedChangeRequest === undefined)
-    await gateProtectedWrite(deps, {
+    await gateProtectedWrite(deps as GateDeps, {
       ref,
       latest,
       record,

@@ -2,10 +2,9 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { Scope } from '../../domain/scope.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
-import type { Deps } from '../deps.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
-import { writeNextVersion } from './write-next-version.ts';
+import { type WriteDeps, writeNextVersion } from './write-next-version.ts';
 
 /** What a settings write did: the version now current, and whether this write created it. */
 export interface SettingsWrite {
@@ -35,7 +34,7 @@ export interface SettingsLayerWrite {
  * @example const { record, created } = await writeSettingsLayer(deps, { principal, scope, reason: 'x', ticket: null, ifMatch: 2, mode: 'existing', skipUnchanged: true }, (latest) => ({ ...latest?.content, a: 1 }));
  */
 export async function writeSettingsLayer(
-  deps: Pick<Deps, 'documents' | 'clock'>,
+  deps: WriteDeps,
   write: SettingsLayerWrite,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
 ): Promise<SettingsWrite> {

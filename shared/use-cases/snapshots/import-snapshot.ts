@@ -8,7 +8,6 @@ import { can, type Permission, type Principal } from '../../domain/rbac.ts';
 import { NAME_PATTERN, parseScopeKey, scopeEnv } from '../../domain/scope.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
-import type { Deps } from '../deps.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from '../effective/document-cache.ts';
 import {
   assertValid,
@@ -17,7 +16,7 @@ import {
   type ValidationReport,
   validateOneOfMany,
 } from '../effective/validate-changes.ts';
-import { writeNextVersion } from '../settings/write-next-version.ts';
+import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { SNAPSHOT_COLLECTIONS } from './export-snapshot.ts';
 
 /** A document as an import receives it (from a snapshot). */
@@ -163,7 +162,7 @@ function applyOrder(doc: ImportDocument): number {
  * @example const report = await importSnapshot(deps, { principal, documents, mode: 'plan', reason: 'restore' });
  */
 export async function importSnapshot(
-  deps: Pick<Deps, 'documents' | 'clock'>,
+  deps: WriteDeps,
   input: {
     principal: Principal;
     documents: ImportDocument[];
@@ -224,7 +223,7 @@ export async function importSnapshot(
 }
 
 async function applyItems(
-  deps: Pick<Deps, 'documents' | 'clock'>,
+  deps: WriteDeps,
   input: { principal: Principal; reason: string; ticket?: string | null },
   ordered: ImportDocument[],
   items: ImportItem[],

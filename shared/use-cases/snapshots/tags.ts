@@ -5,7 +5,7 @@ import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
 import { settingsRef } from '../settings/settings-ref.ts';
-import { writeNextVersion } from '../settings/write-next-version.ts';
+import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 
 /** A release tag: `v1.2.3`, optionally with a pre-release (`v1.2.3-rc.1`). */
 export const TAG_PATTERN =
@@ -48,7 +48,7 @@ function entriesOf(content: JsonObject | undefined): TagEntry[] {
  * @example await tagVersion(deps, { principal, scope: { kind: 'global' }, version: 3, tag: 'v1.2.0' });
  */
 export async function tagVersion(
-  deps: Pick<Deps, 'documents' | 'clock'>,
+  deps: WriteDeps,
   input: { principal: Principal; scope: Scope; version: number; tag: string },
 ): Promise<TagEntry & { scope: string }> {
   const ref = tagsRef(input.principal.tenantId, input.scope);

@@ -4,7 +4,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildAwsDeps } from '../../../shared/composition/build-aws-deps.ts';
+import { buildAwsSettingsDeps } from '../../../shared/composition/build-aws-settings-deps.ts';
 import { ENV } from '../../../shared/composition/env-vars.ts';
 import { tenantSessionPolicy } from '../../../shared/domain/tenant-session-policy.ts';
 
@@ -49,7 +49,7 @@ afterEach(() => {
   sts.reset();
 });
 
-describe('buildAwsDeps: tenant data through vended credentials', () => {
+describe('buildAwsSettingsDeps: tenant data through vended credentials', () => {
   it("signs a tenant's DynamoDB requests with credentials assumed for that tenant alone", async () => {
     // Prepare
     sts.on(AssumeRoleCommand).resolves({
@@ -60,11 +60,12 @@ describe('buildAwsDeps: tenant data through vended credentials', () => {
         Expiration: new Date(Date.now() + 3_600_000),
       },
     });
-    const deps = buildAwsDeps({
+    const deps = buildAwsSettingsDeps({
       [ENV.tableName]: 'plumbline',
       [ENV.tableArn]: tableArn,
       [ENV.tableKeyArn]: tableKeyArn,
       [ENV.tenantRoleArn]: roleArn,
+      [ENV.approvalStateMachineArn]: 'arn:aws:states:eu-west-1:123456789012:stateMachine:approvals',
     });
 
     // Act
@@ -87,14 +88,12 @@ describe('buildAwsDeps: tenant data through vended credentials', () => {
     });
   });
 
-  it('fails closed, without falling back to the function role, when no tenant role is configured', async () => {
+  it('fails closed, without falling back to the function role, when no tenant role is configured', () => {
     // Prepare
-    const deps = buildAwsDeps({ [ENV.tableName]: 'plumbline' });
+    const env = { [ENV.tableName]: 'plumbline' };
 
     // Act / Assess
-    await expect(
-      deps.documents.latest({ tenantId: 'acme', collection: 'settings', key: 'global' }),
-    ).rejects.toThrow(/PLUMBLINE_TENANT_ROLE_ARN/);
+    expect(() => buildAwsSettingsDeps(env)).toThrow(/PLUMBLINE_TENANT_ROLE_ARN/);
     expect(requests).toHaveLength(0);
     expect(sts).not.toHaveReceivedAnyCommand();
   });

@@ -1,15 +1,21 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { ContextDeps } from '../../../shared/http/context-ports.ts';
 import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
 import { routesOf } from '../../../shared/http/route-table.ts';
-import type { Deps } from '../../../shared/use-cases/deps.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
 import { MemoryLogger } from '../../support/test-runtime.ts';
+import { unwiredApprovalPorts } from '../../support/unwired-approval-ports.ts';
 
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-function deps(documents = new InMemoryDocumentStore()): Deps & { logger: MemoryLogger } {
-  return { documents, clock: { now: () => new Date('2026-05-01T10:00:00Z') }, logger: new MemoryLogger() };
+function deps(documents = new InMemoryDocumentStore()): ContextDeps<'settings'> & { logger: MemoryLogger } {
+  return {
+    documents,
+    clock: { now: () => new Date('2026-05-01T10:00:00Z') },
+    ...unwiredApprovalPorts(),
+    logger: new MemoryLogger(),
+  };
 }
 
 /** An event shaped like API Gateway's HTTP API with its JWT authorizer: every claim a string. */

@@ -9,6 +9,7 @@ import { routesOf, routeTable } from '../../../shared/http/route-table.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
 import { protectEnvironment } from '../../support/protect-environment.ts';
 import { MemoryLogger, startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
+import { unwiredPorts } from '../../support/unwired-approval-ports.ts';
 
 /** A signed-link-shaped token (payload.43-char signature) that no server issued. */
 const FAKE_LINK = `${Buffer.from('{"t":"acme","r":"cr-x","exp":1}').toString('base64url')}.${'s'.repeat(43)}`;
@@ -68,6 +69,7 @@ describe('the Lambda handler’s request log', () => {
       documents: new InMemoryDocumentStore(),
       clock: { now: () => new Date('2026-05-01T10:00:00Z') },
       logger,
+      ...unwiredPorts('changeRequests', 'workflows', 'tokenCipher', 'linkSigner', 'publicUrl'),
     });
     const event = {
       version: '2.0',

@@ -8,11 +8,13 @@ import type { Principal } from '../../../shared/domain/rbac.ts';
 import { putProfile } from '../../../shared/use-cases/profiles/put-profile.ts';
 import { putSettings } from '../../../shared/use-cases/settings/put-settings.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+import { unwiredApprovalPorts } from '../../support/unwired-approval-ports.ts';
 
 const principal: Principal = { tenantId: 'acme', userId: 'ann', roles: [{ role: 'editor' }] };
 const deps = () => ({
   documents: new InMemoryDocumentStore(),
   clock: { now: () => new Date('2026-01-01T00:00:00.000Z') },
+  ...unwiredApprovalPorts(),
 });
 const base = { principal, reason: 'r', ticket: null };
 

@@ -7,6 +7,7 @@ import { versionAt } from '../../../shared/use-cases/effective/document-cache.ts
 import { exportSnapshot, renderExport } from '../../../shared/use-cases/snapshots/export-snapshot.ts';
 import { importSnapshot } from '../../../shared/use-cases/snapshots/import-snapshot.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+import { unwiredApprovalPorts } from '../../support/unwired-approval-ports.ts';
 
 const principal: Principal = { tenantId: 'acme', userId: 'ann', roles: [{ role: 'admin' }] };
 
@@ -27,6 +28,7 @@ async function seed(
 const deps = (store: InMemoryDocumentStore) => ({
   documents: store,
   clock: { now: () => new Date('2026-05-01T00:00:00.000Z') },
+  ...unwiredApprovalPorts(),
 });
 
 describe('point-in-time reads', () => {

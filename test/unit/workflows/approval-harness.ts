@@ -9,14 +9,13 @@ import type { OutboxMessage } from '../../../shared/adapters/local/outbox-notifi
 import {
   attachLocalApprovals,
   buildLocalDeps,
+  type LocalDeps,
   localDynamoConfig,
 } from '../../../shared/composition/build-local-deps.ts';
 import type { ChangeRequest } from '../../../shared/domain/approvals/change-request.ts';
 import { ApprovalRequiredError } from '../../../shared/domain/errors.ts';
 import type { Principal } from '../../../shared/domain/rbac.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
-import { type ApprovalDeps, requireApprovalDeps } from '../../../shared/use-cases/approvals/approval-deps.ts';
-import type { Deps } from '../../../shared/use-cases/deps.ts';
 import { environmentRef } from '../../../shared/use-cases/environments/environments-ref.ts';
 import { putEnvironment } from '../../../shared/use-cases/environments/put-environment.ts';
 import { putSettings } from '../../../shared/use-cases/settings/put-settings.ts';
@@ -53,7 +52,7 @@ export class WriteFault {
 
 /** dynalite + the real local approval ports + the real task handlers, no HTTP. */
 export interface ApprovalHarness {
-  deps: ApprovalDeps & Deps;
+  deps: LocalDeps;
   runner: LocalWorkflowRunner;
   stateDir: string;
   fault: WriteFault;
@@ -68,7 +67,7 @@ export async function startApprovalHarness(options: { clock?: Clock } = {}): Pro
   await ensureTable(localDynamoConfig(dynamo.endpoint), 'plumbline');
   const fault = new WriteFault();
   const logger = new MemoryLogger();
-  const deps = buildLocalDeps({
+  const data = buildLocalDeps({
     dynamoEndpoint: dynamo.endpoint,
     tableName: 'plumbline',
     logger,
@@ -76,13 +75,13 @@ export async function startApprovalHarness(options: { clock?: Clock } = {}): Pro
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const stateDir = await mkdtemp(join(tmpdir(), 'plumbline-approvals-test-'));
-  const runner = await attachLocalApprovals(deps, {
+  const { deps, runner } = await attachLocalApprovals(data, {
     stateDir,
     publicUrl: () => 'http://127.0.0.1:9',
     retryIntervalMs: 5,
   });
   return {
-    deps: requireApprovalDeps(deps) as ApprovalDeps & Deps,
+    deps,
     runner,
     stateDir,
     fault,
@@ -118,7 +117,7 @@ export function user(tenantId: string, userId: string, ...roles: string[]): Prin
 
 /** Configures `prod` with approvers (direct: it has none yet). */
 export async function protectProd(
-  deps: Deps,
+  deps: LocalDeps,
   tenantId: string,
   options: {
     requiredApprovals?: number;
@@ -145,7 +144,7 @@ export async function protectProd(
 
 /** Proposes `content` for `envs/prod` as `requester`; returns the change request the gate created. */
 export async function propose(
-  deps: Deps,
+  deps: LocalDeps,
   tenantId: string,
   requester: string,
   content: Record<string, unknown>,
@@ -162,10 +161,7 @@ export async function propose(
     });
   } catch (error) {
     if (error instanceof ApprovalRequiredError) {
-      const stored = await (deps.changeRequests as NonNullable<Deps['changeRequests']>).get(
-        tenantId,
-        error.changeRequest.id,
-      );
+      const stored = await deps.changeRequests.get(tenantId, error.changeRequest.id);
       if (!stored) throw new Error('the change request was not stored');
       return stored;
     }
@@ -176,14 +172,14 @@ export async function propose(
 
 /** Polls until the request's stored state satisfies `until` (the workflow runs in the background). */
 export async function waitFor(
-  deps: Deps,
+  deps: LocalDeps,
   tenantId: string,
   id: string,
   until: (r: ChangeRequest) => boolean,
 ): Promise<ChangeRequest> {
   // Polls until the condition holds; the generous bound only matters on a very busy machine.
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const r = await (deps.changeRequests as NonNullable<Deps['changeRequests']>).get(tenantId, id);
+    const r = await deps.changeRequests.get(tenantId, id);
     if (r && until(r)) return r;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

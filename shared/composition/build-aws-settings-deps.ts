@@ -1,0 +1,30 @@
+import type { ContextDeps } from '../http/context-ports.ts';
+import {
+  changeRequestStoreFrom,
+  documentStoreFrom,
+  type Env,
+  tenantTableFrom,
+  workflowGatewayFrom,
+} from './aws-approval-ports.ts';
+import { basePortsFrom } from './base-ports.ts';
+
+/**
+ * The composition root of the settings context on AWS: tenant data (reached
+ * only with credentials vended per tenant: STS AssumeRole of
+ * `PLUMBLINE_TENANT_ROLE_ARN` with a `dynamodb:LeadingKeys` session policy,
+ * never with the function's own role), and what the write path's approval
+ * step needs to open a change request (the Step Functions client loads on
+ * the first protected write). Every variable is required: a missing one is
+ * reported by the first invocation.
+ *
+ * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('settings'), buildAwsSettingsDeps(process.env)));
+ */
+export function buildAwsSettingsDeps(env: Env): ContextDeps<'settings'> {
+  const table = tenantTableFrom(env);
+  return {
+    ...basePortsFrom(env),
+    documents: documentStoreFrom(table),
+    changeRequests: changeRequestStoreFrom(table),
+    workflows: workflowGatewayFrom(env),
+  };
+}

@@ -1,0 +1,13 @@
+import type { ContextDeps } from '../http/context-ports.ts';
+import { basePortsFrom, type Env, publicUrlFrom } from './base-ports.ts';
+
+/**
+ * The composition root of the system context on AWS (health, OpenAPI):
+ * no tenant data and no SDK client, only the API's public URL for the
+ * OpenAPI document's `servers`.
+ *
+ * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('system'), buildAwsSystemDeps(process.env)));
+ */
+export function buildAwsSystemDeps(env: Env): ContextDeps<'system'> {
+  return { ...basePortsFrom(env), publicUrl: publicUrlFrom(env) };
+}
