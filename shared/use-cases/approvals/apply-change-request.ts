@@ -9,6 +9,7 @@ import type { DocumentRef } from '../../ports/document-store.ts';
 import { WorkflowTaskError } from '../../workflows/task-errors.ts';
 import type { LayeredCollection } from '../effective/document-cache.ts';
 import { type SharedReads, validatorFor } from '../effective/validate-changes.ts';
+import { applySecretChange, isSecretChangeRequest } from '../secrets/apply-secret-change.ts';
 import { type WriteValidator, writeNextVersion } from '../settings/write-next-version.ts';
 import type { ApprovalDeps } from './approval-deps.ts';
 import { evaluateEffectiveImpact } from './effective-impact.ts';
@@ -91,6 +92,10 @@ export async function applyChangeRequest(
     );
   }
   const ref: DocumentRef = { tenantId: request.tenantId, ...request.target };
+  // Secret writes (issue 13) apply their sealed pending envelope, not a document version.
+  const secretOutcome = isSecretChangeRequest(request)
+    ? await applySecretChange(deps, request, appliedReasonSuffix(request.id))
+    : undefined;
   // Why validate again: the schemas, policies and other layers may have changed while the
   // request waited; an approved change that is no longer valid must not land (it fails).
   const validate = LAYERED.has(ref.collection)
@@ -100,7 +105,8 @@ export async function applyChangeRequest(
   const current = await deps.documents.latest(ref);
   const ours = writtenBy(request, current);
   const drift = ours ? null : await driftSinceRequest(deps, request, current, validate?.shared);
-  if (ours) outcome = { status: 'applied', version: ours.version };
+  if (secretOutcome) outcome = secretOutcome;
+  else if (ours) outcome = { status: 'applied', version: ours.version };
   else if (drift !== null) outcome = { status: 'conflicted', version: current?.version ?? null, drift };
   else outcome = await writeApproved(deps, request, ref, validate);
   for (let attempt = 0; attempt < 8; attempt++) {

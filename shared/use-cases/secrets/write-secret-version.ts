@@ -57,6 +57,7 @@ export function secretProposal(
     description: fields.description,
     owner: fields.owner,
     generated: fields.generated,
+    generator: fields.generator ? { ...fields.generator } : null,
     value,
   };
 }
