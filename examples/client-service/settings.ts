@@ -18,12 +18,15 @@ const Bootstrap = v.object({
 
 /** The service's own settings: declared once, typed everywhere. */
 export const OrdersSettings = v.object({
-  http: v.object({
-    port: v.optional(
-      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535), v.description('Port to listen on')),
-      3000,
-    ),
-  }),
+  http: v.optional(
+    v.object({
+      port: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535), v.description('Port to listen on')),
+        3000,
+      ),
+    }),
+    {},
+  ),
   db: v.object({
     host: v.pipe(v.string(), v.minLength(1), v.description('Database host')),
     port: v.optional(v.pipe(v.number(), v.integer()), 5432),
