@@ -34,6 +34,30 @@ export function tenantTableFrom(env: Env): TenantTable {
   return { tableName, clientFor: createTenantDocumentClients({ roleArn, tableArn, tableKeyArn }) };
 }
 
+/**
+ * {@link TenantTable} for an HTTP context: the table name is required now,
+ * the rest on the first data access, so a function without a tenant role
+ * still answers what needs no data (health, a 401) and fails closed, never
+ * falling back to its own credentials, when it would touch tenant data.
+ */
+export function tenantTableOnFirstUseFrom(env: Env): TenantTable {
+  const [tableName] = requireEnv(env, [ENV.tableName]) as [string];
+  let clients: DocumentClientFor | undefined;
+  const clientFor: DocumentClientFor = (tenantId) => {
+    clients ??= tenantTableFrom(env).clientFor;
+    return clients(tenantId);
+  };
+  return { tableName, clientFor };
+}
+
+/**
+ * A port of an HTTP context whose variables are checked on its first call
+ * rather than at cold start (see {@link tenantTableOnFirstUseFrom}).
+ */
+export function onFirstUse<T extends object>(build: () => T): T {
+  return lazyPort(async () => build());
+}
+
 /** The versioned documents of the caller's tenant (DynamoDB). */
 export function documentStoreFrom(table: TenantTable): DocumentStore {
   return new DynamoDbDocumentStore(table);

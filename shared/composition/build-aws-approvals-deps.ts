@@ -4,8 +4,9 @@ import {
   documentStoreFrom,
   type Env,
   linkSignerFrom,
+  onFirstUse,
   publicUrlFrom,
-  tenantTableFrom,
+  tenantTableOnFirstUseFrom,
   tokenCipherFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
@@ -16,19 +17,19 @@ import { basePortsFrom } from './base-ports.ts';
  * change requests, the approval page): tenant data through vended
  * credentials, the workflow a decision signals, the task-token cipher and
  * the link signer. The KMS, Step Functions and Secrets Manager clients load
- * on first use.
+ * on first use, and each port checks its variables then.
  *
  * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('approvals'), buildAwsApprovalsDeps(process.env)));
  */
 export function buildAwsApprovalsDeps(env: Env): ContextDeps<'approvals'> {
-  const table = tenantTableFrom(env);
+  const table = tenantTableOnFirstUseFrom(env);
   return {
     ...basePortsFrom(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
-    workflows: workflowGatewayFrom(env),
-    tokenCipher: tokenCipherFrom(env),
-    linkSigner: linkSignerFrom(env),
-    publicUrl: publicUrlFrom(env),
+    workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    tokenCipher: onFirstUse(() => tokenCipherFrom(env)),
+    linkSigner: onFirstUse(() => linkSignerFrom(env)),
+    publicUrl: () => publicUrlFrom(env)(),
   };
 }

@@ -3,7 +3,8 @@ import {
   changeRequestStoreFrom,
   documentStoreFrom,
   type Env,
-  tenantTableFrom,
+  onFirstUse,
+  tenantTableOnFirstUseFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
@@ -14,17 +15,17 @@ import { basePortsFrom } from './base-ports.ts';
  * `PLUMBLINE_TENANT_ROLE_ARN` with a `dynamodb:LeadingKeys` session policy,
  * never with the function's own role), and what the write path's approval
  * step needs to open a change request (the Step Functions client loads on
- * the first protected write). Every variable is required: a missing one is
- * reported by the first invocation.
+ * the first protected write). Each port checks its variables on its first
+ * use: a misconfigured function fails closed there, naming what is missing.
  *
  * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('settings'), buildAwsSettingsDeps(process.env)));
  */
 export function buildAwsSettingsDeps(env: Env): ContextDeps<'settings'> {
-  const table = tenantTableFrom(env);
+  const table = tenantTableOnFirstUseFrom(env);
   return {
     ...basePortsFrom(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
-    workflows: workflowGatewayFrom(env),
+    workflows: onFirstUse(() => workflowGatewayFrom(env)),
   };
 }

@@ -9,5 +9,6 @@ import { basePortsFrom, type Env, publicUrlFrom } from './base-ports.ts';
  * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('system'), buildAwsSystemDeps(process.env)));
  */
 export function buildAwsSystemDeps(env: Env): ContextDeps<'system'> {
-  return { ...basePortsFrom(env), publicUrl: publicUrlFrom(env) };
+  // The URL is read on use: health answers even where it is not set.
+  return { ...basePortsFrom(env), publicUrl: () => publicUrlFrom(env)() };
 }

@@ -24,6 +24,8 @@ export const ENV = {
   linkSigningSecretArn: 'PLUMBLINE_LINK_SIGNING_SECRET_ARN',
   /** KMS key that wraps the data keys encrypting Step Functions task tokens at rest. */
   taskTokenKeyArn: 'PLUMBLINE_TASK_TOKEN_KEY_ARN',
+  /** The dedicated KMS key of secret envelopes (issue 13). */
+  secretsKeyArn: 'PLUMBLINE_SECRETS_KEY_ARN',
   /** The API's public base URL, for the links in approval messages. */
   publicUrl: 'PLUMBLINE_PUBLIC_URL',
   /** Log level for Powertools Logger. */

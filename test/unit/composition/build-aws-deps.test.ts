@@ -88,12 +88,14 @@ describe('buildAwsSettingsDeps: tenant data through vended credentials', () => {
     });
   });
 
-  it('fails closed, without falling back to the function role, when no tenant role is configured', () => {
+  it('fails closed, without falling back to the function role, when no tenant role is configured', async () => {
     // Prepare
-    const env = { [ENV.tableName]: 'plumbline' };
+    const deps = buildAwsSettingsDeps({ [ENV.tableName]: 'plumbline' });
 
     // Act / Assess
-    expect(() => buildAwsSettingsDeps(env)).toThrow(/PLUMBLINE_TENANT_ROLE_ARN/);
+    await expect(
+      deps.documents.latest({ tenantId: 'acme', collection: 'settings', key: 'global' }),
+    ).rejects.toThrow(/PLUMBLINE_TENANT_ROLE_ARN/);
     expect(requests).toHaveLength(0);
     expect(sts).not.toHaveReceivedAnyCommand();
   });
