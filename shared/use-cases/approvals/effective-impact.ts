@@ -5,6 +5,7 @@ import {
 } from '../../domain/approvals/effective-change.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache, type PendingDocument } from '../effective/document-cache.ts';
 import { type LoadedEffective, loadEffective } from '../effective/load-effective.ts';
@@ -97,22 +98,22 @@ export async function evaluateEffectiveImpact(
   ]);
   const versionOf = async (collection: 'schemas' | 'policies', key: string, stored: Set<string>) =>
     stored.has(key) ? ((await after.get(collection, key))?.version ?? null) : null;
-  return Promise.all(
-    candidateScopes(settingsKeys, input).map(async (scope) => {
-      const [was, will, schema, policy] = await Promise.all([
-        loadEffective(before, scope),
-        loadEffective(after, scope),
-        scope.kind === 'service' || scope.kind === 'instance'
-          ? versionOf('schemas', `services/${scope.service}`, schemaKeys)
-          : undefined,
-        scope.kind === 'global' ? undefined : versionOf('policies', `envs/${scope.env}`, policyKeys),
-      ]);
-      return evaluateConfiguration(
-        scopeKey(scope),
-        was.effective.content,
-        will.effective.content,
-        inputsOf(scope, will, { schema, policy }, input),
-      );
-    }),
-  );
+  // Why mapLimit: with the validation's reads in memory each configuration is CPU work; every
+  // protected environment's configurations are evaluated together, yielding between them.
+  return mapLimit(candidateScopes(settingsKeys, input), 16, async (scope) => {
+    const [was, will, schema, policy] = await Promise.all([
+      loadEffective(before, scope),
+      loadEffective(after, scope),
+      scope.kind === 'service' || scope.kind === 'instance'
+        ? versionOf('schemas', `services/${scope.service}`, schemaKeys)
+        : undefined,
+      scope.kind === 'global' ? undefined : versionOf('policies', `envs/${scope.env}`, policyKeys),
+    ]);
+    return evaluateConfiguration(
+      scopeKey(scope),
+      was.effective.content,
+      will.effective.content,
+      inputsOf(scope, will, { schema, policy }, input),
+    );
+  });
 }

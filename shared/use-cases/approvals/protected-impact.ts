@@ -4,13 +4,24 @@ import { parseScopeKey, scopeEnv } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
-import { listStoredKeys, type SharedReads } from '../effective/validate-changes.ts';
+import { DocumentCache } from '../effective/document-cache.ts';
+import { preloadTenant, type SharedReads } from '../effective/validate-changes.ts';
 import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
 import { evaluateEffectiveImpact } from './effective-impact.ts';
 
 /** True for documents that belong to no environment but feed every environment's effective settings. */
 export function isTenantWideLayer(ref: DocumentRef): boolean {
   return (ref.collection === 'settings' && ref.key === 'global') || ref.collection === 'profiles';
+}
+
+/**
+ * The reads of a check that no validation step made for it (the apply step
+ * of a change request): the tenant's documents whole from its projection,
+ * in a number of requests that does not grow per service.
+ */
+function tenantReads(deps: Pick<Deps, 'documents'>, tenantId: string): SharedReads {
+  const cache = new DocumentCache(deps.documents, tenantId);
+  return { reads: cache.reads, keys: preloadTenant(cache) };
 }
 
 /** What a write to `global` or to a profile does to the protected environments. */
@@ -26,7 +37,8 @@ export interface ProtectedImpact {
  * environments: for each protected environment that has settings layers,
  * every effective configuration in it (the environment's own merge, its
  * services and instances) is merged before and after the proposed content
- * and compared by content hash. `include` names configurations to
+ * and compared by content hash, every protected environment in parallel,
+ * from the reads of the write's validation (`shared`). `include` names configurations to
  * evaluate as well (a request's recorded ones, at apply time).
  *
  * @example (await protectedImpact(deps, { tenantId: 'acme', collection: 'settings', key: 'global' }, { replicas: 3 }, latest)).envs // ['prod']
@@ -39,7 +51,7 @@ export async function protectedImpact(
   shared?: SharedReads,
   include: readonly string[] = [],
 ): Promise<ProtectedImpact> {
-  const reads: SharedReads = shared ?? { keys: listStoredKeys(deps, ref.tenantId), reads: new Map() };
+  const reads: SharedReads = shared ?? tenantReads(deps, ref.tenantId);
   const settingsKeys = await reads.keys.settings;
   const envsWithSettings = new Set(
     settingsKeys.flatMap((key) => {

@@ -4,6 +4,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import { flattenSettings, renderDotenv } from '../../domain/layers/flatten-settings.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache, type LayeredCollection } from '../effective/document-cache.ts';
 import { loadEffective } from '../effective/load-effective.ts';
@@ -101,7 +102,16 @@ async function readSelection(
 ): Promise<{ documents: SnapshotDocument[]; cache: DocumentCache }> {
   const tenantId = input.principal.tenantId;
   const cache = new DocumentCache(deps.documents, tenantId, [], input.at);
-  const keysPer = await Promise.all(SNAPSHOT_COLLECTIONS.map((c) => deps.documents.listKeys(tenantId, c)));
+  // The latest state comes whole from the tenant's projection (one paginated Query, a number of
+  // requests that does not grow per service); a past instant reads each document's history.
+  const keysPer =
+    input.at === undefined
+      ? await cache
+          .preload(SNAPSHOT_COLLECTIONS)
+          .then((docs) =>
+            SNAPSHOT_COLLECTIONS.map((c) => docs.filter((d) => d.collection === c).map((d) => d.key)),
+          )
+      : await Promise.all(SNAPSHOT_COLLECTIONS.map((c) => deps.documents.listKeys(tenantId, c)));
   const wanted = SNAPSHOT_COLLECTIONS.flatMap((collection, i) =>
     (keysPer[i] ?? [])
       .filter((key) => selects(collection, key, input.env, input.service))
@@ -138,12 +148,11 @@ interface FlatTarget {
 async function flatTargets(deps: Pick<Deps, 'documents'>, input: ExportInput): Promise<FlatTarget[]> {
   const { documents, cache } = await readSelection(deps, input);
   const targets = effectiveTargets(documents.filter((d) => d.collection === 'settings').map((d) => d.key));
-  return Promise.all(
-    targets.map(async (scope) => {
-      const { effective } = await loadEffective(cache, scope);
-      return { scope, layers: effective.layers, ...flattenSettings(effective.content) };
-    }),
-  );
+  // Why mapLimit: the merges are CPU work on documents in memory; it yields between them.
+  return mapLimit(targets, 16, async (scope) => {
+    const { effective } = await loadEffective(cache, scope);
+    return { scope, layers: effective.layers, ...flattenSettings(effective.content) };
+  });
 }
 
 /**

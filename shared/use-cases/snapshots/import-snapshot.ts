@@ -11,8 +11,8 @@ import { mapLimit } from '../concurrency/map-limit.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from '../effective/document-cache.ts';
 import {
   assertValid,
-  listStoredKeys,
-  type StoredKeys,
+  preloadTenant,
+  type SharedReads,
   type ValidationReport,
   validateOneOfMany,
 } from '../effective/validate-changes.ts';
@@ -177,11 +177,10 @@ export async function importSnapshot(
   // document's validation and the apply read each stored document once, never more than
   // READS_IN_FLIGHT at a time, and the catalog Queries run once.
   const limited = { ...deps, documents: limitReads(deps.documents) };
-  const shared = {
-    reads: new DocumentCache(limited.documents, tenantId).reads,
-    keys: listStoredKeys(limited, tenantId),
-  };
-  const stored = new DocumentCache(limited.documents, tenantId, [], undefined, shared.reads);
+  // The tenant's documents come whole from its projection of latest contents (one paginated
+  // Query): the plan and every validation then read from memory, whatever the number of services.
+  const stored = new DocumentCache(limited.documents, tenantId);
+  const shared: SharedReads = { reads: stored.reads, keys: preloadTenant(stored) };
   const current = await Promise.all(ordered.map((d) => stored.get(d.collection, d.key)));
   const unchanged = ordered.map((d, i) => {
     const before = current[i];
@@ -227,7 +226,7 @@ async function applyItems(
   input: { principal: Principal; reason: string; ticket?: string | null },
   ordered: ImportDocument[],
   items: ImportItem[],
-  shared: { reads: DocumentCache['reads']; keys: StoredKeys },
+  shared: SharedReads,
 ): Promise<void> {
   const tenantId = input.principal.tenantId;
   const skip = (
@@ -283,11 +282,15 @@ async function applyItems(
         },
         () => doc.content,
         {
-          validate: async () =>
-            assertValid(
-              await validateOneOfMany(deps, tenantId, toWrite, doc, shared.reads, shared.keys),
-              `Importing ${doc.collection} ${doc.key}`,
-            ),
+          // `shared`: the approval step of a global or profile document reuses the same reads.
+          validate: Object.assign(
+            async () =>
+              assertValid(
+                await validateOneOfMany(deps, tenantId, toWrite, doc, shared.reads, shared.keys),
+                `Importing ${doc.collection} ${doc.key}`,
+              ),
+            { shared },
+          ),
         },
       );
       item.result = 'written';
