@@ -21,7 +21,7 @@ function sarifValidator() {
   ) as Record<string, unknown>;
   const { $schema: _, id, ...rest } = schema;
   const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
-  return ajv.compile({ ...rest, $id: id });
+  return ajv.compile({ ...rest, $id: id as string });
 }
 
 describe('drift report JSON', () => {

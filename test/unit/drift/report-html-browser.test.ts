@@ -54,7 +54,7 @@ describe('drift report HTML in Chromium', () => {
     const badge = await page
       .locator('.sev.critical')
       .first()
-      .evaluate((e) => getComputedStyle(e).backgroundColor);
+      .evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string);
     expect(badge).toBe('rgb(122, 9, 22)');
     expect(await page.locator('script, img, link, iframe').count()).toBe(0);
     const png = await readFile(screenshot);
