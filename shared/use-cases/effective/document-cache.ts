@@ -127,6 +127,11 @@ export class DocumentCache {
     return read;
   }
 
+  /** The content a write proposes for one document, if any (no read). */
+  pendingContent(collection: LayeredCollection, key: string): JsonObject | undefined {
+    return this.#pending.get(`${collection}\n${key}`);
+  }
+
   /** The pending documents of a collection. */
   pendingKeys(collection: LayeredCollection): string[] {
     return [...this.#pending.keys()]

@@ -75,10 +75,8 @@ export async function validateChanges(
       const index = await profileIndex(cache, stored ?? new Set());
       const pendingLayers = new Set(cache.pendingKeys('settings'));
       const layers = new Set([...(index.get(change.key) ?? [])].filter((key) => !pendingLayers.has(key)));
-      for (const key of pendingLayers) {
-        const doc = await cache.get('settings', key);
-        if (doc && referencesOf(doc.content).includes(change.key)) layers.add(key);
-      }
+      for (const key of pendingLayers)
+        if (referencesOf(cache.pendingContent('settings', key) ?? {}).includes(change.key)) layers.add(key);
       for (const t of all) if (layerScopes(t).some((s) => layers.has(scopeKey(s)))) add(t);
     }
   }
