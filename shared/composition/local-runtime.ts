@@ -4,11 +4,13 @@ import { join, resolve } from 'node:path';
 import type { DynamoMiddleware } from '../adapters/aws/dynamodb-clients.ts';
 import { ensureTable } from '../adapters/aws/ensure-table.ts';
 import { type DynaliteHandle, startDynalite } from '../adapters/local/dynalite-server.ts';
+import { LocalServiceAccountDirectory } from '../adapters/local/local-service-account-directory.ts';
 import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local-token-authority.ts';
 import type { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { LockHeldError, PidLockFile } from '../adapters/local/pid-lock-file.ts';
 import { createHttpHandler, type HttpHandler } from '../http/create-http-handler.ts';
 import { devTokenRoute, LOCAL_DEV_TOKEN_ROUTE } from '../http/local-dev-token-route.ts';
+import { LOCAL_OAUTH_TOKEN_ROUTE, oauthTokenRoute } from '../http/local-oauth-token-route.ts';
 import { type LocalServer, startLocalServer } from '../http/local-server.ts';
 import type { RouteContext } from '../http/route.ts';
 import { routesOf, routeTable } from '../http/route-table.ts';
@@ -46,6 +48,8 @@ export interface LocalRuntime {
   port: number;
   dataDir: string | undefined;
   tokens: LocalTokenAuthority;
+  /** Service accounts, whose clients get tokens from `POST /oauth2/token` (issue 15). */
+  serviceAccounts: LocalServiceAccountDirectory;
   dynamoEndpoint: string;
   tableName: string;
   /** Where approval notifications land, one JSON file each. */
@@ -100,6 +104,10 @@ async function start(
   }
   undo.push(() => dynamo.close());
   const tokens = await LocalTokenAuthority.open(stateDir);
+  const serviceAccounts = await LocalServiceAccountDirectory.open(
+    join(stateDir, 'service-accounts.json'),
+    () => `${serverUrl}/oauth2/token`,
+  );
   await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
 
   const data = buildLocalDeps({
@@ -109,6 +117,7 @@ async function start(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dynamoClientConfig ? { clientConfig: options.dynamoClientConfig } : {}),
     ...(options.dynamoMiddleware ? { dynamoMiddleware: options.dynamoMiddleware } : {}),
+    keysDir: stateDir,
   });
   // Approvals: keys and outbox in the data dir (a temp dir without one); links point at this server.
   const approvalsDir = stateDir;
@@ -138,7 +147,13 @@ async function start(
       return payload ? toApiGatewayClaims(payload) : undefined;
     },
     logger,
-    localRoutes: { [LOCAL_DEV_TOKEN_ROUTE]: devTokenRoute((request) => tokens.issue(request)) },
+    localRoutes: {
+      [LOCAL_DEV_TOKEN_ROUTE]: devTokenRoute((request) => tokens.issue(request)),
+      [LOCAL_OAUTH_TOKEN_ROUTE]: oauthTokenRoute({
+        authenticate: (clientId, secret) => serviceAccounts.authenticate(clientId, secret),
+        issue: (request) => tokens.issue(request),
+      }),
+    },
   });
   undo.push(() => server.close());
   serverUrl = server.url;
@@ -152,6 +167,7 @@ async function start(
     outboxDir: join(approvalsDir, 'outbox'),
     workflows,
     tokens,
+    serviceAccounts,
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
     // Start-up in reverse: the server (requests being handled answer), the workflows (running steps

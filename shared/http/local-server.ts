@@ -33,8 +33,11 @@ export interface LocalServerOptions {
   localRoutes?: Readonly<Record<string, LocalRouteHandler>>;
 }
 
-/** A route of the local runtime only: the raw body in, a response out (it validates its own input). */
-export type LocalRouteHandler = (body: string) => Promise<APIGatewayProxyStructuredResultV2>;
+/** A route of the local runtime only: the raw body (and the request headers) in, a response out (it validates its own input). */
+export type LocalRouteHandler = (
+  body: string,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** A running local server. */
 export interface LocalServer {
@@ -143,7 +146,7 @@ async function handle(
       return reject(
         new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES),
       );
-    const result = await local(body);
+    const result = await local(body, req.headers);
     logRequest(log.logger, {
       requestId,
       tenant: undefined,
