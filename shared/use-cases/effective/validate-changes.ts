@@ -2,11 +2,7 @@ import { UnprocessableError, type Violation } from '../../domain/errors.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
-import {
-  type CompiledServiceSchema,
-  compileServiceSchema,
-  type ServiceSchemaDocument,
-} from '../../domain/validation/service-schema.ts';
+import type { CompiledServiceSchema, ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
 import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
 import type { ProjectedDocument } from '../../ports/document-store.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
@@ -86,8 +82,10 @@ export async function validateChanges(
     let found = schemas.get(service);
     if (!found) {
       const key = `services/${service}`;
-      found = (schemaKeys?.has(key) ? cache.get('schemas', key) : Promise.resolve(null)).then((doc) => {
+      found = (schemaKeys?.has(key) ? cache.get('schemas', key) : Promise.resolve(null)).then(async (doc) => {
         if (!doc) return undefined;
+        // The schema compiler (ajv, CEL, RE2) loads with the first schema to compile, not at cold start.
+        const { compileServiceSchema } = await import('../../domain/validation/service-schema.ts');
         return compileServiceSchema(tenantId, doc.content as unknown as ServiceSchemaDocument).compiled;
       });
       schemas.set(service, found);
