@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/poll-until.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { freePort } from '../unit/client/client-fixtures.ts';
 
 const T = 'acme';
 const EXAMPLE = join(process.cwd(), 'examples/client-service');
@@ -35,15 +35,6 @@ function runExample(env: Record<string, string>, args: string[] = []) {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output, exited };
-}
-
-/** A free loopback port. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSettings, type PlumblineOptions, SettingsError } from '../../shared/client/index.ts';
 import { until } from '../support/poll-until.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
-import { tempDir } from '../unit/client/client-fixtures.ts';
+import { freePort, tempDir } from '../unit/client/client-fixtures.ts';
 
 const T = 'acme';
 const schema = v.object({
@@ -52,11 +51,7 @@ function plumbline(service: string, extra: Partial<PlumblineOptions> = {}): Plum
 
 /** A loopback URL where nothing listens: Plumbline is "down". */
 async function deadUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 beforeAll(async () => {

@@ -20,6 +20,10 @@ function tokenRequest(body: string, authorization?: string) {
   });
 }
 
+/** A service account of tenant acme, created through the runtime's directory (the HTTP routes are not wired yet). */
+const createAccount = (name: string, roles: string[]) =>
+  rt.serviceAccounts.create({ tenantId: 'acme', name, roles, reason: 'test', createdBy: 'root' });
+
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 beforeAll(async () => {
@@ -41,13 +45,7 @@ afterAll(async () => {
 describe('service accounts with the local token authority', () => {
   it('gets a token with client credentials at POST /oauth2/token, and the library reads settings with it', async () => {
     // Prepare
-    const { account, clientSecret } = await rt.serviceAccounts.create({
-      tenantId: 'acme',
-      name: 'orders',
-      roles: ['viewer:prod'],
-      reason: 'orders reads its settings',
-      createdBy: 'root',
-    });
+    const { account, clientSecret } = await createAccount('orders', ['viewer:prod']);
     const tokenUrl = rt.serviceAccounts.tokenUrl();
 
     // Act
@@ -80,13 +78,7 @@ describe('service accounts with the local token authority', () => {
 
   it('answers RFC 6749 errors: no grant, another grant, no or wrong client credentials', async () => {
     // Prepare
-    const { account, clientSecret } = await rt.serviceAccounts.create({
-      tenantId: 'acme',
-      name: 'errors',
-      roles: ['viewer'],
-      reason: 'r',
-      createdBy: 'root',
-    });
+    const { account, clientSecret } = await createAccount('errors', ['viewer']);
     const good = basic(account.clientId, clientSecret);
 
     // Act
@@ -117,13 +109,7 @@ describe('service accounts with the local token authority', () => {
 
   it('keeps only scrypt hashes of the secrets in the data directory, in a 0600 file', async () => {
     // Prepare
-    const { clientSecret } = await rt.serviceAccounts.create({
-      tenantId: 'acme',
-      name: 'stored',
-      roles: ['viewer'],
-      reason: 'r',
-      createdBy: 'root',
-    });
+    const { clientSecret } = await createAccount('stored', ['viewer']);
 
     // Act
     const file = join(rt.outboxDir, '..', 'service-accounts.json');

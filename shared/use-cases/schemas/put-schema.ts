@@ -1,11 +1,7 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
-import {
-  compileServiceSchema,
-  type ServiceSchemaDocument,
-  schemaDocumentError,
-} from '../../domain/validation/service-schema.ts';
+import type { ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 import type { WriteDeps } from '../settings/write-next-version.ts';
 
@@ -31,6 +27,8 @@ export interface PutSchemaInput {
  * @example await putSchema(deps, { principal, service: 'api', document: { schema: { type: 'object' }, rules: [], strict: false }, reason: 'init', ticket: null, ifMatch: undefined });
  */
 export async function putSchema(deps: WriteDeps, input: PutSchemaInput): Promise<SettingsVersion> {
+  // The schema compiler (ajv, CEL, RE2) loads with the first schema written, not at cold start.
+  const { compileServiceSchema, schemaDocumentError } = await import('../../domain/validation/service-schema.ts');
   const compiled = compileServiceSchema(input.principal.tenantId, input.document);
   if (compiled.violations) throw schemaDocumentError(compiled.violations, '/body');
   return writeVersionedDocument(deps, {
