@@ -1,37 +1,20 @@
-import { buildOpenApi } from './openapi.ts';
+import { approvalsContextRoutes } from './context-routes/approvals-context-routes.ts';
+import { settingsContextRoutes } from './context-routes/settings-context-routes.ts';
+import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { Route, RouteContext } from './route.ts';
-import { approvalPageRoutes } from './routes/approval-page-routes.ts';
-import { changeRequestRoutes } from './routes/change-request-routes.ts';
-import { effectiveRoutes } from './routes/effective-routes.ts';
-import { environmentRoutes } from './routes/environment-routes.ts';
-import { policyRoutes } from './routes/policy-routes.ts';
-import { profileRoutes } from './routes/profile-routes.ts';
-import { schemaRoutes } from './routes/schema-routes.ts';
-import { settingsRoutes } from './routes/settings-routes.ts';
-import { snapshotRoutes } from './routes/snapshot-routes.ts';
-import { healthRoute, openApiRoute } from './routes/system-routes.ts';
-
-let openApiDocument: ReturnType<typeof buildOpenApi> | undefined;
+import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the
- * HTTP API from it, and the OpenAPI document is generated from it.
+ * HTTP API from it, and the OpenAPI document is generated from it. It is the
+ * union of the contexts' route lists (`context-routes/`), which each Lambda
+ * entry imports alone so that its bundle carries only its own routes.
  */
 export const routeTable: readonly Route[] = [
-  healthRoute,
-  openApiRoute(() => {
-    openApiDocument ??= buildOpenApi(routeTable);
-    return openApiDocument;
-  }),
-  ...settingsRoutes,
-  ...effectiveRoutes,
-  ...profileRoutes,
-  ...schemaRoutes,
-  ...policyRoutes,
-  ...snapshotRoutes,
-  ...environmentRoutes,
-  ...changeRequestRoutes,
-  ...approvalPageRoutes,
+  ...systemContextRoutes,
+  ...settingsContextRoutes,
+  ...approvalsContextRoutes,
+  ...secretsContextRoutes,
 ];
 
 /** The routes of one bounded context (one Lambda function on AWS), whose handlers take that context's ports. */

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
-import { parse as parseYaml } from 'yaml';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import {
   ApprovalRequiredError,
@@ -39,7 +38,7 @@ export async function runRoute<C extends RouteContext>(
   const violations: Violation[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, '/path', violations);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, '/query', violations);
-  const { body, contentType } = parseBody(route, event, headers, violations);
+  const { body, contentType } = await parseBody(route, event, headers, violations);
   if (violations.length > 0) throw new ValidationError(describe(violations), violations);
   if (route.permission !== null) {
     if (!principal) throw new UnauthorizedError('A bearer token is required');
@@ -118,12 +117,12 @@ function parsePart(
   return undefined;
 }
 
-function parseBody(
+async function parseBody(
   route: Route,
   event: APIGatewayProxyEventV2,
   headers: Record<string, string>,
   violations: Violation[],
-): { body: unknown; contentType: string | undefined } {
+): Promise<{ body: unknown; contentType: string | undefined }> {
   if (!route.body) return { body: undefined, contentType: undefined };
   const raw =
     event.body === undefined
@@ -154,9 +153,11 @@ function parseBody(
     };
   }
   const isYaml = contentType === 'application/yaml';
+  // The YAML parser loads with the first YAML body (snapshot imports), not at cold start.
+  const parseYaml = isYaml ? (await import('yaml')).parse : undefined;
   try {
     // YAML bodies (snapshot imports) are read as JSON data: JSON round trip drops anything JSON cannot hold.
-    parsed = isYaml ? JSON.parse(JSON.stringify(parseYaml(raw) ?? null)) : JSON.parse(raw);
+    parsed = parseYaml ? JSON.parse(JSON.stringify(parseYaml(raw) ?? null)) : JSON.parse(raw);
   } catch {
     violations.push({
       pointer: '/body',

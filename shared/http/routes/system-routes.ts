@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { json } from '../http-result.ts';
-import { serverUrlOf, withServer } from '../openapi.ts';
+import { serverUrlOf, withServer } from '../openapi-servers.ts';
 import { defineRoute, type ResponseSpec, type Route } from '../route.ts';
 
 /**
@@ -31,7 +31,7 @@ export const healthRoute: Route = defineRoute({
  * `GET /v1/openapi.json`: the OpenAPI 3.1 document generated from the route
  * table, with `servers` naming the URL it was served from.
  */
-export function openApiRoute(document: () => Record<string, unknown>): Route {
+export function openApiRoute(document: () => Promise<Record<string, unknown>>): Route {
   return defineRoute({
     id: 'openapi',
     method: 'GET',
@@ -42,7 +42,7 @@ export function openApiRoute(document: () => Record<string, unknown>): Route {
     tags: ['system'],
     responses: { 200: { description: 'The OpenAPI document' }, ...throttled },
     handle: async ({ headers }, deps) =>
-      json(200, withServer(document(), serverUrlOf(headers, deps.publicUrl)), {
+      json(200, withServer(await document(), serverUrlOf(headers, deps.publicUrl)), {
         'cache-control': 'public, max-age=300',
         // `servers` names the host the document was asked from.
         vary: 'host',

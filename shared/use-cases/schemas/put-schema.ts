@@ -28,7 +28,9 @@ export interface PutSchemaInput {
  */
 export async function putSchema(deps: WriteDeps, input: PutSchemaInput): Promise<SettingsVersion> {
   // The schema compiler (ajv, CEL, RE2) loads with the first schema written, not at cold start.
-  const { compileServiceSchema, schemaDocumentError } = await import('../../domain/validation/service-schema.ts');
+  const { compileServiceSchema, schemaDocumentError } = await import(
+    '../../domain/validation/service-schema.ts'
+  );
   const compiled = compileServiceSchema(input.principal.tenantId, input.document);
   if (compiled.violations) throw schemaDocumentError(compiled.violations, '/body');
   return writeVersionedDocument(deps, {

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { contentHash } from '../../domain/canonical-hash.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { flattenSettings, renderDotenv } from '../../domain/layers/flatten-settings.ts';
@@ -171,7 +170,7 @@ export async function renderExport(
 ): Promise<{ contentType: string; body?: Snapshot; text?: string }> {
   if (format === 'json') return { contentType: 'application/json', body: await exportSnapshot(deps, input) };
   if (format === 'yaml')
-    return { contentType: 'application/yaml', text: stringify(await exportSnapshot(deps, input)) };
+    return { contentType: 'application/yaml', text: await yamlText(await exportSnapshot(deps, input)) };
   const targets = await flatTargets(deps, input);
   const when = input.at ?? deps.clock.now().toISOString();
   const layerNote = (t: FlatTarget) => t.layers.map((l) => `${l.scope}@${l.version}`).join(' ');
@@ -214,5 +213,11 @@ export async function renderExport(
     data: Object.fromEntries(t.entries),
   }));
   const doc = maps.length === 1 ? maps[0] : { apiVersion: 'v1', kind: 'List', items: maps };
-  return { contentType: 'application/yaml', text: stringify(doc) };
+  return { contentType: 'application/yaml', text: await yamlText(doc) };
+}
+
+/** YAML text of a value; the YAML library loads with the first YAML export, not at cold start. */
+async function yamlText(value: unknown): Promise<string> {
+  const { stringify } = await import('yaml');
+  return stringify(value);
 }

@@ -1,5 +1,4 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
-import { checkDocumentContent } from '../../domain/documents/check-document-content.ts';
 import { DomainError, ValidationError, type Violation } from '../../domain/errors.ts';
 import { diffDocuments, type PatchOperation } from '../../domain/json-patch.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
@@ -85,7 +84,9 @@ const VALIDATIONS_IN_FLIGHT = 4;
  * PUT route: `checkDocumentContent`); lists every problem (400). Returns the
  * documents with their content as a PUT would store it (schema defaults).
  */
-export function checkImportDocuments(documents: readonly ImportDocument[]): ImportDocument[] {
+export async function checkImportDocuments(documents: readonly ImportDocument[]): Promise<ImportDocument[]> {
+  // The content checks (the schema compiler among them) load with the first import, not at cold start.
+  const { checkDocumentContent } = await import('../../domain/documents/check-document-content.ts');
   if (documents.length > MAX_IMPORT_DOCUMENTS) {
     throw new ValidationError(`An import takes at most ${MAX_IMPORT_DOCUMENTS} documents`, [
       {
@@ -172,7 +173,7 @@ export async function importSnapshot(
   },
 ): Promise<ImportReport> {
   const tenantId = input.principal.tenantId;
-  const ordered = checkImportDocuments(input.documents).sort((a, b) => applyOrder(a) - applyOrder(b));
+  const ordered = (await checkImportDocuments(input.documents)).sort((a, b) => applyOrder(a) - applyOrder(b));
   // One read limiter and one memo of stored reads for the whole request: the plan, every
   // document's validation and the apply read each stored document once, never more than
   // READS_IN_FLIGHT at a time, and the catalog Queries run once.
