@@ -18,6 +18,12 @@ export interface ContextFunctionSpec {
    * and cannot reach the table at all.
    */
   tenantItemActions: readonly TenantItemAction[];
+  /**
+   * The context handles secrets (issue 13): its tenant-access role also gets
+   * the session tenant's secrets and the secrets key under that tenant's
+   * encryption context, and the function the key's ARN.
+   */
+  secrets?: boolean;
   /** Grants on shared, non-tenant resources to the function's own role (explicit actions, no wildcards). */
   grant?: (fn: HouseFunction, data: StatefulStack) => void;
 }
@@ -41,6 +47,8 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     timeoutSeconds: 10,
     // Query: latest version and history; GetItem: one version; PutItem: the conditional append.
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    // Effective settings resolve secret references (`?resolveSecrets=true`) and check they exist.
+    secrets: true,
   },
   approvals: {
     // A first cut: the approvals work (issue 5) owns this entry and adds its state machine, secrets and keys.
@@ -49,5 +57,13 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     timeoutSeconds: 10,
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
     grant: grantApprovalEmail,
+  },
+  secrets: {
+    description: 'Plumbline secrets routes (envelope-encrypted values in Secrets Manager, issue 13)',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    // Query: listings and versions; GetItem: heads and envelopes' version ids; PutItem: conditional heads, audit.
+    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    secrets: true,
   },
 };

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
 import type { RouteContext } from '../../shared/http/route.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
+import { grantTenantSecrets } from '../secrets/tenant-secret-grants.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
 import type { ContextFunctionSpec } from './context-function-specs.ts';
@@ -54,6 +55,10 @@ export class ContextFunctions extends Construct {
         fn.function.addEnvironment(ENV.tableArn, data.table.tableArn);
         fn.function.addEnvironment(ENV.tableKeyArn, data.tableKey.keyArn);
         fn.function.addEnvironment(ENV.tenantRoleArn, tenantAccess.role.roleArn);
+        if (spec.secrets) {
+          grantTenantSecrets(tenantAccess.role, data.secretsKey);
+          fn.function.addEnvironment(ENV.secretsKeyArn, data.secretsKey.keyArn);
+        }
         this.tenantRoles.set(context, tenantAccess);
       }
       spec.grant?.(fn, data);

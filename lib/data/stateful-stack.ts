@@ -10,6 +10,7 @@ import { ApprovalEmailSubscriptions } from '../approvals/approval-email-subscrip
 import type { StageConfig } from '../config/stage-config.ts';
 import { TableThrottleAlarm } from '../observability/alarms.ts';
 import { allowCloudWatchAlarmsToUse, EncryptedTopic } from '../observability/encrypted-topic.ts';
+import { SecretsKey } from '../secrets/secrets-key.ts';
 import { AccessLogsBucket, SecureBucket } from './secure-bucket.ts';
 import { SettingsTable } from './settings-table.ts';
 
@@ -42,6 +43,8 @@ export class StatefulStack extends Stack {
   readonly users: TenantUserPool;
   /** Wraps the data keys encrypting Step Functions task tokens at rest (tokens of running executions). */
   readonly tokenKey: kms.Key;
+  /** The dedicated key of secret envelopes (issue 13). */
+  readonly secretsKey: kms.Key;
   /** The HMAC key of approval links (links already in inboxes). */
   readonly signingSecret: secretsmanager.Secret;
 
@@ -102,6 +105,7 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.secretsKey = new SecretsKey(this, 'Secrets').key;
     this.signingSecret = new secretsmanager.Secret(this, 'LinkSigningKey', {
       description: 'Plumbline: HMAC-SHA256 key of approval links',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },

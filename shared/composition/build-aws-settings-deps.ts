@@ -7,6 +7,7 @@ import {
   tenantTableOnFirstUseFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
+import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 
 /**
@@ -27,5 +28,7 @@ export function buildAwsSettingsDeps(env: Env): ContextDeps<'settings'> {
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
     workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    // Secret references: versions in effective views, `?resolveSecrets=true`, existence checks (issue 13).
+    ...secretPortsFrom(env),
   };
 }

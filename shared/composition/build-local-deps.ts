@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DynamoDbAuditLog } from '../adapters/aws/dynamodb-audit-log.ts';
 import {
   DynamoDbChangeRequestStore,
   scanOpenChangeRequests,
@@ -10,9 +12,11 @@ import {
   localDynamoConfig,
 } from '../adapters/aws/dynamodb-clients.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
+import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
 import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
 import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
+import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
 import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';
@@ -20,11 +24,13 @@ import type { ContextDeps } from '../http/context-ports.ts';
 import type { RouteContext } from '../http/route.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import type { KeyService } from '../ports/key-service.ts';
 import { fanoutNotifier } from '../ports/notifier.ts';
 import type { ApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
 import type { PortsOf } from '../use-cases/deps.ts';
 import { approvalTaskHandlers } from '../workflows/approval-task-handlers.ts';
 import { localTaskArns, renderApprovalWorkflow } from '../workflows/approval-workflow.ts';
+import { lazyPort } from './lazy-port.ts';
 
 /** What the local runtime (and tests) choose. */
 export interface LocalDepsOptions {
@@ -37,12 +43,17 @@ export interface LocalDepsOptions {
   clientConfig?: DynamoClientConfig;
   /** SDK middleware plugins applied to the DynamoDB client's stack (fault injection, call counting). */
   dynamoMiddleware?: readonly DynamoMiddleware[];
+  /**
+   * Holds `keys/secrets-master.key` (0600), the local master key of secret
+   * envelopes (issue 13); without it a random in-memory key (tests).
+   */
+  keysDir?: string;
 }
 
 export { localDynamoConfig };
 
 /** The data ports of the local runtime, before its approval ports are attached. */
-export type LocalDataDeps = PortsOf<'documents' | 'changeRequests'>;
+export type LocalDataDeps = PortsOf<'documents' | 'changeRequests' | 'secrets' | 'keys' | 'audit'>;
 
 /**
  * Everything the local runtime holds: the ports of every HTTP context and of
@@ -65,6 +76,10 @@ export function buildLocalDeps(options: LocalDepsOptions): LocalDataDeps {
   return {
     documents: new DynamoDbDocumentStore({ tableName: options.tableName, clientFor: () => client }),
     changeRequests: new DynamoDbChangeRequestStore({ tableName: options.tableName, clientFor: () => client }),
+    // Secrets (issue 13): envelopes and metadata in the local table, a master key file in the data dir.
+    secrets: new DynamoDbSecretStore({ tableName: options.tableName, clientFor: () => client }),
+    audit: new DynamoDbAuditLog({ tableName: options.tableName, clientFor: () => client }),
+    keys: localKeyService(options.keysDir),
     clock: options.clock ?? systemClock,
     logger: options.logger,
   };
@@ -154,4 +169,10 @@ export async function resumeOpenApprovals(
   } finally {
     client.destroy();
   }
+}
+
+/** The local key service: the master key file of `keysDir`, read on first use, or a random in-memory key. */
+function localKeyService(keysDir: string | undefined): KeyService {
+  if (keysDir === undefined) return new LocalKeyService(randomBytes(32));
+  return lazyPort(async () => new LocalKeyService(await loadOrCreateKey(keysDir, LOCAL_SECRETS_MASTER_KEY)));
 }

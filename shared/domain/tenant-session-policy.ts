@@ -59,6 +59,33 @@ export const TABLE_KEY_WRITE_ACTIONS = [
   'kms:GenerateDataKey',
 ] as const;
 
+/**
+ * Secrets Manager actions a tenant session may use (issue 13), only on
+ * secrets named `plumbline/<tenant>/...`.
+ */
+export const TENANT_SECRET_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:TagResource',
+] as const;
+
+/** KMS actions on the secrets key, only under an encryption context naming the session's tenant. */
+export const TENANT_SECRET_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
+
+/**
+ * The ARN pattern of a tenant's secrets (`tenant` may be a policy variable),
+ * in the region and account of `tableArn`. Secrets Manager appends a random
+ * suffix to each ARN, hence the trailing `*`.
+ */
+export function tenantSecretArnPattern(tableArn: string, tenant: string): string {
+  const [, partition, , region, account] = tableArn.split(':');
+  return `arn:${partition}:secretsmanager:${region}:${account}:secret:plumbline/${tenant}/*`;
+}
+
 /** STS allows at most 2,048 characters of session policy (before its own packing). */
 export const SESSION_POLICY_MAX_CHARS = 2048;
 
@@ -84,6 +111,8 @@ export interface TenantSessionPolicyInput {
   tableArn: string;
   /** The table's customer-managed KMS key, when it has one. */
   tableKeyArn?: string;
+  /** The secrets key (issue 13): adds the tenant's secrets and this key under its tenant's context. */
+  secretsKeyArn?: string;
 }
 
 /** The key prefix of every item of a tenant: `<tenantId>#`. */
@@ -135,6 +164,23 @@ export function tenantSessionPolicy(input: TenantSessionPolicyInput): PolicyDocu
       Action: [...TABLE_KEY_WRITE_ACTIONS],
       Resource: [input.tableKeyArn],
     });
+  }
+  if (input.secretsKeyArn !== undefined) {
+    statements.push(
+      {
+        Sid: 'TenantSecrets',
+        Effect: 'Allow',
+        Action: [...TENANT_SECRET_ACTIONS],
+        Resource: [tenantSecretArnPattern(input.tableArn, input.tenantId)],
+      },
+      {
+        Sid: 'TenantSecretKey',
+        Effect: 'Allow',
+        Action: [...TENANT_SECRET_KEY_ACTIONS],
+        Resource: [input.secretsKeyArn],
+        Condition: { StringEquals: { 'kms:EncryptionContext:tenant': input.tenantId } },
+      },
+    );
   }
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -13,9 +13,13 @@ export const CONTEXT_PORTS = {
   // `publicUrl` names the API in the OpenAPI document's `servers`.
   system: ['publicUrl'],
   // The write path gates protected environments: it stores change requests and starts their workflow.
-  settings: ['documents', 'changeRequests', 'workflows'],
+  // Effective settings show secret versions, resolve values (`?resolveSecrets=true`, audited) and
+  // writes check that referenced secrets exist (issue 13).
+  settings: ['documents', 'changeRequests', 'workflows', 'secrets', 'keys', 'audit'],
   // Decisions signal the workflow (the token is decrypted first); the approval page verifies and re-signs links.
   approvals: ['documents', 'changeRequests', 'workflows', 'tokenCipher', 'linkSigner', 'publicUrl'],
+  // Secrets (issue 13): envelopes and metadata, data keys, the audit trail; protected writes open change requests.
+  secrets: ['documents', 'changeRequests', 'workflows', 'secrets', 'keys', 'audit'],
 } as const satisfies Record<RouteContext, readonly Port[]>;
 
 /** The ports of context `C`: its declared ones plus the clock and the logger. */

@@ -2,6 +2,7 @@ import { approvalsContextRoutes } from './context-routes/approvals-context-route
 import { settingsContextRoutes } from './context-routes/settings-context-routes.ts';
 import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { Route, RouteContext } from './route.ts';
+import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the
@@ -13,6 +14,7 @@ export const routeTable: readonly Route[] = [
   ...systemContextRoutes,
   ...settingsContextRoutes,
   ...approvalsContextRoutes,
+  ...secretsContextRoutes,
 ];
 
 /** The routes of one bounded context (one Lambda function on AWS), whose handlers take that context's ports. */

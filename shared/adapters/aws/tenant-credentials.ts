@@ -22,6 +22,8 @@ export interface TenantCredentialsVendorOptions {
   tableArn: string;
   /** The table's customer-managed key, when it has one. */
   tableKeyArn?: string;
+  /** The secrets key: sessions then also reach the tenant's secrets (issue 13). */
+  secretsKeyArn?: string;
   /** Lifetime asked of STS; role chaining (Lambda role -> tenant role) caps it at 3600. */
   durationSeconds?: number;
   /** Credentials are renewed this long before they expire (the SDK itself renews 5 minutes before). */
@@ -86,11 +88,12 @@ export class TenantCredentialsVendor {
   }
 
   async #assume(tenantId: string): Promise<TenantCredentials> {
-    const { roleArn, tableArn, tableKeyArn } = this.#options;
+    const { roleArn, tableArn, tableKeyArn, secretsKeyArn } = this.#options;
     const policy = tenantSessionPolicy({
       tenantId,
       tableArn,
       ...(tableKeyArn === undefined ? {} : { tableKeyArn }),
+      ...(secretsKeyArn === undefined ? {} : { secretsKeyArn }),
     });
     const out = await this.#options.sts.send(
       new AssumeRoleCommand({

@@ -3,6 +3,10 @@ import { etagMatches } from '../../domain/layers/effective-settings.ts';
 import type { Scope } from '../../domain/scope.ts';
 import { getEffective } from '../../use-cases/effective/get-effective.ts';
 import { assertValid, validateChanges } from '../../use-cases/effective/validate-changes.ts';
+import {
+  annotateSecretReferences,
+  resolveSecretReferences,
+} from '../../use-cases/secrets/resolve-secret-references.ts';
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
@@ -30,6 +34,7 @@ export const EffectiveSchema = v.object({
 
 const ExplainQuery = v.object({
   explain: v.optional(v.picklist(['true', 'false'], 'explain is true or false'), 'false'),
+  resolveSecrets: v.optional(v.picklist(['true', 'false'], 'resolveSecrets is true or false'), 'false'),
 });
 
 const templates = [
@@ -52,7 +57,7 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
     path: template.path,
     context: 'settings',
     permission: 'settings:read',
-    summary: `Effective settings of a ${template.name.toLowerCase()}: the deep merge of its layers (?explain=true adds provenance per leaf)`,
+    summary: `Effective settings of a ${template.name.toLowerCase()}: the deep merge of its layers (?explain=true adds provenance per leaf; ?resolveSecrets=true puts secret values in, role secret-reader)`,
     tags: ['effective'],
     params: template.params,
     query: ExplainQuery,
@@ -69,9 +74,13 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
         schema: EffectiveSchema,
       },
       304: { description: 'Not modified: the ETag you sent is current' },
+      403: {
+        description: 'resolveSecrets=true without role secret-reader for the environment (nothing partial)',
+        schema: ProblemSchema,
+      },
       ...problems,
     },
-    handle: async ({ params, query, headers, principal }, deps) => {
+    handle: async ({ params, query, headers, principal, requestId }, deps) => {
       const p = params as { env: string; service: string; instance?: string };
       const scope: Extract<Scope, { kind: 'service' | 'instance' }> =
         p.instance === undefined
@@ -82,9 +91,18 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
         scope,
         explain: query.explain === 'true',
       });
-      const cacheHeaders = { etag, 'cache-control': 'private, no-cache' };
-      if (etagMatches(headers['if-none-match'], etag)) return { status: 304, headers: cacheHeaders };
-      return json(200, view, cacheHeaders);
+      // Secret references (issue 13): resolved values are never cached and carry no ETag, so an
+      // ETag of an unresolved answer can never be reused for a resolved one (or the reverse).
+      if (query.resolveSecrets === 'true') {
+        const content = await resolveSecretReferences(deps, principal, p.env, view.content, requestId);
+        return json(200, { ...view, content }, { 'cache-control': 'no-store' });
+      }
+      const annotated = await annotateSecretReferences(deps, principal.tenantId, p.env, view.content);
+      const tagged =
+        annotated.versionsTag === null ? etag : `${etag.slice(0, -1)}-s${annotated.versionsTag}"`;
+      const cacheHeaders = { etag: tagged, 'cache-control': 'private, no-cache' };
+      if (etagMatches(headers['if-none-match'], tagged)) return { status: 304, headers: cacheHeaders };
+      return json(200, { ...view, content: annotated.content }, cacheHeaders);
     },
   });
 }

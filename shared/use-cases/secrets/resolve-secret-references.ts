@@ -13,14 +13,14 @@ import type { SecretsDeps } from './secrets-deps.ts';
  * when the secret is missing), plus a tag of those versions for the ETag.
  */
 export async function annotateSecretReferences(
-  deps: Partial<Deps>,
+  deps: Pick<Deps, 'secrets'>,
   tenantId: string,
   env: string,
   content: JsonObject,
 ): Promise<{ content: JsonObject; versionsTag: string | null }> {
   const names = [...new Set(findSecretReferences(content).map((r) => r.name))].sort();
   const { secrets } = deps;
-  if (names.length === 0 || !secrets) return { content, versionsTag: null };
+  if (names.length === 0) return { content, versionsTag: null };
   const versions = new Map(
     await Promise.all(
       names.map(async (name) => {

@@ -5,7 +5,7 @@ import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
 import { routesOf } from '../../../shared/http/route-table.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
 import { MemoryLogger } from '../../support/test-runtime.ts';
-import { unwiredApprovalPorts } from '../../support/unwired-approval-ports.ts';
+import { unwiredApprovalPorts, unwiredPorts } from '../../support/unwired-approval-ports.ts';
 
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
@@ -14,6 +14,7 @@ function deps(documents = new InMemoryDocumentStore()): ContextDeps<'settings'> 
     documents,
     clock: { now: () => new Date('2026-05-01T10:00:00Z') },
     ...unwiredApprovalPorts(),
+    ...unwiredPorts('secrets', 'keys', 'audit'),
     logger: new MemoryLogger(),
   };
 }

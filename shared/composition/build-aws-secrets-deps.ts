@@ -1,0 +1,30 @@
+import type { ContextDeps } from '../http/context-ports.ts';
+import {
+  changeRequestStoreFrom,
+  documentStoreFrom,
+  type Env,
+  onFirstUse,
+  tenantTableOnFirstUseFrom,
+  workflowGatewayFrom,
+} from './aws-approval-ports.ts';
+import { secretPortsFrom } from './aws-secret-ports.ts';
+import { basePortsFrom } from './base-ports.ts';
+
+/**
+ * The composition root of the secrets context on AWS (issue 13): tenant
+ * documents (environment policies and protection), change requests and the
+ * approval workflow for protected environments, and the secret ports, each
+ * reached only with credentials vended for the caller's tenant.
+ *
+ * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('secrets'), buildAwsSecretsDeps(process.env)));
+ */
+export function buildAwsSecretsDeps(env: Env): ContextDeps<'secrets'> {
+  const table = tenantTableOnFirstUseFrom(env);
+  return {
+    ...basePortsFrom(env),
+    documents: documentStoreFrom(table),
+    changeRequests: changeRequestStoreFrom(table),
+    workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    ...secretPortsFrom(env),
+  };
+}
