@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 /** The repository root (where package.json, package-lock.json and `lambdas/` live). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,8 +31,38 @@ export const HOUSE_ESBUILD = {
   external: [] as string[],
 } as const;
 
-/** The file a bundle is written to (NodejsFunction's name for ESM output). */
+/** The file a bundle's entry is written to (the handler is `index.handler`); its chunks sit beside it. */
 export const BUNDLE_FILE = 'index.mjs';
+
+/** Where the chunks of a split bundle go, relative to its output folder. */
+export const CHUNK_DIR = 'chunks';
+
+/**
+ * The complete esbuild options of one Lambda bundle: {@link HOUSE_ESBUILD}
+ * with code splitting into `outdir` (entry `index.mjs`, dynamically imported
+ * modules in `chunks/`, loaded only when first used), and a metafile for
+ * the tests and the bench that look inside bundles.
+ *
+ * @example await esbuild.build(houseBuildOptions(lambdaEntry('http/settings'), outDir));
+ */
+export function houseBuildOptions(entry: string, outdir: string): BuildOptions & { metafile: true } {
+  return {
+    ...HOUSE_ESBUILD,
+    banner: { ...HOUSE_ESBUILD.banner },
+    mainFields: [...HOUSE_ESBUILD.mainFields],
+    external: [...HOUSE_ESBUILD.external],
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+    outExtension: { '.js': '.mjs' },
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
 
 /** Absolute path of a Lambda entry point, e.g. `lambdaEntry('http/settings')`. */
 export function lambdaEntry(name: string): string {

@@ -1,11 +1,12 @@
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { dirname, relative } from 'node:path';
+import { AssetHashType, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { ENV } from '../../shared/composition/env-vars.ts';
-import { HOUSE_ESBUILD, PROJECT_ROOT } from './house-bundling.ts';
+import { houseBuildOptions, PROJECT_ROOT } from './house-bundling.ts';
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag's L1 flags anything older). */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -32,8 +33,10 @@ export interface HouseFunctionProps {
 
 /**
  * The one house Lambda construct (ARCHITECTURE rule 8): Node.js on the
- * newest runtime, ARM64, a minified ESM bundle made by the local esbuild
- * with {@link HOUSE_ESBUILD}, explicit memory and timeout, its own log group
+ * newest runtime, ARM64, a minified, code-split ESM bundle made by the local
+ * esbuild with `houseBuildOptions` (entry `index.mjs`; modules imported on
+ * first use in chunks beside it, loaded only then), explicit memory and
+ * timeout, its own log group
  * with retention, active X-Ray tracing, and its own role that starts with
  * nothing but writing its logs and traces: every other permission is granted
  * explicitly by whoever uses the function.
@@ -46,7 +49,7 @@ export interface HouseFunctionProps {
  * });
  */
 export class HouseFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -63,9 +66,9 @@ export class HouseFunction extends Construct {
     });
     this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: houseBundle(props.entry),
+      handler: 'index.handler',
       description: props.description,
       runtime: HOUSE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -74,23 +77,10 @@ export class HouseFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
       environment: {
         [ENV.serviceName]: 'plumbline',
         [ENV.logLevel]: 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: HOUSE_ESBUILD.target,
-        minify: HOUSE_ESBUILD.minify,
-        mainFields: [...HOUSE_ESBUILD.mainFields],
-        banner: HOUSE_ESBUILD.banner.js,
-        externalModules: [...HOUSE_ESBUILD.external],
-        bundleAwsSDK: true,
-        sourceMap: false,
-        forceDockerBundling: false,
       },
     });
 
@@ -107,4 +97,28 @@ export class HouseFunction extends Construct {
       });
     }
   }
+}
+
+/**
+ * The code of a function: its entry bundled by the local esbuild (no
+ * Docker) into the asset folder, code-split. The asset is named by the hash
+ * of that output, so any change to the code it reaches makes a new asset.
+ */
+function houseBundle(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(dirname(entry), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws.
+      image: HOUSE_RUNTIME.bundlingImage,
+      // Why: CDK caches bundles by source folder and bundling options; functions whose entries share a
+      // folder must differ here, or they would all get the first one's bundle.
+      command: ['esbuild', relative(PROJECT_ROOT, entry)],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildSync(houseBuildOptions(entry, outputDir));
+          return true;
+        },
+      },
+    },
+  });
 }
