@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     hostile,
     clientBundle: await measureClientBundle(log),
   };
+  Object.assign(results, { drift: await (await import('./drift-engine.ts')).measureDriftEngine(log) });
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`Wrote ${file} in ${results.durationSeconds} s`);
 }
