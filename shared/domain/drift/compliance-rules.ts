@@ -1,5 +1,6 @@
-import type { JsonValue } from '../json-value.ts';
+import { escapePointerToken, type JsonValue } from '../json-value.ts';
 import type { EnvironmentPolicy } from '../validation/environment-policy.ts';
+import type { DriftFinding } from './drift-finding.ts';
 import type { FindingSink } from './finding-builder.ts';
 import type { ObservedContainer, ObservedHpa, ObservedWorkload } from './observed-state.ts';
 
@@ -30,63 +31,14 @@ export function checkCompliance(
   const ref = { namespace: workload.namespace, kind: workload.kind, name: workload.name };
   const base = { workload: ref, ...(service === undefined ? {} : { service }) };
   for (const container of workload.containers) {
-    const at = `spec.template.spec.containers[${container.name}]`;
-    for (const section of ['requests', 'limits'] as const) {
-      const missing = ['cpu', 'memory'].filter((r) => container.resources[section]?.[r] === undefined);
-      if (missing.length === 0) continue;
-      emit(section === 'requests' ? 'requests-missing' : 'limits-missing', {
-        ...base,
-        pointer: `/resources/${section}`,
-        objectPath: `${at}.resources.${section}`,
-        expected: missing,
-        message: `container ${container.name} has no ${section === 'requests' ? 'request' : 'limit'} for ${missing.join(' and ')}`,
-      });
-    }
-    const effective = (key: string): JsonValue | undefined =>
-      container.securityContext?.[key] ?? workload.podSecurityContext?.[key];
-    const runAsNonRoot = effective('runAsNonRoot');
-    const runAsUser = effective('runAsUser');
-    if (runAsNonRoot !== true || runAsUser === 0) {
-      emit('run-as-root', {
-        ...base,
-        pointer: '/securityContext/runAsNonRoot',
-        objectPath: `${at}.securityContext`,
-        expected: { runAsNonRoot: true },
-        actual: { runAsNonRoot: runAsNonRoot ?? null, runAsUser: runAsUser ?? null },
-        message:
-          runAsUser === 0
-            ? `container ${container.name} runs as user 0 (root)`
-            : `container ${container.name} may run as root: runAsNonRoot is ${runAsNonRoot ?? 'not set'}`,
-      });
-    }
-    if (container.securityContext?.privileged === true) {
-      emit('privileged', {
-        ...base,
-        objectPath: `${at}.securityContext.privileged`,
-        expected: false,
-        actual: true,
-        message: `container ${container.name} runs privileged`,
-      });
-    }
-    const escalation = container.securityContext?.allowPrivilegeEscalation;
-    if (escalation !== false) {
-      emit('privilege-escalation', {
-        ...base,
-        pointer: '/securityContext/allowPrivilegeEscalation',
-        objectPath: `${at}.securityContext.allowPrivilegeEscalation`,
-        expected: false,
-        ...(escalation === undefined ? {} : { actual: escalation }),
-        message: `container ${container.name} allows privilege escalation (allowPrivilegeEscalation is ${escalation ?? 'not set'})`,
-      });
-    }
-    checkImage(container, at);
+    checkContainer(workload, container, base, environment.policy, emit);
   }
   for (const key of environment.policy?.requiredLabels ?? []) {
     const value = workload.labels[key];
     if (typeof value === 'string' && value.trim() !== '') continue;
     emit('labels-required', {
       ...base,
-      pointer: `/labels/${key}`,
+      pointer: `/labels/${escapePointerToken(key)}`,
       objectPath: `metadata.labels.${key}`,
       message: `label ${key} is required in this environment and missing`,
     });
@@ -101,29 +53,95 @@ export function checkCompliance(
       message: `HPA ${hpa.name} minReplicas is ${hpa.minReplicas ?? 1} in a protected environment (at least 2)`,
     });
   }
+}
 
-  function checkImage(container: ObservedContainer, at: string): void {
-    const image = container.image;
-    if (image === undefined) return;
-    if (isUnpinnedImage(image)) {
-      emit('image-latest', {
-        ...base,
-        pointer: '/image',
-        objectPath: `${at}.image`,
-        actual: image,
-        message: `image ${image} is not pinned to a version or digest`,
-      });
-    }
-    const allowed = environment.policy?.allowedRegistries ?? [];
-    if (allowed.length > 0 && !allowed.some((prefix) => image.startsWith(prefix))) {
-      emit('image-registry', {
-        ...base,
-        pointer: '/image',
-        objectPath: `${at}.image`,
-        expected: allowed,
-        actual: image,
-        message: `image ${image} is not from an allowed registry (${allowed.join(', ')})`,
-      });
-    }
+type Base = Pick<DriftFinding, 'workload' | 'service'>;
+
+/** The resources every container must request and limit. */
+const REQUIRED_RESOURCES = ['cpu', 'memory'] as const;
+
+function missingResources(values: Record<string, string | number> | undefined): string[] {
+  if (values && values.cpu !== undefined && values.memory !== undefined) return [];
+  return REQUIRED_RESOURCES.filter((r) => values?.[r] === undefined);
+}
+
+function checkContainer(
+  workload: ObservedWorkload,
+  container: ObservedContainer,
+  base: Base,
+  policy: EnvironmentPolicy | undefined,
+  emit: FindingSink,
+): void {
+  const at = `spec.template.spec.containers[${container.name}]`;
+  for (const section of ['requests', 'limits'] as const) {
+    const missing = missingResources(container.resources[section]);
+    if (missing.length === 0) continue;
+    emit(section === 'requests' ? 'requests-missing' : 'limits-missing', {
+      ...base,
+      pointer: `/resources/${section}`,
+      objectPath: `${at}.resources.${section}`,
+      expected: missing,
+      message: `container ${container.name} has no ${section === 'requests' ? 'request' : 'limit'} for ${missing.join(' and ')}`,
+    });
+  }
+  const security = container.securityContext;
+  const pod = workload.podSecurityContext;
+  // Container values override pod values, as Kubernetes applies them.
+  const runAsNonRoot: JsonValue | undefined = security?.runAsNonRoot ?? pod?.runAsNonRoot;
+  const runAsUser: JsonValue | undefined = security?.runAsUser ?? pod?.runAsUser;
+  if (runAsNonRoot !== true || runAsUser === 0) {
+    emit('run-as-root', {
+      ...base,
+      pointer: '/securityContext/runAsNonRoot',
+      objectPath: `${at}.securityContext`,
+      expected: { runAsNonRoot: true },
+      actual: { runAsNonRoot: runAsNonRoot ?? null, runAsUser: runAsUser ?? null },
+      message:
+        runAsUser === 0
+          ? `container ${container.name} runs as user 0 (root)`
+          : `container ${container.name} may run as root: runAsNonRoot is ${runAsNonRoot ?? 'not set'}`,
+    });
+  }
+  if (security?.privileged === true) {
+    emit('privileged', {
+      ...base,
+      objectPath: `${at}.securityContext.privileged`,
+      expected: false,
+      actual: true,
+      message: `container ${container.name} runs privileged`,
+    });
+  }
+  const escalation = security?.allowPrivilegeEscalation;
+  if (escalation !== false) {
+    emit('privilege-escalation', {
+      ...base,
+      pointer: '/securityContext/allowPrivilegeEscalation',
+      objectPath: `${at}.securityContext.allowPrivilegeEscalation`,
+      expected: false,
+      ...(escalation === undefined ? {} : { actual: escalation }),
+      message: `container ${container.name} allows privilege escalation (allowPrivilegeEscalation is ${escalation ?? 'not set'})`,
+    });
+  }
+  const image = container.image;
+  if (image === undefined) return;
+  if (isUnpinnedImage(image)) {
+    emit('image-latest', {
+      ...base,
+      pointer: '/image',
+      objectPath: `${at}.image`,
+      actual: image,
+      message: `image ${image} is not pinned to a version or digest`,
+    });
+  }
+  const allowed = policy?.allowedRegistries ?? [];
+  if (allowed.length > 0 && !allowed.some((prefix) => image.startsWith(prefix))) {
+    emit('image-registry', {
+      ...base,
+      pointer: '/image',
+      objectPath: `${at}.image`,
+      expected: allowed,
+      actual: image,
+      message: `image ${image} is not from an allowed registry (${allowed.join(', ')})`,
+    });
   }
 }

@@ -105,14 +105,18 @@ export function detectDrift(input: DriftInput): DriftResult {
       }
     }
     checkHpa({ ref, workload, hpa, desired }, policy, environment.policy, emit);
-    samples[key] = sampleOf(workload, hpa);
-    checkHistory(
-      ref,
-      desired?.service,
-      samples[key],
-      history.map((scan) => scan[key]),
-      emit,
-    );
+    const sample = sampleOf(workload, hpa);
+    samples[key] = sample;
+    // Why the guard: with no earlier scan neither history rule can fire.
+    if (history.length > 0) {
+      checkHistory(
+        ref,
+        desired?.service,
+        sample,
+        history.map((scan) => scan[key]),
+        emit,
+      );
+    }
     checkCompliance(workload, hpa, desired?.service, environment, emit);
   }
   const counts = countBySeverity(findings);

@@ -21,11 +21,13 @@ export const SATURATION_SCANS = 3;
 
 /** The sample of one workload in this scan. */
 export function sampleOf(workload: ObservedWorkload, hpa: ObservedHpa | undefined): WorkloadSample {
-  return {
-    ...(workload.replicas === undefined ? {} : { replicas: workload.replicas }),
-    ...(hpa?.currentReplicas === undefined ? {} : { hpaCurrentReplicas: hpa.currentReplicas }),
-    ...(hpa ? { hpaMaxReplicas: hpa.maxReplicas } : {}),
-  };
+  const sample: WorkloadSample = {};
+  if (workload.replicas !== undefined) sample.replicas = workload.replicas;
+  if (hpa) {
+    sample.hpaMaxReplicas = hpa.maxReplicas;
+    if (hpa.currentReplicas !== undefined) sample.hpaCurrentReplicas = hpa.currentReplicas;
+  }
+  return sample;
 }
 
 /**

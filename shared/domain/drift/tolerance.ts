@@ -9,7 +9,24 @@ import { pointerAndParents } from './drift-pointers.ts';
  * @example toleranceFor('/resources/requests/cpu', { tolerances: { default: 0.1, '/resources': 0.2 } }) // 0.2
  */
 export function toleranceFor(pointer: string, policy: Pick<DriftPolicy, 'tolerances'>): number {
-  const tolerances = policy.tolerances ?? {};
+  const tolerances = policy.tolerances ?? NO_TOLERANCES;
+  // Why a cache: the engine asks for the same few pointers for every workload of a scan.
+  let cached = CACHE.get(tolerances);
+  if (!cached) {
+    cached = new Map();
+    CACHE.set(tolerances, cached);
+  }
+  const hit = cached.get(pointer);
+  if (hit !== undefined) return hit;
+  const found = lookup(pointer, tolerances);
+  cached.set(pointer, found);
+  return found;
+}
+
+const NO_TOLERANCES: Record<string, number> = {};
+const CACHE = new WeakMap<Record<string, number>, Map<string, number>>();
+
+function lookup(pointer: string, tolerances: Record<string, number>): number {
   for (const at of pointerAndParents(pointer)) {
     if (Object.hasOwn(tolerances, at)) return tolerances[at] as number;
   }
