@@ -1,6 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { buildOpenApi } from '../../shared/http/openapi.ts';
+import { routeTable } from '../../shared/http/route-table.ts';
 
 /** The repository root (where package.json, package-lock.json and `lambdas/` live). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,7 +63,22 @@ export function houseBuildOptions(entry: string, outdir: string): BuildOptions &
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
+    // The OpenAPI document, prebuilt from the route table (see shared/http/openapi-document.ts).
+    define: { PLUMBLINE_OPENAPI_PREBUILT: 'true', PLUMBLINE_OPENAPI_DOCUMENT: prebuiltOpenApi() },
   };
+}
+
+let openApiJson: string | undefined;
+
+/**
+ * The OpenAPI document as a JavaScript string literal of its JSON, built
+ * once per process. A string, not an object: esbuild would hoist an object
+ * into the bundle's entry (loaded at cold start); a string stays in the
+ * chunk that reads it.
+ */
+function prebuiltOpenApi(): string {
+  openApiJson ??= JSON.stringify(JSON.stringify(buildOpenApi(routeTable)));
+  return openApiJson;
 }
 
 /** Absolute path of a Lambda entry point, e.g. `lambdaEntry('http/settings')`. */
