@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import {
@@ -20,18 +20,17 @@ import {
 export function grantTenantSecrets(role: iam.Role, secretsKey: kms.IKey): void {
   const stack = Stack.of(role);
   const tenant = `\${aws:PrincipalTag/${TENANT_SESSION_TAG}}`;
+  const secretArn = stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `plumbline/${tenant}/*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'SecretsOfTheSessionTenantOnly',
       actions: [...TENANT_SECRET_ACTIONS],
-      resources: [
-        stack.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `plumbline/${tenant}/*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+      resources: [secretArn],
     }),
   );
   role.addToPrincipalPolicy(
@@ -42,4 +41,10 @@ export function grantTenantSecrets(role: iam.Role, secretsKey: kms.IKey): void {
       conditions: { StringEquals: { 'kms:EncryptionContext:tenant': tenant } },
     }),
   );
+  const show = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:${Token.isUnresolved(stack.partition) ? 'aws' : stack.partition}:secretsmanager:${show(stack.region, 'Region')}:${show(stack.account, 'AccountId')}:secret:plumbline/<aws:PrincipalTag/${TENANT_SESSION_TAG}>/*]`,
+    reason:
+      "Secrets Manager appends a random suffix to every secret ARN, and each tenant owns many: the wildcard is the session tenant's own prefix plumbline/<tenant>/ (the session policy narrows it to one literal tenant).",
+  });
 }

@@ -53,7 +53,8 @@ describe('stateful stack: the table', () => {
 describe('stateful stack: keys', () => {
   it('rotates every customer-managed key and retains them', () => {
     const keys = Object.values(resourcesOf(synth.statefulTemplate, 'AWS::KMS::Key'));
-    expect(keys).toHaveLength(4);
+    // Table, storage, messaging, task-token and (issue 13) secrets keys.
+    expect(keys).toHaveLength(5);
     for (const key of keys) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');

@@ -300,7 +300,10 @@ describe('least privilege', () => {
         'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
       },
     });
+    // The settings context resolves secret references: its secret statements are asserted in secrets-isolation.test.ts.
     expect(statements.map((s) => s.Sid).sort()).toEqual([
+      'SecretsKeyUnderTheSessionTenantContextOnly',
+      'SecretsOfTheSessionTenantOnly',
       'TableKeyThroughDynamoDbOnly',
       'TenantItemsOfTheSessionTenantOnly',
     ]);

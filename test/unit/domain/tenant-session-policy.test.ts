@@ -130,3 +130,43 @@ describe('tenant key prefix, session name and the shared condition', () => {
     });
   });
 });
+
+describe('tenantSessionPolicy with the secrets key (issue 13)', () => {
+  const secretsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/secrets';
+
+  it("admits only the tenant's own secrets and the secrets key under its own encryption context", () => {
+    // Act
+    const policy = tenantSessionPolicy({ tenantId: 'acme', tableArn, secretsKeyArn });
+
+    // Assess
+    expect(policy.Statement.find((s) => s.Sid === 'TenantSecrets')?.Resource).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plumbline/acme/*',
+    ]);
+    expect(policy.Statement.find((s) => s.Sid === 'TenantSecretKey')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [secretsKeyArn],
+      Condition: { StringEquals: { 'kms:EncryptionContext:tenant': 'acme' } },
+    });
+  });
+
+  it('stays within the STS session policy size limit with the longest tenant id and every key', () => {
+    // Act
+    const policy = tenantSessionPolicy({
+      tenantId: 'a'.repeat(64),
+      tableArn,
+      tableKeyArn,
+      secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000',
+    });
+
+    // Assess
+    expect(JSON.stringify(policy).length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
+  });
+
+  it('has no secret statements without the secrets key (contexts that do not handle secrets)', () => {
+    // Act
+    const policy = tenantSessionPolicy({ tenantId: 'acme', tableArn });
+
+    // Assess
+    expect(JSON.stringify(policy)).not.toMatch(/secretsmanager|EncryptionContext/);
+  });
+});
