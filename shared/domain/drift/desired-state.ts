@@ -1,5 +1,5 @@
 import type { DriftPolicy } from '../documents/drift-policy-content.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../json-value.ts';
 import type { WorkloadRef } from './observed-state.ts';
 
 /** The HPA a service's settings ask for (`hpa.*`). */
@@ -61,7 +61,7 @@ export function desiredWorkload(service: string, settings: JsonObject, policy: D
   if (isJsonObject(settings.labels)) {
     const labels: Record<string, string> = {};
     for (const [key, value] of Object.entries(settings.labels)) {
-      if (typeof value === 'string') labels[key] = value;
+      if (typeof value === 'string') setOwn(labels, key, value);
     }
     out.labels = labels;
   }

@@ -1,5 +1,5 @@
 import type { Violation } from '../errors.ts';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../json-value.ts';
 import { parseQuantity } from '../quantity.ts';
 import type { ObservedContainer, ObservedHpa, ObservedState, ObservedWorkload } from './observed-state.ts';
 
@@ -12,7 +12,8 @@ const str = (value: unknown): value is string => typeof value === 'string' && va
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(obj(value) ?? {})) if (typeof item === 'string') out[key] = item;
+  for (const [key, item] of Object.entries(obj(value) ?? {}))
+    if (typeof item === 'string') setOwn(out, key, item);
   return out;
 }
 
@@ -21,7 +22,7 @@ function quantities(value: unknown): Record<string, string | number> | undefined
   if (!source) return undefined;
   const out: Record<string, string | number> = {};
   for (const [key, item] of Object.entries(source)) {
-    if (typeof item === 'string' || typeof item === 'number') out[key] = item;
+    if (typeof item === 'string' || typeof item === 'number') setOwn(out, key, item);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../canonical-hash.ts';
 import type { DriftPolicy } from '../documents/drift-policy-content.ts';
-import { escapePointerToken, type JsonValue } from '../json-value.ts';
+import { escapePointerToken, type JsonValue, ownValue } from '../json-value.ts';
 import { parseQuantity } from '../quantity.ts';
 import type { DesiredWorkload } from './desired-state.ts';
 import type { FindingSink } from './finding-builder.ts';
@@ -42,7 +42,7 @@ export function checkValues(
     const have = container.resources[section];
     for (const resource of Object.keys(wanted)) {
       const expected = wanted[resource] as JsonValue;
-      const actual = have?.[resource];
+      const actual = have && Object.hasOwn(have, resource) ? have[resource] : undefined;
       // Why the fast path: most quantities are written the same way on both sides.
       if (actual === expected) continue;
       compareNumber(
@@ -68,7 +68,7 @@ export function checkValues(
   if (desired.labels) {
     for (const key of Object.keys(desired.labels)) {
       const expected = desired.labels[key] as string;
-      const actual = workload.labels[key];
+      const actual = Object.hasOwn(workload.labels, key) ? workload.labels[key] : undefined;
       if (actual === expected) continue;
       emit('labels-drift', {
         ...base,
@@ -88,8 +88,9 @@ export function checkValues(
   if (desired.securityContext) {
     for (const key of Object.keys(desired.securityContext)) {
       const expected = desired.securityContext[key] as JsonValue;
-      const fromContainer = container.securityContext?.[key];
-      const actual = fromContainer ?? workload.podSecurityContext?.[key];
+      const fromContainer = container.securityContext && ownValue(container.securityContext, key);
+      const actual =
+        fromContainer ?? (workload.podSecurityContext && ownValue(workload.podSecurityContext, key));
       if (actual === expected || (actual !== undefined && sameJson(actual, expected))) continue;
       emit('security-context-drift', {
         ...base,

@@ -334,3 +334,24 @@ describe('drift score', () => {
     expect(scores).toEqual([0, 1, 50, 99]);
   });
 });
+
+describe('drift engine: hostile keys', () => {
+  it('treats __proto__ and constructor keys as plain data and leaves Object.prototype alone', () => {
+    // Prepare
+    const settings = compliantSettings();
+    const hostile = JSON.parse(
+      '{"labels": {"__proto__": "x", "constructor": "y"}, "securityContext": {"__proto__": true}, "resources": {"requests": {"__proto__": "1"}}}',
+    );
+    const workload = workloadFor(settings);
+    // Act
+    const found = detectDrift(inputFor({ ...settings, ...hostile }, workload)).findings;
+    // Assess
+    expect(found.map((f) => [f.rule, f.pointer, f.actual])).toEqual([
+      ['resources-drift', '/resources/requests/__proto__', undefined],
+      ['labels-drift', '/labels/__proto__', undefined],
+      ['labels-drift', '/labels/constructor', undefined],
+      ['security-context-drift', '/securityContext/__proto__', undefined],
+    ]);
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
