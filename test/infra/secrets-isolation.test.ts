@@ -91,12 +91,14 @@ describe('secrets isolation in the synthesized stacks (issue 13)', () => {
   });
 
   it('tells the functions that handle secrets which key to use, and no other function', () => {
-    const env = (context: 'secrets' | 'settings' | 'approvals') =>
-      (
-        resourcesOf(synth.statelessTemplate, 'AWS::Lambda::Function')[
-          statelessId(synth.stateless.functions.get(context).function)
-        ]?.Properties.Environment as { Variables: Record<string, unknown> }
-      ).Variables;
+    const env = (context: 'secrets' | 'settings' | 'approvals'): Record<string, unknown> => {
+      const fn = resourcesOf(synth.statelessTemplate, 'AWS::Lambda::Function')[
+        statelessId(synth.stateless.functions.get(context).function)
+      ];
+      return (
+        (fn?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {}
+      );
+    };
     expect(env('secrets')[ENV.secretsKeyArn]).toBeDefined();
     expect(env('settings')[ENV.secretsKeyArn]).toBeDefined();
     expect(env('approvals')[ENV.secretsKeyArn]).toBeUndefined();
