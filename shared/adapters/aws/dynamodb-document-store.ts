@@ -290,8 +290,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       }
     }
     await inChunks(announced, CHECKS_IN_FLIGHT, (item) => this.#check(item, byKey));
-    for (const collection of collections)
-      if (!built.has(collection)) await this.#build(tenantId, collection, byKey);
+    await Promise.all(collections.filter((c) => !built.has(c)).map((c) => this.#build(tenantId, c, byKey)));
     return [...byKey.values()]
       .map(toProjected)
       .sort((a, b) =>

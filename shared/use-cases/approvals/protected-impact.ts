@@ -1,4 +1,5 @@
 import type { EvaluatedConfiguration } from '../../domain/approvals/effective-change.ts';
+import { environmentConfigFromContent } from '../../domain/approvals/environment-config.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { parseScopeKey, scopeEnv } from '../../domain/scope.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
@@ -20,8 +21,7 @@ export function isTenantWideLayer(ref: DocumentRef): boolean {
  * in a number of requests that does not grow per service.
  */
 function tenantReads(deps: Pick<Deps, 'documents'>, tenantId: string): SharedReads {
-  const cache = new DocumentCache(deps.documents, tenantId);
-  return { reads: cache.reads, keys: preloadTenant(cache) };
+  return preloadTenant(new DocumentCache(deps.documents, tenantId));
 }
 
 /** What a write to `global` or to a profile does to the protected environments. */
@@ -62,7 +62,15 @@ export async function protectedImpact(
   // Why only environments with layers: one without any has no effective settings to change
   // (otherwise a fresh tenant could not write `global` before naming prod's approvers).
   const candidates = [...envsWithSettings].sort();
-  const configs = await Promise.all(candidates.map((env) => loadEnvironmentConfig(deps, ref.tenantId, env)));
+  // From the same read as the documents when the tenant was read whole; one Query per environment otherwise.
+  const stored = await reads.environments;
+  const configs = await Promise.all(
+    candidates.map((env) =>
+      stored
+        ? { env, config: environmentConfigFromContent(env, stored.get(env) ?? null) }
+        : loadEnvironmentConfig(deps, ref.tenantId, env),
+    ),
+  );
   const protectedEnvs = configs.filter((c) => c.config.protected).map((c) => c.env);
   if (protectedEnvs.length === 0 && include.length === 0) return { envs: [], configurations: [] };
   const configurations = await evaluateEffectiveImpact(deps, {

@@ -37,7 +37,7 @@ function preloadedOf(reads: Map<string, Promise<SeenDocument | null>>): Map<stri
 }
 
 /** Memo entry that marks a collection as read whole (no document key contains a newline). */
-function completeId(collection: LayeredCollection): string {
+function completeId(collection: string): string {
   return `\n${collection}`;
 }
 
@@ -107,7 +107,7 @@ export class DocumentCache {
    * Only for the latest state (a cache with `at` reads versions instead).
    * Returns the documents read.
    */
-  preload(collections: readonly LayeredCollection[]): Promise<ProjectedDocument[]> {
+  preload(collections: readonly string[]): Promise<ProjectedDocument[]> {
     if (this.at !== undefined) throw new Error('preload reads the latest state only');
     const missing = collections.filter((c) => !this.#reads.has(completeId(c)));
     const read = missing.length === 0 ? Promise.resolve([]) : this.#store.latestAll(this.tenantId, missing);

@@ -1,4 +1,5 @@
 import { UnprocessableError, type Violation } from '../../domain/errors.ts';
+import type { JsonObject } from '../../domain/json-value.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
@@ -7,6 +8,7 @@ import { dedupeViolations, validateEffective } from '../../domain/validation/val
 import type { ProjectedDocument } from '../../ports/document-store.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
+import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
 import { missingSecretReferences } from '../secrets/secret-references.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
@@ -235,18 +237,22 @@ export const LAYERED_COLLECTIONS: readonly LayeredCollection[] = [
 ];
 
 /**
- * Reads the tenant's layered documents whole from the projection of latest
- * contents into `cache`'s memo (one paginated Query) and answers the stored
- * keys from the same read, so that nothing more is read per configuration.
+ * Reads the tenant's layered documents and environment configurations
+ * whole from the projection of latest contents into `cache`'s memo (one
+ * paginated Query) and answers the stored keys and the environments from
+ * the same read, so that nothing more is read per configuration.
  */
-export function preloadTenant(cache: DocumentCache): StoredKeys {
-  const docs = cache.preload(LAYERED_COLLECTIONS);
-  docs.catch(() => undefined);
-  const keysOf = (collection: 'settings' | 'schemas' | 'policies') =>
+export function preloadTenant(cache: DocumentCache): SharedReads {
+  const docs = cache.preload([...LAYERED_COLLECTIONS, ENVIRONMENTS_COLLECTION]);
+  const keysOf = (collection: string) =>
     docs.then((all: ProjectedDocument[]) => all.filter((d) => d.collection === collection).map((d) => d.key));
   const keys = { settings: keysOf('settings'), schemas: keysOf('schemas'), policies: keysOf('policies') };
-  for (const promise of Object.values(keys)) promise.catch(() => undefined);
-  return keys;
+  const environments = docs.then(
+    (all) =>
+      new Map(all.filter((d) => d.collection === ENVIRONMENTS_COLLECTION).map((d) => [d.key, d.content])),
+  );
+  for (const promise of [docs, environments, ...Object.values(keys)]) promise.catch(() => undefined);
+  return { reads: cache.reads, keys, environments };
 }
 
 /** True for writes whose validation reaches many configurations: `global`, an environment layer, a profile, a policy. */
@@ -267,7 +273,9 @@ function prefetchNarrow(cache: DocumentCache, collection: LayeredCollection, key
   const service = collection === 'schemas' ? key.replace(/^services\//, '') : undefined;
   cache.preload(['profiles']).catch(() => undefined);
   if (scope && scope.kind !== 'global') {
-    for (const layer of layerScopes(scope)) cache.get('settings', scopeKey(layer)).catch(() => undefined);
+    // Not the document itself: the write path reads its latest version.
+    for (const layer of layerScopes(scope).slice(0, -1))
+      cache.get('settings', scopeKey(layer)).catch(() => undefined);
     cache.get('policies', `envs/${scope.env}`).catch(() => undefined);
     if (scope.kind !== 'env') cache.get('schemas', `services/${scope.service}`).catch(() => undefined);
   }
@@ -307,10 +315,9 @@ export function validatorFor(
   // A wide write reads the tenant's documents whole (a number of requests that does not grow per
   // service); a narrow one its own layers, profiles, schema and policy, and the catalogs.
   const wide = isWideChange(collection, key);
-  const shared: SharedReads = {
-    keys: wide ? preloadTenant(stored) : listStoredKeys(deps, tenantId),
-    reads: stored.reads,
-  };
+  const shared: SharedReads = wide
+    ? preloadTenant(stored)
+    : { keys: listStoredKeys(deps, tenantId), reads: stored.reads };
   if (!wide) prefetchNarrow(stored, collection, key);
   const validate = async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> => {
     const change = { collection, key, content };
@@ -333,4 +340,6 @@ export function validatorFor(
 export interface SharedReads {
   keys: StoredKeys;
   reads: DocumentCache['reads'];
+  /** Each environment's stored configuration content, when the tenant was read whole ({@link preloadTenant}). */
+  environments?: Promise<Map<string, JsonObject>>;
 }

@@ -181,7 +181,7 @@ export async function importSnapshot(
   // The tenant's documents come whole from its projection of latest contents (one paginated
   // Query): the plan and every validation then read from memory, whatever the number of services.
   const stored = new DocumentCache(limited.documents, tenantId);
-  const shared: SharedReads = { reads: stored.reads, keys: preloadTenant(stored) };
+  const shared = preloadTenant(stored);
   const current = await Promise.all(ordered.map((d) => stored.get(d.collection, d.key)));
   const unchanged = ordered.map((d, i) => {
     const before = current[i];
