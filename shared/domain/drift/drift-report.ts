@@ -36,16 +36,13 @@ export interface DriftReport {
 }
 
 /** What a report says about the scan besides the engine's result. */
-export interface DriftReportMeta {
-  id: string;
-  cluster: string;
-  clusterName: string;
-  env: string;
-  scannedAt: string;
-  durationMs: number;
+export type DriftReportMeta = Pick<
+  DriftReport,
+  'id' | 'cluster' | 'clusterName' | 'env' | 'scannedAt' | 'durationMs'
+> & {
   driftPolicyVersion: number;
   layers: Record<string, number>;
-}
+};
 
 /** The hash of the desired state a scan compared against: the policy and the services' effective settings. */
 export function desiredStateHash(
