@@ -4,7 +4,6 @@ import { createTenantDocumentClients } from '../adapters/aws/tenant-document-cli
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { DocumentStore } from '../ports/document-store.ts';
 import type { LinkSigner } from '../ports/link-signer.ts';
-import type { Notifier } from '../ports/notifier.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 import type { Env } from './base-ports.ts';
@@ -66,36 +65,6 @@ export function documentStoreFrom(table: TenantTable): DocumentStore {
 /** Change requests and used approval-link ids, in the same table behind the same clients. */
 export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
   return new DynamoDbChangeRequestStore(table);
-}
-
-/** Slack webhook secrets of a tenant live under `plumbline/slack/<tenantId>/` on AWS. */
-export function slackSecretPrefix(tenantId: string): string {
-  return `plumbline/slack/${tenantId}/`;
-}
-
-/**
- * Approval notifications on AWS: email through the approvals topic (one
- * filtered subscription per address) and the environment's Slack webhook,
- * whose secret must sit under the tenant's own prefix.
- */
-export function notifierFrom(env: Env): Notifier {
-  const [topicArn] = requireEnv(env, PORT_ENV.notifier) as [string];
-  // SNS, Secrets Manager and the Slack adapter load on the first notification.
-  return lazyPort(async () => {
-    const [{ SecretsManagerValues }, { SlackWebhookNotifier }, { SnsNotifier }, { fanoutNotifier }] =
-      await Promise.all([
-        import('../adapters/aws/secrets-manager-values.ts'),
-        import('../adapters/aws/slack-webhook-notifier.ts'),
-        import('../adapters/aws/sns-notifier.ts'),
-        import('../ports/notifier.ts'),
-      ]);
-    const secrets = new SecretsManagerValues();
-    // Why the prefix: a tenant names its webhook secret; it must never reach another tenant's secret.
-    const slack = new SlackWebhookNotifier((name, tenantId) =>
-      name.startsWith(slackSecretPrefix(tenantId)) ? secrets.webhookUrl(name) : Promise.resolve(undefined),
-    );
-    return fanoutNotifier([new SnsNotifier({ topicArn }), slack]);
-  });
 }
 
 /** The approval state machine (Step Functions); the SFN client loads on the first call. */

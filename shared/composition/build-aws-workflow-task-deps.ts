@@ -11,12 +11,12 @@ import {
   documentStoreFrom,
   type Env,
   linkSignerFrom,
-  notifierFrom,
   publicUrlFrom,
   tenantTableFrom,
   tokenCipherFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
+import { notifierFrom } from './aws-notifier.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 
 /** The tasks that only read and write the request. */
