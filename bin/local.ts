@@ -7,15 +7,22 @@
  * on stderr and exits with code 1.
  */
 import { type LocalRuntime, startLocalRuntime } from '../shared/composition/local-runtime.ts';
+import { SECRET_ROTATION_INTERVAL_ENV } from '../shared/composition/local-secret-rotation.ts';
 import { LocalStartError } from '../shared/composition/local-start-error.ts';
 
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 const dataDir = process.env.PLUMBLINE_DATA_DIR ?? '.plumbline';
 const port = Number(process.env.PLUMBLINE_PORT ?? 8787);
+// The secret rotation timer (issue 13) is off unless its interval is set.
+const rotationMs = Number(process.env[SECRET_ROTATION_INTERVAL_ENV] ?? '');
 
 let runtime: LocalRuntime;
 try {
-  runtime = await startLocalRuntime({ dataDir, port });
+  runtime = await startLocalRuntime({
+    dataDir,
+    port,
+    ...(rotationMs > 0 ? { secretRotationIntervalMs: rotationMs } : {}),
+  });
 } catch (error) {
   if (!(error instanceof LocalStartError)) throw error;
   console.error(`Plumbline cannot start: ${error.message}`);

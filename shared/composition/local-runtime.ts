@@ -23,6 +23,7 @@ import {
   resumeOpenApprovals,
 } from './build-local-deps.ts';
 import { createLogger } from './create-logger.ts';
+import { startLocalSecretRotation } from './local-secret-rotation.ts';
 import { LocalStartError } from './local-start-error.ts';
 
 /** Options of {@link startLocalRuntime}. */
@@ -40,6 +41,8 @@ export interface LocalRuntimeOptions {
   slackWebhooks?: Record<string, string>;
   /** Milliseconds between approval workflow retries (tests keep it small). */
   workflowRetryIntervalMs?: number;
+  /** Milliseconds between runs of the secret rotation job (issue 13); off when absent. */
+  secretRotationIntervalMs?: number;
 }
 
 /** A running local runtime. */
@@ -131,6 +134,16 @@ async function start(
       : { retryIntervalMs: options.workflowRetryIntervalMs }),
   });
   undo.push(() => workflows.close());
+  // Secret rotation (issue 13): the local twin of the daily rule, only when an interval is set.
+  if (options.secretRotationIntervalMs !== undefined) {
+    const rotation = startLocalSecretRotation({
+      deps,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE_NAME,
+      intervalMs: options.secretRotationIntervalMs,
+    });
+    undo.push(() => rotation.stop());
+  }
   const handlers = new Map<RouteContext, HttpHandler>();
   const server = await listen(options.port, {
     routes: routeTable,

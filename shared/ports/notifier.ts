@@ -1,6 +1,7 @@
 /** One message to one person about one change request. */
 export interface Notification {
-  kind: 'approval-requested' | 'outcome';
+  /** `secret-rotation-due`: a provided secret passed its rotation period (issue 13; `requestId` names the run). */
+  kind: 'approval-requested' | 'outcome' | 'secret-rotation-due';
   tenantId: string;
   requestId: string;
   /** The recipient's user id (an approver's or the requester's). */
