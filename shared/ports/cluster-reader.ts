@@ -6,6 +6,8 @@ export interface ClusterConnection {
   endpoint: string;
   /** The CA to verify the server against: PEM text or base64 of it (a kubeconfig's `certificate-authority-data`). */
   caData?: string;
+  /** The name to verify the certificate against when `endpoint` names a checked IP address (SNI). */
+  tlsServerName?: string;
   /** A fresh bearer token per read: a secret's value, or an EKS token (`k8s-aws-v1.…`). */
   bearerToken: () => Promise<string>;
 }

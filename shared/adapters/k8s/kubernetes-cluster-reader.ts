@@ -52,6 +52,7 @@ export class KubernetesClusterReader implements ClusterReader {
           server: connection.endpoint,
           skipTLSVerify: false,
           ...(connection.caData ? { caData: caDataBase64(connection.caData) } : {}),
+          ...(connection.tlsServerName ? { tlsServerName: connection.tlsServerName } : {}),
         },
       ],
       users: [{ name: 'scanner', token }],
