@@ -5,13 +5,17 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { BUNDLE_FILE, houseBuildOptions } from '../lib/shared/house-bundling.ts';
 import { ENV } from '../shared/composition/env-vars.ts';
 import { ratio, type Summary, summarize } from './stats.ts';
 
-/** One measured bundle. */
+/** One measured bundle (code-split: an entry and chunks loaded on first use). */
 export interface BundleFigures {
+  /** Bytes loaded at cold start: the entry and the chunks it imports statically. */
   bytes: number;
+  /** Bytes of the whole output folder, chunks loaded on first use included. */
+  totalBytes: number;
   gzipBytes: number;
   /** Time to `import()` the bundle in a fresh Node process (parse, link, evaluate top-level code). */
   initMs: Summary;
@@ -26,6 +30,8 @@ export interface EntryFigures extends BundleFigures {
   entry: string;
   /** `@aws-sdk/client-*` packages the bundle contains. */
   sdkClients: string[];
+  /** Those of them loaded at cold start (the rest load on first use). */
+  coldSdkClients: string[];
   floor: BundleFigures & { imports: string[] };
   ratio: {
     bytes: number | null;
@@ -47,26 +53,48 @@ export interface BundleReport {
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** The esbuild options the CDK stack uses (lib/shared/house-bundling.ts when it exists). */
-async function houseOptions(): Promise<BuildOptions> {
-  const fallback: BuildOptions = {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
-    },
+/** Bytes of an output folder loaded at cold start (entry + static imports) and in all; the packages of each. */
+function coldStartOf(metafile: Metafile): { cold: string[]; all: string[] } {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((name) => name.endsWith(BUNDLE_FILE)) as string;
+  const cold = new Set([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    for (const imported of outputs[queue.shift() as string]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && outputs[imported.path] && !cold.has(imported.path)) {
+        cold.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+  }
+  return { cold: [...cold], all: Object.keys(outputs).filter((name) => !name.endsWith('.map')) };
+}
+
+/** `@aws-sdk/client-*` packages among the inputs of some outputs. */
+function clientsIn(metafile: Metafile, outputs: string[]): string[] {
+  const inputs = outputs.flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}));
+  return [
+    ...new Set(
+      inputs
+        .map((p) => /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(p)?.[1])
+        .filter((p): p is string => p !== undefined),
+    ),
+  ].sort();
+}
+
+async function sizes(
+  base: string,
+  metafile: Metafile,
+): Promise<{ bytes: number; totalBytes: number; gzipBytes: number }> {
+  const { cold, all } = coldStartOf(metafile);
+  const read = (names: string[]) => Promise.all(names.map((n) => readFile(join(base, n))));
+  const coldFiles = await read(cold);
+  const bytes = coldFiles.reduce((sum, b) => sum + b.length, 0);
+  return {
+    bytes,
+    totalBytes: all.reduce((sum, n) => sum + (metafile.outputs[n]?.bytes ?? 0), 0),
+    gzipBytes: gzipSync(Buffer.concat(coldFiles)).length,
   };
-  const file = join(ROOT, 'lib', 'shared', 'house-bundling.ts');
-  if (!existsSync(file)) return fallback;
-  const mod = (await import(pathToFileURL(file).href)) as { HOUSE_ESBUILD?: Record<string, unknown> };
-  const house = mod.HOUSE_ESBUILD;
-  if (!house) return fallback;
-  const { external, ...rest } = house as { external?: string[] } & Record<string, unknown>;
-  return { ...(rest as BuildOptions), external: [...(external ?? [])] };
 }
 
 /** Every `.ts` file under `lambdas/`. */
@@ -149,7 +177,6 @@ try {
  * `runs` fresh Node processes, interleaved so that machine noise hits all alike.
  */
 export async function measureBundles(runs: number, log: (line: string) => void): Promise<BundleReport> {
-  const options = await houseOptions();
   const outDir = await mkdtemp(join(tmpdir(), 'plumbline-bench-'));
   const env = functionEnv();
 
@@ -157,80 +184,76 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     name: string;
     file: string;
     bytes: number;
+    totalBytes: number;
     gzipBytes: number;
     clients: string[];
+    coldClients: string[];
     imports: string[];
   };
   const entries: Built[] = [];
   const skipped: string[] = [];
   for (const file of lambdaFiles()) {
     const name = relative(join(ROOT, 'lambdas'), file).replace(/\.ts$/, '');
-    const outfile = join(outDir, `${name.replaceAll('/', '__')}.mjs`);
-    const result = await build({
-      ...options,
-      entryPoints: [file],
-      outfile,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const output = Object.values(result.metafile.outputs)[0];
-    if (!output?.exports.includes('handler')) {
+    const dir = join(outDir, name.replaceAll('/', '__'));
+    const result = await build({ ...houseBuildOptions(file, dir), absWorkingDir: ROOT });
+    const entryOutput = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith(BUNDLE_FILE))?.[1];
+    if (!entryOutput?.exports.includes('handler')) {
       skipped.push(`lambdas/${name}.ts`);
       continue;
     }
-    const clients = [
-      ...new Set(
-        Object.keys(result.metafile.inputs)
-          .map((p) => /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(p)?.[1])
-          .filter((p): p is string => p !== undefined),
-      ),
-    ].sort();
-    const bytes = await readFile(outfile);
-    entries.push({
+    const { cold, all } = coldStartOf(result.metafile);
+    const measured = await sizes(ROOT, result.metafile);
+    const built: Built = {
       name: `lambdas/${name}.ts`,
-      file: outfile,
-      bytes: bytes.length,
-      gzipBytes: gzipSync(bytes).length,
-      clients,
+      file: join(dir, BUNDLE_FILE),
+      ...measured,
+      clients: clientsIn(result.metafile, all),
+      coldClients: clientsIn(result.metafile, cold),
       imports: [],
-    });
+    };
+    entries.push(built);
     log(
-      `  built lambdas/${name}.ts: ${(bytes.length / 1024).toFixed(0)} KiB, clients ${clients.join(', ') || 'none'}`,
+      `  built lambdas/${name}.ts: ${(built.bytes / 1024).toFixed(0)} KiB at cold start (${(built.totalBytes / 1024).toFixed(0)} KiB in all), clients ${built.coldClients.join(', ') || 'none'} (first use: ${built.clients.filter((c) => !built.coldClients.includes(c)).join(', ') || 'none'})`,
     );
   }
 
-  // One floor bundle per distinct set of SDK clients: import each client and construct it, nothing else.
+  // One floor per distinct set of SDK clients, built the same way: the clients the function loads at cold
+  // start imported and constructed, the ones it loads on first use behind a dynamic import (their own chunks).
   const floors = new Map<string, Built>();
+  const floorKey = (e: Built) =>
+    `${e.coldClients.join('+') || 'none'}|${e.clients.filter((c) => !e.coldClients.includes(c)).join('+')}`;
   for (const entry of entries) {
-    const key = entry.clients.join('+') || 'none';
+    const key = floorKey(entry);
     if (floors.has(key)) continue;
-    const imports = entry.clients
-      .map((pkg) => ({ pkg, cls: clientClassOf(pkg) }))
-      .filter((c) => c.cls !== undefined);
+    const withClass = (pkgs: string[]) =>
+      pkgs.map((pkg) => ({ pkg, cls: clientClassOf(pkg) })).filter((c) => c.cls !== undefined);
+    const eager = withClass(entry.coldClients);
+    const lazy = withClass(entry.clients.filter((c) => !entry.coldClients.includes(c)));
     const source = [
-      ...imports.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
-      `export const clients = [${imports.map(({ cls }) => `new ${cls}({})`).join(', ')}];`,
+      ...eager.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
+      `export const clients = [${eager.map(({ cls }) => `new ${cls}({})`).join(', ')}];`,
+      `export const later = [${lazy.map(({ pkg, cls }) => `async () => new (await import('${pkg}')).${cls}({})`).join(', ')}];`,
       'export const handler = async () => ({ statusCode: 200 });',
     ].join('\n');
-    const src = join(outDir, `floor-${floors.size}.ts`);
+    const n = floors.size;
+    const src = join(outDir, `floor-${n}.ts`);
     await writeFile(src, source);
-    const outfile = join(outDir, `floor-${floors.size}.mjs`);
-    await build({
-      ...options,
-      entryPoints: [src],
-      outfile,
-      logLevel: 'silent',
+    const dir = join(outDir, `floor-${n}`);
+    const result = await build({
+      ...houseBuildOptions(src, dir),
       absWorkingDir: ROOT,
       nodePaths: [join(ROOT, 'node_modules')],
     });
-    const bytes = await readFile(outfile);
     floors.set(key, {
       name: `floor(${key})`,
-      file: outfile,
-      bytes: bytes.length,
-      gzipBytes: gzipSync(bytes).length,
+      file: join(dir, BUNDLE_FILE),
+      ...(await sizes(ROOT, result.metafile)),
       clients: entry.clients,
-      imports: imports.map(({ pkg, cls }) => `${cls} from ${pkg}`),
+      coldClients: entry.coldClients,
+      imports: [
+        ...eager.map(({ pkg, cls }) => `${cls} from ${pkg}`),
+        ...lazy.map(({ pkg, cls }) => `${cls} from ${pkg} (on first use)`),
+      ],
     });
   }
 
@@ -262,22 +285,28 @@ export async function measureBundles(runs: number, log: (line: string) => void):
   await rm(outDir, { recursive: true, force: true });
   const figures = (t: Built): BundleFigures => ({
     bytes: t.bytes,
+    totalBytes: t.totalBytes,
     gzipBytes: t.gzipBytes,
     initMs: summarize(initSamples.get(t.file) ?? []),
     processMs: summarize(processSamples.get(t.file) ?? []),
     ...(errors.has(t.file) ? { error: errors.get(t.file) as string } : {}),
   });
   return {
-    esbuild: Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'banner')),
+    esbuild: Object.fromEntries(
+      Object.entries(houseBuildOptions('<entry>', '<outdir>')).filter(
+        ([k]) => k !== 'banner' && k !== 'define',
+      ),
+    ),
     processesPerBundle: runs,
     nodeEmptyProcessMs: summarize(empty),
     entries: entries.map((e) => {
-      const floor = floors.get(e.clients.join('+') || 'none') as Built;
+      const floor = floors.get(floorKey(e)) as Built;
       const mine = figures(e);
       const base = figures(floor);
       return {
         entry: e.name,
         sdkClients: e.clients,
+        coldSdkClients: e.coldClients,
         ...mine,
         floor: { ...base, imports: floor.imports },
         ratio: {
