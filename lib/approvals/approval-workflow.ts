@@ -19,6 +19,7 @@ import type { ContextFunctions } from '../api/context-functions.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { FunctionAlarms } from '../observability/alarms.ts';
+import { grantTenantSecrets } from '../secrets/tenant-secret-grants.ts';
 import { vendedLogGroupName } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
@@ -144,6 +145,7 @@ export class ApprovalWorkflow extends Construct {
       [ENV.linkSigningSecretArn]: data.signingSecret.secretArn,
       [ENV.taskTokenKeyArn]: data.tokenKey.keyArn,
       [ENV.publicUrl]: props.publicUrl,
+      [ENV.secretsKeyArn]: data.secretsKey.keyArn,
     };
     /** What each port needs besides its variables. */
     const grants: Record<WorkflowTaskPort, (fn: HouseFunction) => void> = {
@@ -172,6 +174,8 @@ export class ApprovalWorkflow extends Construct {
       linkSigner: (fn) => data.signingSecret.grantRead(fn.role),
       tokenCipher: (fn) => data.tokenKey.grant(fn.role, 'kms:GenerateDataKey'),
       publicUrl: () => {},
+      // Granted on the task's tenant-access role below (the session tenant's secrets only).
+      secrets: () => {},
     };
 
     const logRetention = props.logRetentionDays;
@@ -195,6 +199,7 @@ export class ApprovalWorkflow extends Construct {
           description: `Plumbline approval workflow ${name}: tenant-scoped data access`,
         });
         values[ENV.tenantRoleArn] = tenantAccess.role.roleArn;
+        if (ports.includes('secrets')) grantTenantSecrets(tenantAccess.role, data.secretsKey);
       }
       for (const variable of taskEnvNames(name)) {
         const value = values[variable];
@@ -270,6 +275,14 @@ export class ApprovalWorkflow extends Construct {
       approvals.function.addEnvironment(ENV.linkSigningSecretArn, data.signingSecret.secretArn);
       data.signingSecret.grantRead(approvals.role);
       approvals.function.addEnvironment(ENV.publicUrl, props.publicUrl);
+    }
+    // The secrets API's write gate creates requests too (protected environments, issue 13).
+    const secretsFn = props.httpFunctions.functions.get('secrets');
+    if (secretsFn) {
+      secretsFn.function.addEnvironment(ENV.approvalStateMachineArn, stateMachineArn);
+      secretsFn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+      );
     }
     const settings = props.httpFunctions.functions.get('settings');
     if (settings) {

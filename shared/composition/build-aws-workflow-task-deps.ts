@@ -17,6 +17,7 @@ import {
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
 import { notifierFrom } from './aws-notifier.ts';
+import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 
 /** The tasks that only read and write the request. */
@@ -54,6 +55,7 @@ export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {
     ...basePorts(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
+    secrets: secretPortsFrom(env).secrets,
   };
 }
 

@@ -20,6 +20,7 @@ export const PORT_ENV = {
   linkSigner: [ENV.linkSigningSecretArn],
   tokenCipher: [ENV.taskTokenKeyArn],
   publicUrl: [ENV.publicUrl],
+  secrets: [...TENANT_DATA, ENV.secretsKeyArn],
 } as const satisfies Record<WorkflowTaskPort, readonly EnvName[]>;
 
 /** Every variable a task function needs (besides Powertools' own), in a stable order. */

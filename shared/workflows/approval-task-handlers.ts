@@ -11,6 +11,7 @@ import { markChangeRequestFailed } from '../use-cases/approvals/mark-change-requ
 import { notifyRequester } from '../use-cases/approvals/notify-requester.ts';
 import { resolveTimeout } from '../use-cases/approvals/resolve-timeout.ts';
 import { validateChangeRequest } from '../use-cases/approvals/validate-change-request.ts';
+import type { Deps } from '../use-cases/deps.ts';
 import type { ApprovalTaskName } from './approval-workflow.ts';
 import {
   AwaitDecisionInputSchema,
@@ -46,7 +47,9 @@ export const createMarkFailedTask = (deps: ApprovalTaskDeps<'MarkFailed'>): Task
   workflowTask((event) => markChangeRequestFailed(deps, parseTaskInput(MarkFailedInputSchema, event)));
 
 /** Every task handler with the full set of approval ports (the local runtime holds them all). */
-export function approvalTaskHandlers(deps: ApprovalDeps): Record<ApprovalTaskName, TaskHandler> {
+export function approvalTaskHandlers(
+  deps: ApprovalDeps & Pick<Deps, 'secrets'>,
+): Record<ApprovalTaskName, TaskHandler> {
   return {
     Validate: createValidateTask(deps),
     AwaitDecision: createAwaitDecisionTask(deps),

@@ -1,4 +1,5 @@
 import type { ApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
+import type { Deps } from '../use-cases/deps.ts';
 import type { ApprovalTaskName } from './approval-workflow.ts';
 
 /** A port a workflow task may hold besides the clock and the logger, which every task has. */
@@ -9,7 +10,8 @@ export type WorkflowTaskPort =
   | 'notifier'
   | 'linkSigner'
   | 'tokenCipher'
-  | 'publicUrl';
+  | 'publicUrl'
+  | 'secrets';
 
 /**
  * The one declaration of what each approval task holds. The task handlers
@@ -23,13 +25,14 @@ export const WORKFLOW_TASK_PORTS = {
   Validate: ['changeRequests'],
   AwaitDecision: ['changeRequests', 'workflows', 'tokenCipher', 'linkSigner', 'publicUrl', 'notifier'],
   ResolveTimeout: ['changeRequests'],
-  Apply: ['documents', 'changeRequests'],
+  // `secrets`: an approved secret write moves its sealed pending envelope in (issue 13).
+  Apply: ['documents', 'changeRequests', 'secrets'],
   NotifyRequester: ['changeRequests', 'notifier'],
   MarkFailed: ['changeRequests', 'notifier'],
 } as const satisfies Record<ApprovalTaskName, readonly WorkflowTaskPort[]>;
 
 /** The ports of task `T`: its declared ones plus the clock and the logger. */
 export type ApprovalTaskDeps<T extends ApprovalTaskName> = Pick<
-  ApprovalDeps,
+  ApprovalDeps & Pick<Deps, 'secrets'>,
   'clock' | 'logger' | (typeof WORKFLOW_TASK_PORTS)[T][number]
 >;

@@ -7,6 +7,7 @@ import type { SettingsVersion } from '../../domain/settings-version.ts';
 import { StaleRevisionError } from '../../ports/change-request-store.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import { WorkflowTaskError } from '../../workflows/task-errors.ts';
+import type { Deps } from '../deps.ts';
 import type { LayeredCollection } from '../effective/document-cache.ts';
 import { type SharedReads, validatorFor } from '../effective/validate-changes.ts';
 import { applySecretChange, isSecretChangeRequest } from '../secrets/apply-secret-change.ts';
@@ -32,7 +33,8 @@ function writtenBy(request: ChangeRequest, latest: SettingsVersion | null): Sett
 }
 
 /** The ports of the `Apply` step. */
-type ApplyDeps = Pick<ApprovalDeps, 'documents' | 'changeRequests' | 'clock' | 'logger'>;
+type ApplyDeps = Pick<ApprovalDeps, 'documents' | 'changeRequests' | 'clock' | 'logger'> &
+  Pick<Deps, 'secrets'>;
 
 /**
  * Recomputes the effective change of an approved request over the current

@@ -4,12 +4,8 @@ import { SecretVersionConflictError } from '../../ports/secret-store.ts';
 import type { Deps } from '../deps.ts';
 import { nextMetadata, SECRETS_COLLECTION } from './write-secret-version.ts';
 
-/**
- * The ports the apply step of a secret change request uses. `secrets` is
- * optional only because the apply task's declared ports predate secrets;
- * without it a secret request fails loudly instead of being applied.
- */
-export type ApplySecretDeps = Pick<Deps, 'documents' | 'clock'> & Partial<Pick<Deps, 'secrets'>>;
+/** The ports the apply step of a secret change request uses. */
+export type ApplySecretDeps = Pick<Deps, 'documents' | 'clock' | 'secrets'>;
 
 /** True for change requests that write a secret version. */
 export function isSecretChangeRequest(request: ChangeRequest): boolean {
@@ -32,8 +28,6 @@ export async function applySecretChange(
   marker: string,
 ): Promise<{ status: 'applied' | 'conflicted'; version: number | null }> {
   const { secrets } = deps;
-  if (!secrets)
-    throw new Error('the apply step has no secret store: secret change requests cannot be applied');
   const name = String(request.proposed.name);
   const ref: SecretRef = { tenantId: request.tenantId, env: request.env, name };
   const version = (request.baseVersion ?? 0) + 1;
