@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_FILE, houseBuildOptions } from '../lib/shared/house-bundling.ts';
+import { BUNDLE_FILE, bundleOutputs, houseBuildOptions } from '../lib/shared/house-bundling.ts';
 import { ENV } from '../shared/composition/env-vars.ts';
 import { ratio, type Summary, summarize } from './stats.ts';
 
@@ -53,23 +53,6 @@ export interface BundleReport {
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Bytes of an output folder loaded at cold start (entry + static imports) and in all; the packages of each. */
-function coldStartOf(metafile: Metafile): { cold: string[]; all: string[] } {
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((name) => name.endsWith(BUNDLE_FILE)) as string;
-  const cold = new Set([entry]);
-  const queue = [entry];
-  while (queue.length > 0) {
-    for (const imported of outputs[queue.shift() as string]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && outputs[imported.path] && !cold.has(imported.path)) {
-        cold.add(imported.path);
-        queue.push(imported.path);
-      }
-    }
-  }
-  return { cold: [...cold], all: Object.keys(outputs).filter((name) => !name.endsWith('.map')) };
-}
-
 /** `@aws-sdk/client-*` packages among the inputs of some outputs. */
 function clientsIn(metafile: Metafile, outputs: string[]): string[] {
   const inputs = outputs.flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}));
@@ -86,7 +69,7 @@ async function sizes(
   base: string,
   metafile: Metafile,
 ): Promise<{ bytes: number; totalBytes: number; gzipBytes: number }> {
-  const { cold, all } = coldStartOf(metafile);
+  const { coldStart: cold, all } = bundleOutputs(metafile);
   const read = (names: string[]) => Promise.all(names.map((n) => readFile(join(base, n))));
   const coldFiles = await read(cold);
   const bytes = coldFiles.reduce((sum, b) => sum + b.length, 0);
@@ -201,7 +184,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       skipped.push(`lambdas/${name}.ts`);
       continue;
     }
-    const { cold, all } = coldStartOf(result.metafile);
+    const { coldStart: cold, all } = bundleOutputs(result.metafile);
     const measured = await sizes(ROOT, result.metafile);
     const built: Built = {
       name: `lambdas/${name}.ts`,

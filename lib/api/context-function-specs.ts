@@ -58,6 +58,13 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
     grant: grantApprovalEmail,
   },
+  clusters: {
+    description: 'Plumbline clusters and drift report routes (issue 14)',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    // Query: listings; GetItem: a cluster, scan or report; PutItem: registration, scans; DeleteItem: removal.
+    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  },
   secrets: {
     description: 'Plumbline secrets routes (envelope-encrypted values in Secrets Manager, issue 13)',
     memorySize: 512,

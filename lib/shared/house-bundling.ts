@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 import { buildOpenApi } from '../../shared/http/openapi.ts';
 import { routeTable } from '../../shared/http/route-table.ts';
 
@@ -84,4 +84,26 @@ function prebuiltOpenApi(): string {
 /** Absolute path of a Lambda entry point, e.g. `lambdaEntry('http/settings')`. */
 export function lambdaEntry(name: string): string {
   return join(PROJECT_ROOT, 'lambdas', `${name}.ts`);
+}
+
+/**
+ * The outputs of a split bundle: those loaded at cold start (the entry
+ * `index.mjs` and what it imports statically, transitively) and all of them.
+ *
+ * @example const { coldStart } = bundleOutputs(result.metafile);
+ */
+export function bundleOutputs(metafile: Metafile): { coldStart: string[]; all: string[] } {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((name) => name.endsWith(BUNDLE_FILE)) as string;
+  const cold = new Set([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    for (const imported of outputs[queue.shift() as string]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && outputs[imported.path] && !cold.has(imported.path)) {
+        cold.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+  }
+  return { coldStart: [...cold], all: Object.keys(outputs).filter((name) => !name.endsWith('.map')) };
 }

@@ -1,14 +1,6 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import {
-  changeRequestStoreFrom,
-  documentStoreFrom,
-  type Env,
-  onFirstUse,
-  tenantTableOnFirstUseFrom,
-  workflowGatewayFrom,
-} from './aws-approval-ports.ts';
+import { type Env, writePathPortsFrom } from './aws-approval-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
-import { basePortsFrom } from './base-ports.ts';
 
 /**
  * The composition root of the settings context on AWS: tenant data (reached
@@ -19,15 +11,11 @@ import { basePortsFrom } from './base-ports.ts';
  * the first protected write). Each port checks its variables on its first
  * use: a misconfigured function fails closed there, naming what is missing.
  *
- * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('settings'), buildAwsSettingsDeps(process.env)));
+ * @example export const handler = lazyHttpHandler(() => createHttpHandler(settingsContextRoutes, buildAwsSettingsDeps(process.env)));
  */
 export function buildAwsSettingsDeps(env: Env): ContextDeps<'settings'> {
-  const table = tenantTableOnFirstUseFrom(env);
   return {
-    ...basePortsFrom(env),
-    documents: documentStoreFrom(table),
-    changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    ...writePathPortsFrom(env),
     // Secret references: versions in effective views, `?resolveSecrets=true`, existence checks (issue 13).
     ...secretPortsFrom(env),
   };

@@ -21,7 +21,9 @@ export type Permission =
   | 'requests:withdraw'
   | 'secrets:read'
   | 'secrets:write'
-  | 'secrets:reveal';
+  | 'secrets:reveal'
+  | 'clusters:manage'
+  | 'drift:scan';
 
 /** Which roles grant which permission (least privilege: one table, read at one place). */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -38,9 +40,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'requests:withdraw',
     'secrets:read',
     'secrets:write',
+    // Drift (issue 14): editors start scans and push observations.
+    'drift:scan',
   ],
   approver: ['settings:read', 'environments:read', 'requests:read', 'requests:decide', 'secrets:read'],
   admin: [
+    // Drift (issue 14): admins register and remove clusters.
+    'clusters:manage',
+    'drift:scan',
     'settings:read',
     'settings:write',
     'profiles:write',

@@ -20,6 +20,8 @@ export const CONTEXT_PORTS = {
   approvals: ['documents', 'changeRequests', 'workflows', 'tokenCipher', 'linkSigner', 'publicUrl'],
   // Secrets (issue 13): envelopes and metadata, data keys, the audit trail; protected writes open change requests.
   secrets: ['documents', 'changeRequests', 'workflows', 'secrets', 'keys', 'audit'],
+  // Clusters and drift reports (issue 14): cluster, scan and report items, report files, the scan queue.
+  clusters: ['clusters', 'reports', 'scanQueue'],
 } as const satisfies Record<RouteContext, readonly Port[]>;
 
 /** The ports of context `C`: its declared ones plus the clock and the logger. */

@@ -179,10 +179,11 @@ async function handle(
       );
   }
 
-  const body = await readBody(req);
+  const maxBytes = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  const body = await readBody(req, maxBytes);
   if (body === undefined)
     return reject(
-      new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES),
+      new PayloadTooLargeError(`The request body exceeds ${maxBytes} bytes`, maxBytes),
       claims?.tenant_id,
     );
 
@@ -209,14 +210,14 @@ function requestUrl(raw = '/'): URL {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES + 1024) tooBig = true;
+      if (size > maxBytes + 1024) tooBig = true;
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks).toString('utf8')));

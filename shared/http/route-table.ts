@@ -3,6 +3,7 @@ import { settingsContextRoutes } from './context-routes/settings-context-routes.
 import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { Route, RouteContext } from './route.ts';
 import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
+import { clustersContextRoutes } from './context-routes/clusters-context-routes.ts';
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the
@@ -15,6 +16,7 @@ export const routeTable: readonly Route[] = [
   ...settingsContextRoutes,
   ...approvalsContextRoutes,
   ...secretsContextRoutes,
+  ...clustersContextRoutes,
 ];
 
 /** The routes of one bounded context (one Lambda function on AWS), whose handlers take that context's ports. */

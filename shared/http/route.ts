@@ -14,7 +14,7 @@ export const ANONYMOUS: Principal = Object.freeze({
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
 /** Bounded contexts; each becomes one Lambda function on AWS, whose role holds only what its routes need. */
-export type RouteContext = 'system' | 'settings' | 'approvals' | 'secrets';
+export type RouteContext = 'system' | 'settings' | 'approvals' | 'secrets' | 'clusters';
 
 /** Any valibot schema. */
 export type AnySchema = v.GenericSchema<unknown, unknown>;
@@ -74,6 +74,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown, C extends RouteCon
   /** Documented request headers. */
   requestHeaders?: { name: string; required: boolean; description: string }[];
   responses: Record<number, ResponseSpec>;
+  /** Largest request body this route accepts (default `MAX_BODY_BYTES`, 1 MiB): pushed observations take more. */
+  maxBodyBytes?: number;
   handle(input: RouteInput<P, Q, B>, deps: ContextDeps<C>): Promise<HttpResult>;
 }
 

@@ -130,8 +130,9 @@ async function parseBody(
       : event.isBase64Encoded
         ? Buffer.from(event.body, 'base64').toString('utf8')
         : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`, MAX_BODY_BYTES);
+  const maxBytes = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new PayloadTooLargeError(`The request body exceeds ${maxBytes} bytes`, maxBytes);
   }
   const accepted = Object.keys(route.body);
   const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

@@ -2,10 +2,13 @@ import type { AppLogger } from '../ports/app-logger.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ClusterStore } from '../ports/cluster-store.ts';
 import type { DocumentStore } from '../ports/document-store.ts';
 import type { KeyService } from '../ports/key-service.ts';
 import type { LinkSigner } from '../ports/link-signer.ts';
 import type { Notifier } from '../ports/notifier.ts';
+import type { ReportStore } from '../ports/report-store.ts';
+import type { ScanQueue } from '../ports/scan-queue.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
@@ -41,6 +44,12 @@ export interface Deps {
   keys: KeyService;
   /** The audit trail (`secret.read` ...) (issue 13). */
   audit: AuditLog;
+  /** Registered clusters, scans and report summaries (issue 14). */
+  clusters: ClusterStore;
+  /** Report files and pushed observations (issue 14). */
+  reports: ReportStore;
+  /** Hands scans to the scanner (issue 14). */
+  scanQueue: ScanQueue;
 }
 
 /** A port a context or task may declare; the clock and the logger every one of them holds. */

@@ -2,7 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { houseBuildOptions, lambdaEntry, PROJECT_ROOT } from '../../lib/shared/house-bundling.ts';
+import {
+  bundleOutputs,
+  houseBuildOptions,
+  lambdaEntry,
+  PROJECT_ROOT,
+} from '../../lib/shared/house-bundling.ts';
 
 /** The packages a bundle holds: at cold start (the entry and what it imports statically), and in all its chunks. */
 interface BundlePackages {
@@ -23,26 +28,15 @@ const packageOf = (input: string): string | undefined =>
   /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
 
 function packagesOf(metafile: Metafile): BundlePackages {
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((name) => name.endsWith('index.mjs')) as string;
-  const cold = new Set([entry]);
-  const queue = [entry];
-  while (queue.length > 0) {
-    for (const imported of outputs[queue.shift() as string]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && outputs[imported.path] && !cold.has(imported.path)) {
-        cold.add(imported.path);
-        queue.push(imported.path);
-      }
-    }
-  }
-  const packages = (names: Iterable<string>) =>
+  const { coldStart, all } = bundleOutputs(metafile);
+  const packages = (names: string[]) =>
     new Set(
-      [...names]
-        .flatMap((name) => Object.keys(outputs[name]?.inputs ?? {}))
+      names
+        .flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}))
         .map(packageOf)
         .filter((name): name is string => name !== undefined),
     );
-  return { coldStart: packages(cold), all: packages(Object.keys(outputs)) };
+  return { coldStart: packages(coldStart), all: packages(all) };
 }
 
 const bundles = new Map<string, BundlePackages>();
@@ -83,28 +77,19 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect([...system.all].filter((p) => HEAVY.includes(p) && p !== 'yaml')).toEqual([]);
   });
 
-  it('loads only DynamoDB and STS at the cold start of the settings and approvals functions, nothing heavy', () => {
-    for (const entry of ['http/settings', 'http/approvals']) {
-      const { coldStart } = of(entry);
-      expect(sdkClients(coldStart).sort(), entry).toEqual([
-        '@aws-sdk/client-dynamodb',
-        '@aws-sdk/client-sts',
-      ]);
-      expect(
-        [...coldStart].filter((p) => HEAVY.includes(p)),
-        entry,
-      ).toEqual([]);
-    }
-  });
-
   it('gives the approvals and settings functions no SNS client: they send no notification', () => {
     for (const entry of ['http/settings', 'http/approvals']) {
       expect(of(entry).all.has('@aws-sdk/client-sns'), entry).toBe(false);
     }
   });
 
-  it('loads nothing heavy and no client but DynamoDB and STS at the cold start of a workflow task', () => {
-    for (const entry of ENTRIES.filter((e) => e.startsWith('workflow/'))) {
+  it('loads only DynamoDB and STS and nothing heavy at the cold start of the settings and approvals functions and every workflow task', () => {
+    const tenantData = [
+      'http/settings',
+      'http/approvals',
+      ...ENTRIES.filter((e) => e.startsWith('workflow/')),
+    ];
+    for (const entry of tenantData) {
       const { coldStart } = of(entry);
       expect(sdkClients(coldStart).sort(), entry).toEqual([
         '@aws-sdk/client-dynamodb',

@@ -1,4 +1,5 @@
 import type { Route } from '../route.ts';
+import { driftPolicyRoutes } from '../routes/drift-policy-routes.ts';
 import { effectiveRoutes } from '../routes/effective-routes.ts';
 import { policyRoutes } from '../routes/policy-routes.ts';
 import { profileRoutes } from '../routes/profile-routes.ts';
@@ -14,4 +15,5 @@ export const settingsContextRoutes = [
   ...schemaRoutes,
   ...policyRoutes,
   ...snapshotRoutes,
+  ...driftPolicyRoutes,
 ] as Route<unknown, unknown, unknown, 'settings'>[];
