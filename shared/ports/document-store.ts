@@ -31,6 +31,16 @@ export interface ProjectedDocument {
   content: JsonObject;
 }
 
+/** Options of {@link DocumentStore.latestAll}. */
+export interface LatestAllOptions {
+  /**
+   * Documents whose announcements the caller does not need checked: the one
+   * it is writing itself (its own announcement, in flight alongside this
+   * read, must not cost a check; the write path reads that document anyway).
+   */
+  unchecked?: readonly { collection: string; key: string }[];
+}
+
 /** Options of {@link DocumentStore.append}. */
 export interface AppendOptions {
   /**
@@ -80,7 +90,11 @@ export interface DocumentStore {
    * projection was never built (data written before it existed) is built
    * from its versions on first read. Sorted by collection, then key.
    */
-  latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]>;
+  latestAll(
+    tenantId: string,
+    collections: readonly string[],
+    options?: LatestAllOptions,
+  ): Promise<ProjectedDocument[]>;
   /**
    * The keys of every document of a tenant's collection that has (or is
    * being given) a version, sorted. One Query on AWS: the store keeps one

@@ -5,6 +5,7 @@ import {
   type DocumentRef,
   type DocumentStore,
   JOURNAL_SETTLE_MS,
+  type LatestAllOptions,
   type ProjectedDocument,
   type VersionPage,
   VersionTakenError,
@@ -115,7 +116,12 @@ export class InMemoryDocumentStore implements DocumentStore {
     };
   }
 
-  async latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]> {
+  async latestAll(
+    tenantId: string,
+    collections: readonly string[],
+    options: LatestAllOptions = {},
+  ): Promise<ProjectedDocument[]> {
+    const unchecked = new Set((options.unchecked ?? []).map((d) => `${d.collection}\n${d.key}`));
     const wanted = new Set(collections);
     const found: ProjectedDocument[] = [];
     for (const [id, item] of this.#projection.entries()) {
@@ -123,7 +129,7 @@ export class InMemoryDocumentStore implements DocumentStore {
       if (tenant !== tenantId || !wanted.has(collection)) continue;
       const ref = { tenantId, collection, key };
       // An announced document is checked against its versions, and its projection repaired.
-      if (item.pending.size > 0) {
+      if (item.pending.size > 0 && !unchecked.has(`${collection}\n${key}`)) {
         const latest = this.#versions(ref).at(-1);
         if (latest) this.#project(ref, latest);
         for (const writeId of item.pending)

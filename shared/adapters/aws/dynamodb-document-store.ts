@@ -14,6 +14,7 @@ import {
   type DocumentRef,
   type DocumentStore,
   JOURNAL_SETTLE_MS,
+  type LatestAllOptions,
   type ProjectedDocument,
   type VersionPage,
   VersionTakenError,
@@ -271,7 +272,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return out.Items?.[0];
   }
 
-  async latestAll(tenantId: string, collections: readonly string[]): Promise<ProjectedDocument[]> {
+  async latestAll(
+    tenantId: string,
+    collections: readonly string[],
+    options: LatestAllOptions = {},
+  ): Promise<ProjectedDocument[]> {
+    const unchecked = new Set((options.unchecked ?? []).map((d) => projectionSortKey(d.collection, d.key)));
     // One collection: a prefix Query; several: the whole partition (one request per MB either way).
     const items = await this.#queryProjection(
       tenantId,
@@ -286,7 +292,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (item.built === true) built.add(String(item.collection));
       else {
         if (item.version !== undefined) byKey.set(String(item.sk), item);
-        if (item.pending instanceof Set && item.pending.size > 0) announced.push(item);
+        if (item.pending instanceof Set && item.pending.size > 0 && !unchecked.has(String(item.sk)))
+          announced.push(item);
       }
     }
     await inChunks(announced, CHECKS_IN_FLIGHT, (item) => this.#check(item, byKey));

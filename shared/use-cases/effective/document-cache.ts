@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
-import type { DocumentStore, ProjectedDocument } from '../../ports/document-store.ts';
+import type { DocumentStore, LatestAllOptions, ProjectedDocument } from '../../ports/document-store.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 
 /** The collections that take part in effective settings and their validation. */
@@ -91,12 +91,12 @@ export class DocumentCache {
 
   /**
    * Records a stored read made elsewhere (the write path's read of the
-   * latest version), unless this document was already read.
+   * latest version), in place of any earlier read of the document.
    */
   remember(collection: LayeredCollection, key: string, found: SettingsVersion | null): void {
-    const id = `${collection}\n${key}`;
-    if (this.#reads.has(id)) return;
-    this.#reads.set(id, Promise.resolve(seenOf(found)));
+    // Why overwrite: the write path's read is of the version itself (strongly consistent); a
+    // preloaded projection entry of the document being written may lag behind it.
+    this.#reads.set(`${collection}\n${key}`, Promise.resolve(seenOf(found)));
   }
 
   /**
@@ -107,10 +107,11 @@ export class DocumentCache {
    * Only for the latest state (a cache with `at` reads versions instead).
    * Returns the documents read.
    */
-  preload(collections: readonly string[]): Promise<ProjectedDocument[]> {
+  preload(collections: readonly string[], options: LatestAllOptions = {}): Promise<ProjectedDocument[]> {
     if (this.at !== undefined) throw new Error('preload reads the latest state only');
     const missing = collections.filter((c) => !this.#reads.has(completeId(c)));
-    const read = missing.length === 0 ? Promise.resolve([]) : this.#store.latestAll(this.tenantId, missing);
+    const read =
+      missing.length === 0 ? Promise.resolve([]) : this.#store.latestAll(this.tenantId, missing, options);
     const done = read.then((docs) => {
       const found = preloadedOf(this.#reads);
       for (const doc of docs) {

@@ -242,8 +242,11 @@ export const LAYERED_COLLECTIONS: readonly LayeredCollection[] = [
  * paginated Query) and answers the stored keys and the environments from
  * the same read, so that nothing more is read per configuration.
  */
-export function preloadTenant(cache: DocumentCache): SharedReads {
-  const docs = cache.preload([...LAYERED_COLLECTIONS, ENVIRONMENTS_COLLECTION]);
+export function preloadTenant(cache: DocumentCache, writing?: PendingDocument | undefined): SharedReads {
+  const docs = cache.preload(
+    [...LAYERED_COLLECTIONS, ENVIRONMENTS_COLLECTION],
+    writing ? { unchecked: [writing] } : {},
+  );
   const keysOf = (collection: string) =>
     docs.then((all: ProjectedDocument[]) => all.filter((d) => d.collection === collection).map((d) => d.key));
   const keys = { settings: keysOf('settings'), schemas: keysOf('schemas'), policies: keysOf('policies') };
@@ -316,7 +319,7 @@ export function validatorFor(
   // service); a narrow one its own layers, profiles, schema and policy, and the catalogs.
   const wide = isWideChange(collection, key);
   const shared: SharedReads = wide
-    ? preloadTenant(stored)
+    ? preloadTenant(stored, { collection, key, content: {} })
     : { keys: listStoredKeys(deps, tenantId), reads: stored.reads };
   if (!wide) prefetchNarrow(stored, collection, key);
   const validate = async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> => {

@@ -173,6 +173,6 @@ describe('importSnapshot fan-out', () => {
     const plan = await importSnapshot(deps(store), { principal, documents, mode: 'plan', reason: 'x' });
     // Assess
     expect(plan.summary).toMatchObject({ create: 199, update: 1, invalid: 0 });
-    expect([...reads.entries()]).toEqual([['latestAll:settings,profiles,schemas,policies', 1]]);
+    expect([...reads.entries()]).toEqual([['latestAll:settings,profiles,schemas,policies,environments', 1]]);
   });
 });
