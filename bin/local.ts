@@ -9,6 +9,7 @@
 import { type LocalRuntime, startLocalRuntime } from '../shared/composition/local-runtime.ts';
 import { SECRET_ROTATION_INTERVAL_ENV } from '../shared/composition/local-secret-rotation.ts';
 import { LocalStartError } from '../shared/composition/local-start-error.ts';
+import { parseScanInterval } from '../shared/composition/local-drift-scanner.ts';
 
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 const dataDir = process.env.PLUMBLINE_DATA_DIR ?? '.plumbline';
@@ -16,12 +17,16 @@ const port = Number(process.env.PLUMBLINE_PORT ?? 8787);
 // The secret rotation timer (issue 13) is off unless its interval is set.
 const rotationMs = Number(process.env[SECRET_ROTATION_INTERVAL_ENV] ?? '');
 
+// Drift scans of every registered cluster (issue 14): every 15 minutes unless PLUMBLINE_SCAN_INTERVAL says otherwise (`0` = off).
+const scanIntervalMs = parseScanInterval(process.env.PLUMBLINE_SCAN_INTERVAL ?? '15m') ?? 15 * 60_000;
+
 let runtime: LocalRuntime;
 try {
   runtime = await startLocalRuntime({
     dataDir,
     port,
     ...(rotationMs > 0 ? { secretRotationIntervalMs: rotationMs } : {}),
+    ...(scanIntervalMs > 0 ? { scanIntervalMs } : {}),
   });
 } catch (error) {
   if (!(error instanceof LocalStartError)) throw error;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDbAuditLog } from '../adapters/aws/dynamodb-audit-log.ts';
+import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
 import {
   DynamoDbChangeRequestStore,
   scanOpenChangeRequests,
@@ -17,6 +18,8 @@ import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts'
 import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
+import { LocalScanQueue } from '../adapters/local/local-scan-queue.ts';
+import { MemoryReportStore } from '../adapters/local/local-scan-report-store.ts';
 import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';
@@ -26,6 +29,8 @@ import type { AppLogger } from '../ports/app-logger.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { KeyService } from '../ports/key-service.ts';
 import { fanoutNotifier } from '../ports/notifier.ts';
+import type { ReportStore } from '../ports/report-store.ts';
+import type { ScanQueue } from '../ports/scan-queue.ts';
 import type { ApprovalDeps } from '../use-cases/approvals/approval-deps.ts';
 import type { PortsOf } from '../use-cases/deps.ts';
 import { approvalTaskHandlers } from '../workflows/approval-task-handlers.ts';
@@ -48,12 +53,18 @@ export interface LocalDepsOptions {
    * envelopes (issue 13); without it a random in-memory key (tests).
    */
   keysDir?: string;
+  /** Drift reports (issue 14): the local runtime's s3rver bucket; in memory without one. */
+  reports?: ReportStore;
+  /** Drift scans (issue 14): the local runtime's in-process queue; one that runs nothing without one. */
+  scanQueue?: ScanQueue;
 }
 
 export { localDynamoConfig };
 
 /** The data ports of the local runtime, before its approval ports are attached. */
-export type LocalDataDeps = PortsOf<'documents' | 'changeRequests' | 'secrets' | 'keys' | 'audit'>;
+export type LocalDataDeps = PortsOf<
+  'documents' | 'changeRequests' | 'secrets' | 'keys' | 'audit' | 'clusters' | 'reports' | 'scanQueue'
+>;
 
 /**
  * Everything the local runtime holds: the ports of every HTTP context and of
@@ -80,6 +91,10 @@ export function buildLocalDeps(options: LocalDepsOptions): LocalDataDeps {
     secrets: new DynamoDbSecretStore({ tableName: options.tableName, clientFor: () => client }),
     audit: new DynamoDbAuditLog({ tableName: options.tableName, clientFor: () => client }),
     keys: localKeyService(options.keysDir),
+    // Drift (issue 14): cluster, scan and report items in the local table; report files in s3rver.
+    clusters: new DynamoDbClusterStore({ tableName: options.tableName, clientFor: () => client }),
+    reports: options.reports ?? new MemoryReportStore(),
+    scanQueue: options.scanQueue ?? new LocalScanQueue({ concurrency: 1, logger: options.logger }),
     clock: options.clock ?? systemClock,
     logger: options.logger,
   };

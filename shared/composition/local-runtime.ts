@@ -25,6 +25,15 @@ import {
 import { createLogger } from './create-logger.ts';
 import { startLocalSecretRotation } from './local-secret-rotation.ts';
 import { LocalStartError } from './local-start-error.ts';
+import { startLocalReportBucket } from '../adapters/local/s3rver-report-bucket.ts';
+import { loopbackClustersAllowed } from '../use-cases/clusters/loopback-clusters.ts';
+import {
+  LOCAL_SCAN_CONCURRENCY,
+  type LocalDriftOptions,
+  type LocalDriftScanner,
+  LocalScanQueue,
+  startLocalDriftScanner,
+} from './local-drift-scanner.ts';
 
 /** Options of {@link startLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -43,6 +52,10 @@ export interface LocalRuntimeOptions {
   workflowRetryIntervalMs?: number;
   /** Milliseconds between runs of the secret rotation job (issue 13); off when absent. */
   secretRotationIntervalMs?: number;
+  /** Milliseconds between drift scans of every cluster (issue 14, `PLUMBLINE_SCAN_INTERVAL`); off when absent or 0. */
+  scanIntervalMs?: number;
+  /** Drift scanner limits and EKS signing credentials (tests). */
+  drift?: Pick<LocalDriftOptions, 'eksCredentials' | 'clusterTimeoutMs' | 'requestTimeoutMs' | 'resolve'>;
 }
 
 /** A running local runtime. */
@@ -59,6 +72,8 @@ export interface LocalRuntime {
   outboxDir: string;
   /** The local approval workflow runner (aws-local-stepfunctions). */
   workflows: LocalWorkflowRunner;
+  /** The drift dispatcher and scanner (issue 14): `dispatch()` runs what the timer runs. */
+  drift: LocalDriftScanner;
   close(): Promise<void>;
 }
 
@@ -112,6 +127,10 @@ async function start(
     () => `${serverUrl}/oauth2/token`,
   );
   await ensureTable(localDynamoConfig(dynamo.endpoint), LOCAL_TABLE_NAME);
+  // Drift reports (issue 14): s3rver in this process, under <data dir>/s3, through the S3 adapter.
+  const reportBucket = await startLocalReportBucket(join(stateDir, 's3'));
+  undo.push(() => reportBucket.close());
+  const scanQueue = new LocalScanQueue({ concurrency: LOCAL_SCAN_CONCURRENCY, logger });
 
   const data = buildLocalDeps({
     dynamoEndpoint: dynamo.endpoint,
@@ -121,6 +140,8 @@ async function start(
     ...(options.dynamoClientConfig ? { clientConfig: options.dynamoClientConfig } : {}),
     ...(options.dynamoMiddleware ? { dynamoMiddleware: options.dynamoMiddleware } : {}),
     keysDir: stateDir,
+    reports: reportBucket.store,
+    scanQueue,
   });
   // Approvals: keys and outbox in the data dir (a temp dir without one); links point at this server.
   const approvalsDir = stateDir;
@@ -134,6 +155,14 @@ async function start(
       : { retryIntervalMs: options.workflowRetryIntervalMs }),
   });
   undo.push(() => workflows.close());
+  const drift = startLocalDriftScanner({
+    deps,
+    queue: scanQueue,
+    allowLoopback: loopbackClustersAllowed(),
+    ...(options.scanIntervalMs ? { intervalMs: options.scanIntervalMs } : {}),
+    ...options.drift,
+  });
+  undo.push(() => drift.stop());
   // Secret rotation (issue 13): the local twin of the daily rule, only when an interval is set.
   if (options.secretRotationIntervalMs !== undefined) {
     const rotation = startLocalSecretRotation({
@@ -179,6 +208,7 @@ async function start(
     dataDir,
     outboxDir: join(approvalsDir, 'outbox'),
     workflows,
+    drift,
     tokens,
     serviceAccounts,
     dynamoEndpoint: dynamo.endpoint,
