@@ -2,6 +2,7 @@ import type { TENANT_ITEM_ACTIONS } from '../../shared/domain/tenant-session-pol
 import type { RouteContext } from '../../shared/http/route.ts';
 import { grantApprovalEmail } from '../approvals/grant-approval-email.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
+import { grantServiceAccountClients } from '../service-accounts/grant-service-account-clients.ts';
 import type { HouseFunction } from '../shared/house-function.ts';
 
 /** One item-level DynamoDB action a tenant session may be granted. */
@@ -72,5 +73,19 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     // Query: listings and versions; GetItem: heads and envelopes' version ids; PutItem: conditional heads, audit.
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
     secrets: true,
+  },
+  'service-accounts': {
+    description: 'Plumbline service-accounts routes (Cognito app clients with the client-credentials grant, issue 15)',
+    memorySize: 256,
+    timeoutSeconds: 10,
+    // Query: listings; GetItem: one account; PutItem: creation; UpdateItem: rotatedAt; DeleteItem: deletion.
+    tenantItemActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
+    grant: grantServiceAccountClients,
   },
 };

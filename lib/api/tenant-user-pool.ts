@@ -1,7 +1,12 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared/composition/env-vars.ts';
 import { ROLES_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../shared/domain/tenant-claims.ts';
+import { viaService } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
 
@@ -9,9 +14,17 @@ import { HouseFunction } from '../shared/house-function.ts';
 export interface TenantUserPoolProps {
   stage: string;
   logRetentionDays: number;
-  /** Plus feature plan with full threat protection; Essentials otherwise. */
+  /** Plus feature plan with full threat protection; Essentials otherwise (both allow V3 access-token customization). */
   plus: boolean;
+  /** The settings table: the trigger reads service account items (`<tenant>#service-accounts`) from it. */
+  table: dynamodb.TableV2;
+  tableKey: kms.IKey;
 }
+
+/** The resource server of the API and its one scope, which service accounts are given. */
+export const API_RESOURCE_SERVER = 'plumbline';
+/** The scope service-account clients may ask for: `plumbline/api`. */
+export const API_SCOPE = 'api';
 
 /** `custom:tenant_id` -> `tenant_id`: the key CDK's `customAttributes` takes. */
 const customName = (attribute: string): string => attribute.replace(/^custom:/, '');
@@ -30,6 +43,10 @@ export class TenantUserPool extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly preTokenGeneration: HouseFunction;
+  /** The scope of service-account clients (`plumbline/api`). */
+  readonly serviceAccountScope: string;
+  /** The token endpoint of the pool's domain, where service accounts get tokens (client credentials). */
+  readonly tokenUrl: string;
 
   constructor(scope: Construct, id: string, props: TenantUserPoolProps) {
     super(scope, id);
@@ -81,17 +98,38 @@ export class TenantUserPool extends Construct {
 
     this.preTokenGeneration = new HouseFunction(this, 'PreTokenGeneration', {
       entry: lambdaEntry('cognito/pre-token-generation'),
-      description: 'Plumbline Cognito pre-token-generation: tenant_id and roles claims',
+      description: 'Plumbline Cognito pre-token-generation: tenant_id, roles and email claims',
       memorySize: 256,
       timeout: Duration.seconds(5),
       logRetentionDays: props.logRetentionDays,
       invocation: 'synchronous',
+      environment: { [ENV.tableName]: props.table.tableName },
     });
+    // V3_0: the event also comes for machine clients (client credentials). Both V2_0 and V3_0 need
+    // the Essentials or Plus feature plan, which this pool always has.
     this.userPool.addTrigger(
       cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       this.preTokenGeneration.function,
-      cognito.LambdaVersion.V2_0,
+      cognito.LambdaVersion.V3_0,
     );
+    this.#grantTriggerLookups(props.table, props.tableKey);
+
+    // Service accounts (issue 15): one resource server scope, and the domain serving /oauth2/token.
+    const apiScope = new cognito.ResourceServerScope({
+      scopeName: API_SCOPE,
+      scopeDescription: 'Call the Plumbline API as a service account (roles come from the account)',
+    });
+    this.userPool.addResourceServer('Api', {
+      identifier: API_RESOURCE_SERVER,
+      userPoolResourceServerName: 'Plumbline API',
+      scopes: [apiScope],
+    });
+    this.serviceAccountScope = `${API_RESOURCE_SERVER}/${API_SCOPE}`;
+    const domain = this.userPool.addDomain('Domain', {
+      // Globally unique per region: the stage and the account number ("aws"/"cognito" are not allowed in it).
+      cognitoDomain: { domainPrefix: `plumbline-${props.stage}-${Aws.ACCOUNT_ID}` },
+    });
+    this.tokenUrl = `${domain.baseUrl()}/oauth2/token`;
 
     this.client = this.userPool.addClient('CliClient', {
       userPoolClientName: 'plumb-cli',
@@ -108,6 +146,35 @@ export class TenantUserPool extends Construct {
         .withCustomAttributes(customName(TENANT_ID_ATTRIBUTE), customName(ROLES_ATTRIBUTE)),
       // Why: users must never write their own tenant or roles; only admin APIs can.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+  }
+
+  /**
+   * The trigger reads, for a machine client, the app client's name
+   * (`plumbline-sa.<tenant>.<id>`) and then that account's item. A separate
+   * policy (not the role's default one, on which the function depends)
+   * avoids a cycle: the pool depends on the function as its trigger.
+   */
+  #grantTriggerLookups(table: dynamodb.TableV2, tableKey: kms.IKey): void {
+    new iam.Policy(this, 'PreTokenGenerationLookups', {
+      roles: [this.preTokenGeneration.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['cognito-idp:DescribeUserPoolClient'],
+          resources: [this.userPool.userPoolArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+          // Only service account items, of any tenant: the tenant comes from the client Cognito holds.
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#service-accounts'] } },
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [tableKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
+        }),
+      ],
     });
   }
 

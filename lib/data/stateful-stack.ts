@@ -99,6 +99,8 @@ export class StatefulStack extends Stack {
       stage: config.stage,
       logRetentionDays: config.logRetentionDays,
       plus: config.cognitoPlus,
+      table: this.table,
+      tableKey: this.tableKey,
     });
     this.tokenKey = new kms.Key(this, 'TaskTokenKey', {
       description: 'Plumbline: wraps the data keys encrypting Step Functions task tokens at rest',

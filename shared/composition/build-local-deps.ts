@@ -16,6 +16,7 @@ import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.t
 import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
 import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
 import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
+import { LocalServiceAccountDirectory } from '../adapters/local/local-service-account-directory.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
 import { LocalScanQueue } from '../adapters/local/local-scan-queue.ts';
@@ -110,6 +111,8 @@ export interface LocalApprovalOptions {
   slackWebhooks?: Record<string, string>;
   /** Milliseconds between workflow retries (the definition's backoff otherwise). */
   retryIntervalMs?: number;
+  /** Service accounts (issue 15); an in-memory directory without one. */
+  serviceAccounts?: LocalServiceAccountDirectory;
 }
 
 /**
@@ -158,6 +161,9 @@ export async function attachLocalApprovals(
       new SlackWebhookNotifier(resolveWebhook),
     ]),
     publicUrl: options.publicUrl,
+    serviceAccounts:
+      options.serviceAccounts ??
+      (await LocalServiceAccountDirectory.open(undefined, () => `${options.publicUrl()}/oauth2/token`)),
   };
   runner.attach(approvalTaskHandlers(deps));
   return { deps, runner };

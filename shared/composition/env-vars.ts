@@ -26,6 +26,13 @@ export const ENV = {
   taskTokenKeyArn: 'PLUMBLINE_TASK_TOKEN_KEY_ARN',
   /** The dedicated KMS key of secret envelopes (issue 13). */
   secretsKeyArn: 'PLUMBLINE_SECRETS_KEY_ARN',
+  // Service accounts (issue 15).
+  /** The Cognito user pool whose app clients are the service accounts. */
+  userPoolId: 'PLUMBLINE_USER_POOL_ID',
+  /** The resource-server scope service accounts may ask for (`plumbline/api`). */
+  serviceAccountScope: 'PLUMBLINE_SERVICE_ACCOUNT_SCOPE',
+  /** The user pool domain's token endpoint, answered to clients as `tokenUrl`. */
+  tokenUrl: 'PLUMBLINE_TOKEN_URL',
   /** The API's public base URL, for the links in approval messages. */
   publicUrl: 'PLUMBLINE_PUBLIC_URL',
   /** Log level for Powertools Logger. */

@@ -149,6 +149,7 @@ async function start(
   const { deps, runner: workflows } = await attachLocalApprovals(data, {
     stateDir: approvalsDir,
     publicUrl: () => serverUrl,
+    serviceAccounts,
     ...(options.slackWebhooks ? { slackWebhooks: options.slackWebhooks } : {}),
     ...(options.workflowRetryIntervalMs === undefined
       ? {}

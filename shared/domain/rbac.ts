@@ -22,6 +22,7 @@ export type Permission =
   | 'secrets:read'
   | 'secrets:write'
   | 'secrets:reveal'
+  | 'service-accounts:manage'
   | 'clusters:manage'
   | 'drift:scan';
 
@@ -61,6 +62,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'requests:withdraw',
     'secrets:read',
     'secrets:write',
+    // Service accounts (issue 15): tenant-wide, so only an unlimited admin binding holds it.
+    'service-accounts:manage',
   ],
   auditor: ['settings:read', 'settings:export', 'environments:read', 'requests:read', 'secrets:read'],
   // Reading secret values is its own role (issue 13): admin alone does not read them.

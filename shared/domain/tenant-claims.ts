@@ -11,7 +11,12 @@ export interface TenantClaims {
   tenant_id: string;
   /** Role bindings (`editor`, `editor:dev`); API Gateway hands them on as `"[editor editor:dev]"`. */
   roles: string[];
+  /** The user's address (from the `email` attribute), for the requester's notifications (issue 16). */
+  email?: string;
 }
+
+/** A plausible email address: what a claim must look like to be used as one. */
+export const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 /**
  * The `tenant_id` and `roles` claims for a user, from their Cognito
@@ -30,5 +35,30 @@ export function tenantClaimsFromAttributes(
   const roles = (attributes[ROLES_ATTRIBUTE] ?? '')
     .split(/[\s,]+/)
     .filter((part) => part.length > 0 && parseRoleBinding(part) !== undefined);
-  return { tenant_id: tenantId, roles: [...new Set(roles)] };
+  const email = attributes.email?.trim();
+  return {
+    tenant_id: tenantId,
+    roles: [...new Set(roles)],
+    ...(email && EMAIL_PATTERN.test(email) ? { email } : {}),
+  };
+}
+
+/**
+ * The `tenant_id` and `roles` claims of a service account's access token
+ * (client credentials): its stored role bindings, keeping only valid ones
+ * and never `admin` or `approver` (refused at creation; dropped here too).
+ *
+ * @example tenantClaimsForServiceAccount({ tenantId: 'acme', roles: ['viewer:prod'] })
+ * // { tenant_id: 'acme', roles: ['viewer:prod'] }
+ */
+export function tenantClaimsForServiceAccount(grant: {
+  tenantId: string;
+  roles: readonly string[];
+}): TenantClaims | undefined {
+  if (!TENANT_ID_FOR_POLICY.test(grant.tenantId)) return undefined;
+  const roles = grant.roles.filter((role) => {
+    const binding = parseRoleBinding(role);
+    return binding !== undefined && binding.role !== 'admin' && binding.role !== 'approver';
+  });
+  return { tenant_id: grant.tenantId, roles: [...new Set(roles)] };
 }

@@ -22,6 +22,8 @@ export const CONTEXT_PORTS = {
   secrets: ['documents', 'changeRequests', 'workflows', 'secrets', 'keys', 'audit'],
   // Clusters and drift reports (issue 14): cluster, scan and report items, report files, the scan queue.
   clusters: ['clusters', 'reports', 'scanQueue'],
+  // Service accounts (issue 15): Cognito app clients on AWS, the embedded token authority locally.
+  'service-accounts': ['serviceAccounts'],
 } as const satisfies Record<RouteContext, readonly Port[]>;
 
 /** The ports of context `C`: its declared ones plus the clock and the logger. */

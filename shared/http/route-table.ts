@@ -4,6 +4,7 @@ import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { Route, RouteContext } from './route.ts';
 import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
 import { clustersContextRoutes } from './context-routes/clusters-context-routes.ts';
+import { serviceAccountsContextRoutes } from './context-routes/service-accounts-context-routes.ts';
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the
@@ -17,6 +18,7 @@ export const routeTable: readonly Route[] = [
   ...approvalsContextRoutes,
   ...secretsContextRoutes,
   ...clustersContextRoutes,
+  ...serviceAccountsContextRoutes,
 ];
 
 /** The routes of one bounded context (one Lambda function on AWS), whose handlers take that context's ports. */

@@ -14,7 +14,7 @@ export const ANONYMOUS: Principal = Object.freeze({
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
 /** Bounded contexts; each becomes one Lambda function on AWS, whose role holds only what its routes need. */
-export type RouteContext = 'system' | 'settings' | 'approvals' | 'secrets' | 'clusters';
+export type RouteContext = 'system' | 'settings' | 'approvals' | 'secrets' | 'service-accounts' | 'clusters';
 
 /** Any valibot schema. */
 export type AnySchema = v.GenericSchema<unknown, unknown>;

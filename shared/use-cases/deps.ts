@@ -10,6 +10,7 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { ReportStore } from '../ports/report-store.ts';
 import type { ScanQueue } from '../ports/scan-queue.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
+import type { ServiceAccountDirectory } from '../ports/service-account-directory.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 
@@ -50,6 +51,8 @@ export interface Deps {
   reports: ReportStore;
   /** Hands scans to the scanner (issue 14). */
   scanQueue: ScanQueue;
+  /** Machine identities: OAuth clients with the client-credentials grant (issue 15). */
+  serviceAccounts: ServiceAccountDirectory;
 }
 
 /** A port a context or task may declare; the clock and the logger every one of them holds. */
