@@ -111,15 +111,22 @@ export async function decideByLink(
   | { ok: true; request: ChangeRequest; decision: 'approve' | 'reject' }
   | { ok: false; problem: LinkProblem; detail?: string; request?: ChangeRequest }
 > {
+  // Why spend first: a link works once, whatever the request's state; a second use is "used", not "closed".
+  // Why in parallel with the request's read: spending needs only the verified claims, so the link
+  // costs no round trip of its own (issue 11: an approval by link takes 3 sequential round trips).
+  const verified = await deps.linkSigner.verify(token, deps.clock.now());
+  const spent = verified.ok
+    ? deps.changeRequests.markLinkUsed(
+        verified.claims.tenantId,
+        verified.claims.jti,
+        new Date(verified.claims.exp * 1000),
+      )
+    : Promise.resolve(false);
+  spent.catch(() => undefined);
   const seen = await inspectApprovalLink(deps, token);
   if (!seen.ok) return seen;
   const { claims } = seen;
-  // Why spend first: a link works once, whatever the request's state; a second use is "used", not "closed".
-  const fresh = await deps.changeRequests.markLinkUsed(
-    claims.tenantId,
-    claims.jti,
-    new Date(claims.exp * 1000),
-  );
+  const fresh = await spent;
   if (!fresh) return { ok: false, problem: 'used', request: seen.request };
   if (seen.closedReason !== null)
     return { ok: false, problem: 'closed', detail: seen.closedReason, request: seen.request };
