@@ -7,6 +7,7 @@ import { ApprovalWorkflow } from '../approvals/approval-workflow.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { ApiErrorRateAlarm, FunctionAlarms } from '../observability/alarms.ts';
+import { SecretRotation } from '../secrets/secret-rotation.ts';
 import { CONTEXT_FUNCTIONS } from './context-function-specs.ts';
 import { ContextFunctions } from './context-functions.ts';
 import { PlumblineHttpApi } from './plumbline-http-api.ts';
@@ -31,6 +32,8 @@ export class StatelessStack extends Stack {
   readonly api: PlumblineHttpApi;
   readonly users: TenantUserPool;
   readonly functions: ContextFunctions;
+  /** The daily secret rotation job (issue 13). */
+  readonly secretRotation: SecretRotation;
   readonly approvals: ApprovalWorkflow;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -65,6 +68,12 @@ export class StatelessStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       httpFunctions: this.functions,
       publicUrl: this.api.url,
+    });
+    // The daily secret rotation job (issue 13).
+    this.secretRotation = new SecretRotation(this, 'SecretRotation', {
+      data,
+      logRetentionDays: config.logRetentionDays,
+      stateMachineArn: this.approvals.stateMachine.stateMachineArn,
     });
     // The system context names the API in the OpenAPI document's `servers` (CONTEXT_PORTS.system).
     this.functions.functions.get('system')?.function.addEnvironment(ENV.publicUrl, this.api.url);

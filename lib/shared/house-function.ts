@@ -3,6 +3,7 @@ import { AssetHashType, type Duration, RemovalPolicy, Validations } from 'aws-cd
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { ENV } from '../../shared/composition/env-vars.ts';
@@ -28,7 +29,9 @@ export interface HouseFunctionProps {
    * How the function is invoked. `synchronous` (API Gateway, Cognito) needs no
    * DLQ; asynchronous and scheduled work will add a failure destination here.
    */
-  invocation: 'synchronous';
+  invocation: 'synchronous' | 'scheduled';
+  /** Scheduled (asynchronous) functions: where failed invocations land after Lambda's retries. */
+  deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -77,6 +80,7 @@ export class HouseFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       environment: {
         [ENV.serviceName]: 'plumbline',
         [ENV.logLevel]: 'INFO',
@@ -89,6 +93,9 @@ export class HouseFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support only Resource "*".',
     });
+    if (props.invocation === 'scheduled' && !props.deadLetterQueue) {
+      throw new Error(`${props.description}: a scheduled function needs a dead-letter queue`);
+    }
     if (props.invocation === 'synchronous') {
       Validations.of(this.function).acknowledge({
         id: 'Serverless-LambdaDLQ',

@@ -112,7 +112,8 @@ describe('approval workflow on AWS (lib/approvals)', () => {
         .sort();
     // Act / Assess
     expect(holders('states:SendTaskSuccess')).toEqual(['http:approvals', 'task:AwaitDecision']);
-    expect(holders('states:StartExecution')).toEqual(['http:approvals', 'http:settings']);
+    // The secrets API's write gate opens change requests in protected environments (issue 13).
+    expect(holders('states:StartExecution')).toEqual(['http:approvals', 'http:secrets', 'http:settings']);
     expect(holders('secretsmanager:GetSecretValue')).toEqual([
       'http:approvals',
       'task:AwaitDecision',

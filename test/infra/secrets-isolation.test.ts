@@ -103,4 +103,21 @@ describe('secrets isolation in the synthesized stacks (issue 13)', () => {
     expect(env('settings')[ENV.secretsKeyArn]).toBeDefined();
     expect(env('approvals')[ENV.secretsKeyArn]).toBeUndefined();
   });
+
+  it('runs the rotation job daily, with a dead-letter queue, its own role listing secret names only', () => {
+    const rotation = synth.stateless.secretRotation;
+    const fnId = statelessId(rotation.function.function);
+    const rule = resourcesOf(synth.statelessTemplate, 'AWS::Events::Rule')[statelessId(rotation.rule)];
+    const fn = resourcesOf(synth.statelessTemplate, 'AWS::Lambda::Function')[fnId];
+    const ownActions = all()
+      .filter((p) => p.roles.includes(statelessId(rotation.function.role)))
+      .flatMap((p) => asList(p.s.Action));
+    expect(rule?.Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+    expect(JSON.stringify(rule?.Properties.Targets)).toContain(fnId);
+    expect(JSON.stringify(rule?.Properties.Targets)).toContain('DeadLetterConfig');
+    expect(fn?.Properties.DeadLetterConfig).toBeDefined();
+    expect(ownActions).toContain('secretsmanager:ListSecrets');
+    expect(ownActions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:ListSecrets']);
+    expect(ownActions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
 });
