@@ -19,6 +19,7 @@ import { measureDomain } from './domain-hot-paths.ts';
 import { measureDynamoCalls } from './dynamo-calls.ts';
 import { type HostileReport, measureHostile } from './hostile.ts';
 import { measureHttp } from './http-latency.ts';
+import { measureScale, type ScaleReport } from './scale.ts';
 
 const RUNS = Math.max(15, Number(process.env.BENCH_INIT_RUNS ?? 15));
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
@@ -99,6 +100,47 @@ async function bundlesPart(step: string): Promise<Awaited<ReturnType<typeof meas
   return bundles;
 }
 
+async function callsPart(step: string): Promise<Awaited<ReturnType<typeof measureDynamoCalls>>> {
+  log(`${step} DynamoDB calls per route (typical request)`);
+  const calls = await measureDynamoCalls();
+  table(
+    calls.map((c) => ({
+      route: c.route,
+      status: c.status,
+      calls: c.total,
+      'critical path': c.criticalPath,
+      goal: c.goal ?? '',
+      ops: c.ops.join(' > '),
+    })),
+  );
+  return calls;
+}
+
+async function scalePart(step: string): Promise<ScaleReport> {
+  log(`${step} Scale (issue 11): routes that used to grow per service, at N = 100 and 10 000 services`);
+  const scale = await measureScale(log);
+  log('');
+  for (const run of scale.runs) {
+    log(`N = ${run.services} (seeded in ${run.seedSeconds} s)`);
+    table(
+      run.routes.map((r) => ({
+        route: r.name,
+        status: r.status,
+        'median ms': r.ms,
+        calls: r.calls,
+        'critical path': r.criticalPath,
+        goal: r.goal,
+        'max in flight': r.maxInFlight,
+      })),
+    );
+  }
+  table(
+    scale.ratios.map((r) => ({ route: r.name, 'time x (largest/smallest N)': r.timeRatio, goal: r.goal })),
+  );
+  log(`Peak RSS across the scale run (local runtime in this process): ${scale.peakRssMB} MB\n`);
+  return scale;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   log(
@@ -112,6 +154,14 @@ async function main(): Promise<void> {
     log(`Updated the hostile part of ${file}`);
     return;
   }
+  if (ONLY === 'scale') {
+    const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    const dynamoCalls = await callsPart('1/2');
+    const scale = await scalePart('2/2');
+    await writeFile(file, `${JSON.stringify({ ...previous, dynamoCalls, scale }, null, 2)}\n`);
+    log(`Updated the dynamoCalls and scale parts of ${file}`);
+    return;
+  }
 
   if (ONLY === 'bundles') {
     const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
@@ -123,19 +173,9 @@ async function main(): Promise<void> {
 
   const bundles = await bundlesPart('1/5');
 
-  log('2/5 DynamoDB calls per route (typical request)');
-  const calls = await measureDynamoCalls();
-  table(
-    calls.map((c) => ({
-      route: c.route,
-      status: c.status,
-      calls: c.total,
-      'critical path': c.criticalPath,
-      ops: c.ops.join(' > '),
-    })),
-  );
+  const calls = await callsPart('2/6');
 
-  log(`3/5 HTTP through the local runtime (${CONCURRENCY} concurrent, ${SECONDS} s each after 1 s warm-up)`);
+  log(`3/6 HTTP through the local runtime (${CONCURRENCY} concurrent, ${SECONDS} s each after 1 s warm-up)`);
   const http = await measureHttp(
     { concurrency: CONCURRENCY, warmupSeconds: 1, measureSeconds: SECONDS },
     log,
@@ -154,7 +194,7 @@ async function main(): Promise<void> {
     })),
   );
 
-  log('4/5 Domain hot paths');
+  log('4/6 Domain hot paths');
   const domain = await measureDomain(log);
   log('');
   table(
@@ -176,7 +216,8 @@ async function main(): Promise<void> {
     })),
   );
 
-  const hostile = await hostilePart('5/5');
+  const hostile = await hostilePart('5/6');
+  const scale = await scalePart('6/6');
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -193,6 +234,7 @@ async function main(): Promise<void> {
     http,
     domain,
     hostile,
+    scale,
     clientBundle: await measureClientBundle(log),
   };
   Object.assign(results, { drift: await (await import('./drift-engine.ts')).measureDriftEngine(log) });
