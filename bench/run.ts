@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const bundles = await bundlesPart('1/5');
+  const bundles = await bundlesPart('1/6');
 
   const calls = await callsPart('2/6');
 
