@@ -4,7 +4,7 @@ import type { ScanSamples } from '../domain/drift/history-rules.ts';
 /** How the scanner authenticates to a cluster, or that it reads pushed observations. */
 export type ClusterAuth =
   | { type: 'token'; secret: string }
-  | { type: 'eks'; clusterName: string; region: string; roleArn?: string }
+  | { type: 'eks'; clusterName: string; region: string; roleArn?: string | undefined }
   | { type: 'push' };
 
 /** A registered cluster (item `cluster#<id>` in the tenant's drift partition). */

@@ -1,7 +1,7 @@
 /** One message to one person about one change request. */
 export interface Notification {
   /** `secret-rotation-due`: a provided secret passed its rotation period (issue 13; `requestId` names the run). */
-  kind: 'approval-requested' | 'outcome' | 'secret-rotation-due';
+  kind: 'approval-requested' | 'outcome' | 'secret-rotation-due' | 'drift-alert';
   tenantId: string;
   requestId: string;
   /** The recipient's user id (an approver's or the requester's). */
@@ -13,6 +13,8 @@ export interface Notification {
   text: string;
   /** The approver's own signed links. */
   links?: { approve: string; reject: string };
+  /** `drift-alert` (issue 14): the link to the HTML report; `requestId` is the report id, `to` the cluster. */
+  reportUrl?: string;
   /** Name of the secret holding the environment's Slack webhook URL. */
   slackWebhookSecret?: string;
 }

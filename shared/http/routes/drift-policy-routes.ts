@@ -1,0 +1,189 @@
+import * as v from 'valibot';
+import { DriftPolicyContentSchema } from '../../domain/documents/drift-policy-content.ts';
+import { PreconditionRequiredError } from '../../domain/errors.ts';
+import { toRecord } from '../../domain/settings-version.ts';
+import {
+  diffDriftPolicyVersions,
+  getDriftPolicy,
+  listDriftPolicyVersions,
+  rollbackDriftPolicy,
+} from '../../use-cases/drift/drift-policy-history.ts';
+import { putDriftPolicy } from '../../use-cases/drift/put-drift-policy.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { json, versionEtag } from '../http-result.ts';
+import { parseIfMatch } from '../preconditions.ts';
+import { defineRoute, type Route } from '../route.ts';
+import {
+  NameSchema,
+  ReasonSchema,
+  RollbackBody,
+  TicketSchema,
+  VersionNumberString,
+  VersionRecordSchema,
+  VersionSummarySchema,
+} from '../schemas.ts';
+import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+
+/** Body of `PUT /v1/drift-policies/envs/{env}`. */
+export const PutDriftPolicyBody = v.strictObject({
+  policy: DriftPolicyContentSchema,
+  reason: ReasonSchema,
+  ticket: v.optional(TicketSchema),
+});
+
+const PATH = '/v1/drift-policies/envs/{env}';
+const params = v.object({ env: NameSchema });
+const tags = ['drift'];
+const texts = {
+  invalid: 'Malformed request or drift policy; `errors` lists every violation',
+  notFound: 'No drift policy for this environment',
+};
+
+/** Routes of drift policies (issue 14): one versioned document per environment, collection `drift-policies`. */
+export const driftPolicyRoutes: Route[] = [
+  defineRoute({
+    id: 'getDriftPolicy',
+    method: 'GET',
+    path: PATH,
+    context: 'settings',
+    permission: 'settings:read',
+    summary: "Read the latest (or ?version=N) version of an environment's drift policy",
+    tags,
+    params,
+    query: v.object({ version: v.optional(VersionNumberString) }),
+    responses: {
+      200: { description: 'The version record', schema: VersionRecordSchema },
+      ...readProblems(texts),
+    },
+    handle: async ({ params: p, query, principal }, deps) => {
+      const found = await getDriftPolicy(deps, principal, p.env, query.version);
+      return json(200, toRecord(found), versionEtag(found.version));
+    },
+  }),
+  defineRoute({
+    id: 'putDriftPolicy',
+    method: 'PUT',
+    path: PATH,
+    context: 'settings',
+    permission: 'policies:write',
+    summary: "Set an environment's drift policy (a new version; a change request in a protected environment)",
+    tags,
+    params,
+    body: { 'application/json': PutDriftPolicyBody },
+    requestHeaders: [ifMatchHeader(false, 'drift policy')],
+    responses: {
+      201: { description: 'The new version', schema: VersionRecordSchema },
+      ...writeProblems(texts),
+    },
+    handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
+      const created = await putDriftPolicy(deps, {
+        principal,
+        env: p.env,
+        policy: body.policy,
+        reason: body.reason,
+        ticket: body.ticket ?? null,
+        ifMatch: parseIfMatch(headers),
+      });
+      return json(201, toRecord(created), {
+        ...versionEtag(created.version),
+        location: `${rawPath}?version=${created.version}`,
+      });
+    },
+  }),
+  defineRoute({
+    id: 'listDriftPolicyVersions',
+    method: 'GET',
+    path: `${PATH}/versions`,
+    context: 'settings',
+    permission: 'settings:read',
+    summary: "List the versions of an environment's drift policy, newest first",
+    tags,
+    params,
+    query: v.object({
+      limit: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
+          v.transform(Number),
+          v.minValue(1),
+          v.maxValue(100),
+        ),
+        '20',
+      ),
+      cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+    }),
+    responses: {
+      200: {
+        description: 'A page of version records without content',
+        schema: v.object({ items: v.array(VersionSummarySchema), nextCursor: v.nullable(v.string()) }),
+      },
+      ...readProblems(texts),
+    },
+    handle: async ({ params: p, query, principal }, deps) => {
+      const page = await listDriftPolicyVersions(deps, principal, p.env, {
+        limit: query.limit,
+        before: decodeCursor(query.cursor),
+      });
+      return json(200, { items: page.items, nextCursor: encodeCursor(page.next) });
+    },
+  }),
+  defineRoute({
+    id: 'diffDriftPolicy',
+    method: 'GET',
+    path: `${PATH}/diff`,
+    context: 'settings',
+    permission: 'settings:read',
+    summary: 'RFC 6902 diff between two versions of a drift policy',
+    tags,
+    params,
+    query: v.object({ from: VersionNumberString, to: VersionNumberString }),
+    responses: {
+      200: {
+        description: 'The patch from `from` to `to`',
+        schema: v.object({
+          from: v.number(),
+          to: v.number(),
+          patch: v.array(v.unknown()),
+          keysTouchedPercent: v.number(),
+        }),
+      },
+      ...readProblems(texts),
+    },
+    handle: async ({ params: p, query, principal }, deps) =>
+      json(200, await diffDriftPolicyVersions(deps, principal, p.env, query.from, query.to)),
+  }),
+  defineRoute({
+    id: 'rollbackDriftPolicy',
+    method: 'POST',
+    path: `${PATH}/rollback`,
+    context: 'settings',
+    permission: 'policies:write',
+    summary: 'Roll a drift policy back to an earlier version (as a new version)',
+    tags,
+    params,
+    body: { 'application/json': RollbackBody },
+    requestHeaders: [ifMatchHeader(true)],
+    responses: {
+      201: { description: 'The new version', schema: VersionRecordSchema },
+      ...writeProblems(texts),
+    },
+    handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
+      const ifMatch = parseIfMatch(headers);
+      if (ifMatch === undefined) {
+        throw new PreconditionRequiredError(
+          'Rollback needs If-Match: "<version>" of the latest version',
+          null,
+        );
+      }
+      const created = await rollbackDriftPolicy(deps, {
+        principal,
+        env: p.env,
+        toVersion: body.toVersion,
+        reason: body.reason,
+        ifMatch,
+      });
+      const location = `${rawPath.replace(/\/rollback$/, '')}?version=${created.version}`;
+      return json(201, toRecord(created), { ...versionEtag(created.version), location });
+    },
+  }),
+];
