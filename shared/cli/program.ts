@@ -10,6 +10,7 @@ import { profilesCommand } from './commands/profiles-command.ts';
 import { requestsCommand } from './commands/requests-command.ts';
 import { schemasCommand } from './commands/schemas-command.ts';
 import { secretsCommand } from './commands/secrets-command.ts';
+import { serviceAccountsCommand } from './commands/service-accounts-command.ts';
 import { settingsCommand } from './commands/settings-command.ts';
 import { tagCommand } from './commands/tag-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(schemasCommand(ctx));
   program.addCommand(policiesCommand(ctx));
   program.addCommand(secretsCommand(ctx));
+  program.addCommand(serviceAccountsCommand(ctx));
   program.addCommand(validateCommand(ctx));
   program.addCommand(tagCommand(ctx));
   program.addCommand(exportCommand(ctx));
