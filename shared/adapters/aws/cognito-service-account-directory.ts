@@ -129,9 +129,11 @@ export class CognitoServiceAccountDirectory implements ServiceAccountDirectory {
       );
     } catch (error) {
       // Without its item the client would get tokens with no tenant: remove it before failing.
-      await cognito
-        .send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))
-        .catch(() => undefined);
+      try {
+        await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+      } catch {
+        // The item error is the one to report; an orphan client without an item gets no tenant claims.
+      }
       throw error;
     }
     return { account, clientSecret };
@@ -208,13 +210,13 @@ export class CognitoServiceAccountDirectory implements ServiceAccountDirectory {
     const account = await this.get(tenantId, id);
     if (!account) return false;
     // The client first: once it is gone no token can be issued, even if the item delete fails.
-    await this.#options.cognito
-      .send(
+    try {
+      await this.#options.cognito.send(
         new DeleteUserPoolClientCommand({ UserPoolId: this.#options.userPoolId, ClientId: account.clientId }),
-      )
-      .catch((error: Error) => {
-        if (error.name !== 'ResourceNotFoundException') throw error;
-      });
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    }
     await translateDynamoError(() =>
       this.#table(tenantId).send(
         new DeleteCommand({
