@@ -56,7 +56,7 @@ beforeAll(async () => {
         body: { content: { image: 'registry.example.com/frontend:9.9.9', replicas: 3 }, reason: 'desired' },
       })
     ).status,
-  ).toBe(200);
+  ).toBe(201);
   expect(
     (
       await rt.call('PUT', '/v1/secrets/envs/dev/k8s-token', {

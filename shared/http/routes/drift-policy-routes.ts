@@ -10,11 +10,12 @@ import {
 } from '../../use-cases/drift/drift-policy-history.ts';
 import { putDriftPolicy } from '../../use-cases/drift/put-drift-policy.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { json, versionEtag } from '../http-result.ts';
+import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
   NameSchema,
+  pageQuery,
   ReasonSchema,
   RollbackBody,
   TicketSchema,
@@ -84,10 +85,12 @@ export const driftPolicyRoutes: Route[] = [
         ticket: body.ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      return json(201, toRecord(created), {
-        ...versionEtag(created.version),
-        location: `${rawPath}?version=${created.version}`,
-      });
+      return writeResponse(created, (record) =>
+        json(201, toRecord(record), {
+          ...versionEtag(record.version),
+          location: `${rawPath}?version=${record.version}`,
+        }),
+      );
     },
   }),
   defineRoute({
@@ -99,19 +102,7 @@ export const driftPolicyRoutes: Route[] = [
     summary: "List the versions of an environment's drift policy, newest first",
     tags,
     params,
-    query: v.object({
-      limit: v.optional(
-        v.pipe(
-          v.string(),
-          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-          v.transform(Number),
-          v.minValue(1),
-          v.maxValue(100),
-        ),
-        '20',
-      ),
-      cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
-    }),
+    query: pageQuery(20),
     responses: {
       200: {
         description: 'A page of version records without content',
@@ -182,8 +173,10 @@ export const driftPolicyRoutes: Route[] = [
         reason: body.reason,
         ifMatch,
       });
-      const location = `${rawPath.replace(/\/rollback$/, '')}?version=${created.version}`;
-      return json(201, toRecord(created), { ...versionEtag(created.version), location });
+      return writeResponse(created, (record) => {
+        const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;
+        return json(201, toRecord(record), { ...versionEtag(record.version), location });
+      });
     },
   }),
 ];

@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import { listReports, readReport, reportSummaryView } from '../../use-cases/drift/read-reports.ts';
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { NameSchema } from '../schemas.ts';
+import { NameSchema, pageQuery } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
 
 const ReportId = v.pipe(v.string(), v.regex(/^s[0-9a-z]{9}[0-9a-f]{8}$/, 'must be a report id'));
@@ -21,21 +21,12 @@ export const driftReportRoutes: Route[] = [
     summary: 'List drift reports, newest first',
     tags,
     query: v.object({
+      ...pageQuery(50).entries,
       cluster: v.optional(v.pipe(v.string(), v.regex(/^c-[0-9a-f]{12}$/, 'must be a cluster id'))),
       env: v.optional(NameSchema),
       since: v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))),
       cursor: v.optional(
         v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor')),
-      ),
-      limit: v.optional(
-        v.pipe(
-          v.string(),
-          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-          v.transform(Number),
-          v.minValue(1),
-          v.maxValue(100),
-        ),
-        '50',
       ),
     }),
     responses: {
