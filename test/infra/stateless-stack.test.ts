@@ -338,12 +338,12 @@ describe('Cognito', () => {
     );
   });
 
-  it('adds the tenant_id and roles claims with a V2 pre-token-generation trigger', () => {
+  it('adds the tenant_id and roles claims with a V3 pre-token-generation trigger (users and machine clients)', () => {
     synth.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PreTokenGenerationConfig: {
           LambdaArn: { 'Fn::GetAtt': [statefulId(synth.stateful.users.preTokenGeneration.function), 'Arn'] },
-          LambdaVersion: 'V2_0',
+          LambdaVersion: 'V3_0',
         },
       },
     });
