@@ -1,38 +1,20 @@
-import type { Deps, PortsOf } from '../use-cases/deps.ts';
-import {
-  changeRequestStoreFrom,
-  documentStoreFrom,
-  type Env,
-  onFirstUse,
-  tenantTableOnFirstUseFrom,
-  workflowGatewayFrom,
-} from './aws-approval-ports.ts';
+import type { ContextDeps } from '../http/context-ports.ts';
+import type { PortsOf } from '../use-cases/deps.ts';
+import { type Env, onFirstUse } from './aws-approval-ports.ts';
 import { notifierFrom } from './aws-notifier.ts';
-import { secretPortsFrom } from './aws-secret-ports.ts';
-import { basePortsFrom } from './base-ports.ts';
+import { buildAwsSecretsDeps } from './build-aws-secrets-deps.ts';
 
-/** The ports of the scheduled rotation job. */
-export type RotationDeps = PortsOf<
-  'documents' | 'changeRequests' | 'workflows' | 'secrets' | 'keys' | 'audit' | 'notifier'
-> &
-  Pick<Deps, 'clock' | 'logger'>;
+/** The ports of the scheduled rotation job: the secrets context's, plus the notifier that tells owners. */
+export type RotationDeps = ContextDeps<'secrets'> & PortsOf<'notifier'>;
 
 /**
  * The composition root of the daily secret rotation function on AWS (issue
- * 13): the secret ports behind tenant sessions, the documents (policies,
- * protection) and approval workflow (a due secret of a protected environment
- * becomes a change request), and the notifier that tells owners.
+ * 13): the ports of the secrets context (a due secret of a protected
+ * environment becomes a change request) and the notifier (SNS email), each
+ * checking its variables on first use.
  *
- * @example export const handler = rotationHandler(buildAwsRotationDeps(process.env));
+ * @example deps ??= buildAwsRotationDeps(process.env);
  */
 export function buildAwsRotationDeps(env: Env): RotationDeps {
-  const table = tenantTableOnFirstUseFrom(env);
-  return {
-    ...basePortsFrom(env),
-    documents: documentStoreFrom(table),
-    changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(() => workflowGatewayFrom(env)),
-    notifier: onFirstUse(() => notifierFrom(env)),
-    ...secretPortsFrom(env),
-  };
+  return { ...buildAwsSecretsDeps(env), notifier: onFirstUse(() => notifierFrom(env)) };
 }

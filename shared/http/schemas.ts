@@ -90,3 +90,25 @@ export const ProblemSchema = v.looseObject({
   detail: v.string(),
   errors: v.optional(v.array(v.looseObject({ pointer: v.string(), message: v.string() }))),
 });
+
+/**
+ * The query of a paged listing: `limit` (1-100, given as a string, default
+ * `defaultLimit`) and the opaque `cursor` of the previous page.
+ *
+ * @example query: pageQuery(50)
+ */
+export function pageQuery(defaultLimit: number) {
+  return v.object({
+    limit: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
+        v.transform(Number),
+        v.minValue(1),
+        v.maxValue(100),
+      ),
+      String(defaultLimit),
+    ),
+    cursor: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  });
+}

@@ -77,8 +77,8 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect([...system.all].filter((p) => HEAVY.includes(p) && p !== 'yaml')).toEqual([]);
   });
 
-  it('gives the approvals and settings functions no SNS client: they send no notification', () => {
-    for (const entry of ['http/settings', 'http/approvals']) {
+  it('gives the approvals, settings and secrets functions no SNS client: they send no notification', () => {
+    for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
       expect(of(entry).all.has('@aws-sdk/client-sns'), entry).toBe(false);
     }
   });
@@ -87,6 +87,8 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     const tenantData = [
       'http/settings',
       'http/approvals',
+      // Secrets (issue 13): KMS and Secrets Manager load on the first secret operation.
+      'http/secrets',
       ...ENTRIES.filter((e) => e.startsWith('workflow/')),
     ];
     for (const entry of tenantData) {
