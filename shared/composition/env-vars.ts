@@ -33,6 +33,17 @@ export const ENV = {
   serviceAccountScope: 'PLUMBLINE_SERVICE_ACCOUNT_SCOPE',
   /** The user pool domain's token endpoint, answered to clients as `tokenUrl`. */
   tokenUrl: 'PLUMBLINE_TOKEN_URL',
+  // Drift (issue 14).
+  /** The reports bucket (report files under `<tenant>/`, pushed observations under `<tenant>/observations/`). */
+  reportsBucket: 'PLUMBLINE_REPORTS_BUCKET',
+  /** URL of the SQS queue of drift scans (one message per cluster). */
+  scanQueueUrl: 'PLUMBLINE_SCAN_QUEUE_URL',
+  /** ARN of the SNS topic drift alerts (high and critical findings) go to. */
+  alertsTopicArn: 'PLUMBLINE_ALERTS_TOPIC_ARN',
+  /** Per-cluster scan timeout of the scanner, in milliseconds (default 60000). */
+  clusterTimeoutMs: 'PLUMBLINE_CLUSTER_TIMEOUT_MS',
+  /** CloudWatch namespace of the scanner's metrics (Powertools Metrics). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   /** The API's public base URL, for the links in approval messages. */
   publicUrl: 'PLUMBLINE_PUBLIC_URL',
   /** Log level for Powertools Logger. */
