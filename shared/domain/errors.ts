@@ -1,6 +1,7 @@
 /**
- * Domain errors. Each has a stable `code`; `shared/http/problem-details.ts`
- * maps them to RFC 9457 problem details in exactly one place.
+ * Domain errors. Each has a stable `code` and no HTTP status or header of
+ * its own: `shared/http/problem-details.ts` maps them to RFC 9457 problem
+ * details in exactly one table.
  */
 
 /** One violation of an input rule, addressed by a JSON pointer. */
@@ -25,16 +26,10 @@ export interface Violation {
 export abstract class DomainError extends Error {
   /** Stable machine code, also the last segment of the problem `type`. */
   abstract readonly code: string;
-  /** HTTP status that the problem mapper uses. */
-  abstract readonly status: number;
   /** Short, stable summary of the problem type. */
   abstract readonly title: string;
   /** Extra members for the problem body (never secrets). */
   extensions(): Record<string, unknown> {
-    return {};
-  }
-  /** Extra response headers. */
-  headers(): Record<string, string> {
     return {};
   }
 }
@@ -42,7 +37,6 @@ export abstract class DomainError extends Error {
 /** The request is malformed: bad JSON, a bad field, a bad parameter. Lists every violation. */
 export class ValidationError extends DomainError {
   readonly code = 'validation-failed';
-  readonly status = 400;
   readonly title = 'The request is not valid';
   constructor(
     detail: string,
@@ -58,7 +52,6 @@ export class ValidationError extends DomainError {
 /** The request is well formed but the settings it would produce break a rule (schema, policy, HPA). */
 export class UnprocessableError extends DomainError {
   readonly code = 'settings-invalid';
-  readonly status = 422;
   readonly title = 'The settings break a validation rule';
   constructor(
     detail: string,
@@ -77,17 +70,12 @@ export class UnprocessableError extends DomainError {
 /** No valid credentials. */
 export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized';
-  readonly status = 401;
   readonly title = 'Authentication required';
-  override headers(): Record<string, string> {
-    return { 'www-authenticate': 'Bearer realm="plumbline"' };
-  }
 }
 
 /** The caller is known but lacks the permission the action needs. */
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
-  readonly status = 403;
   readonly title = 'Permission denied';
   constructor(
     detail: string,
@@ -103,21 +91,18 @@ export class ForbiddenError extends DomainError {
 /** The resource does not exist for this tenant (also: it belongs to another tenant). */
 export class NotFoundError extends DomainError {
   readonly code = 'not-found';
-  readonly status = 404;
   readonly title = 'Not found';
 }
 
 /** The request conflicts with the current state (a failed JSON Patch `test`, a duplicate tag ...). */
 export class ConflictError extends DomainError {
   readonly code = 'conflict';
-  readonly status = 409;
   readonly title = 'Conflict with the current state';
 }
 
 /** `If-Match` names a version that is no longer the latest. */
 export class PreconditionFailedError extends DomainError {
   readonly code = 'precondition-failed';
-  readonly status = 412;
   readonly title = 'The document changed since you read it';
   constructor(
     detail: string,
@@ -128,15 +113,11 @@ export class PreconditionFailedError extends DomainError {
   override extensions(): Record<string, unknown> {
     return { currentVersion: this.currentVersion };
   }
-  override headers(): Record<string, string> {
-    return this.currentVersion === null ? {} : { etag: `"${this.currentVersion}"` };
-  }
 }
 
 /** Updating an existing document without `If-Match`. */
 export class PreconditionRequiredError extends DomainError {
   readonly code = 'precondition-required';
-  readonly status = 428;
   readonly title = 'If-Match is required';
   constructor(
     detail: string,
@@ -152,7 +133,6 @@ export class PreconditionRequiredError extends DomainError {
 /** The payload is larger than allowed. */
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload-too-large';
-  readonly status = 413;
   readonly title = 'Payload too large';
   constructor(
     detail: string,
@@ -168,7 +148,6 @@ export class PayloadTooLargeError extends DomainError {
 /** The request body has a content type the route does not accept. */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'unsupported-media-type';
-  readonly status = 415;
   readonly title = 'Unsupported media type';
   constructor(
     detail: string,
@@ -179,15 +158,11 @@ export class UnsupportedMediaTypeError extends DomainError {
   override extensions(): Record<string, unknown> {
     return { accepted: this.accepted };
   }
-  override headers(): Record<string, string> {
-    return { 'accept-patch': this.accepted.join(', ') };
-  }
 }
 
 /** The route exists but not with this method. */
 export class MethodNotAllowedError extends DomainError {
   readonly code = 'method-not-allowed';
-  readonly status = 405;
   readonly title = 'Method not allowed';
   constructor(
     detail: string,
@@ -195,15 +170,11 @@ export class MethodNotAllowedError extends DomainError {
   ) {
     super(detail);
   }
-  override headers(): Record<string, string> {
-    return { allow: this.allowed.join(', ') };
-  }
 }
 
 /** A dependency (the database) is throttling or unavailable after the SDK's retries. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'service-unavailable';
-  readonly status = 503;
   readonly title = 'Temporarily unavailable';
   constructor(
     detail: string,
@@ -211,40 +182,11 @@ export class ServiceUnavailableError extends DomainError {
   ) {
     super(detail);
   }
-  override headers(): Record<string, string> {
-    return { 'retry-after': String(this.retryAfterSeconds) };
-  }
-}
-
-/**
- * Not a failure: the write touches a protected environment, so a change
- * request was created instead (202 with `Location: /v1/change-requests/{id}`).
- * `run-route` turns it into that response; anything else that calls the
- * write path sees it as "not written, awaiting approval".
- */
-export class ApprovalRequiredError extends DomainError {
-  readonly code = 'approval-required';
-  readonly status = 202;
-  readonly title = 'The change awaits approval';
-  constructor(
-    detail: string,
-    /** The change request as the API shows it. */
-    readonly changeRequest: { id: string } & Record<string, unknown>,
-  ) {
-    super(detail);
-  }
-  override extensions(): Record<string, unknown> {
-    return { changeRequest: this.changeRequest };
-  }
-  override headers(): Record<string, string> {
-    return { location: `/v1/change-requests/${this.changeRequest.id}` };
-  }
 }
 
 /** A protected environment has no approvers yet, so nothing can be written there. */
 export class ApproversRequiredError extends DomainError {
   readonly code = 'approvers-required';
-  readonly status = 409;
   readonly title = 'The protected environment has no approvers';
   constructor(readonly env: string) {
     super(
@@ -260,7 +202,6 @@ export class ApproversRequiredError extends DomainError {
 /** An approval rule forbids this decision (self-approval, not a listed approver, already decided). */
 export class ApprovalRuleError extends DomainError {
   readonly code = 'approval-rule';
-  readonly status = 403;
   readonly title = 'An approval rule forbids this decision';
   constructor(
     detail: string,
@@ -276,7 +217,6 @@ export class ApprovalRuleError extends DomainError {
 /** The change request is closed (or already decided by this approver): nothing more can be decided. */
 export class ChangeRequestClosedError extends DomainError {
   readonly code = 'change-request-closed';
-  readonly status = 409;
   readonly title = 'The change request takes no more decisions';
   constructor(
     detail: string,

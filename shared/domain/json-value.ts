@@ -46,7 +46,10 @@ export function ownValue(object: JsonObject, key: string): JsonValue | undefined
 
 /** Escapes one JSON pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+  // Why the test first: most keys need no escaping, and merges escape every key of every layer.
+  return token.includes('~') || token.includes('/')
+    ? token.replaceAll('~', '~0').replaceAll('/', '~1')
+    : token;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { WriteOutcome } from '../use-cases/approvals/write-outcome.ts';
+
 /** What a route handler returns; turned into an API Gateway v2 result at the edge. */
 export interface HttpResult {
   status: number;
@@ -16,4 +18,23 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 /** The strong ETag of a document version: `"<version>"`. */
 export function versionEtag(version: number): Record<string, string> {
   return { etag: `"${version}"` };
+}
+
+/**
+ * The response to a write: `written(record)` when it was stored, else (a
+ * protected environment) `202 Accepted` with the change request as body and
+ * `Location: /v1/change-requests/{id}`.
+ *
+ * @example return writeResponse(await putProfile(deps, input), (v) => json(201, v, versionEtag(v.version)));
+ */
+export async function writeResponse<T>(
+  outcome: WriteOutcome<T>,
+  written: (record: T) => HttpResult | Promise<HttpResult>,
+): Promise<HttpResult> {
+  if (outcome.kind === 'written') return written(outcome.record);
+  return {
+    status: 202,
+    body: outcome.request,
+    headers: { 'content-type': 'application/json', location: `/v1/change-requests/${outcome.request.id}` },
+  };
 }

@@ -1,6 +1,23 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError } from '../domain/errors.ts';
+import {
+  ApprovalRuleError,
+  ApproversRequiredError,
+  ChangeRequestClosedError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 
 /** Base of every problem `type` URI; the last segment is the error's stable code. */
@@ -17,23 +34,75 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/** One row of {@link PROBLEM_STATUSES}: an error class, its HTTP status and the response headers it adds. */
+interface ProblemMapping {
+  error: abstract new (...args: never[]) => DomainError;
+  status: number;
+  headers?: (error: never) => Record<string, string>;
+}
+
+const row = <E extends DomainError>(
+  error: abstract new (...args: never[]) => E,
+  status: number,
+  headers?: (error: E) => Record<string, string>,
+): ProblemMapping => ({
+  error,
+  status,
+  ...(headers ? { headers: headers as (error: never) => Record<string, string> } : {}),
+});
+
 /**
- * Maps any thrown value to a problem response. Domain errors keep their
- * status, detail and extensions; anything else is a generic 500 whose
- * detail leaks nothing (the caller logs the real error with the request id).
+ * The one table from domain error classes to HTTP: status and headers. The
+ * first row the error is an `instanceof` wins, so subclasses come before
+ * their base (a `SecretInUseError` is a `ConflictError`: 409). Domain errors
+ * carry neither; a `DomainError` in no row is a 500.
+ */
+const PROBLEM_STATUSES: readonly ProblemMapping[] = [
+  row(ValidationError, 400),
+  row(UnauthorizedError, 401, () => ({ 'www-authenticate': 'Bearer realm="plumbline"' })),
+  row(ApprovalRuleError, 403),
+  row(ForbiddenError, 403),
+  row(NotFoundError, 404),
+  row(MethodNotAllowedError, 405, (e) => ({ allow: e.allowed.join(', ') })),
+  row(ApproversRequiredError, 409),
+  row(ChangeRequestClosedError, 409),
+  row(ConflictError, 409),
+  row(PreconditionFailedError, 412, (e) =>
+    e.currentVersion === null ? {} : { etag: `"${e.currentVersion}"` },
+  ),
+  row(PayloadTooLargeError, 413),
+  row(UnsupportedMediaTypeError, 415, (e) => ({ 'accept-patch': e.accepted.join(', ') })),
+  row(UnprocessableError, 422),
+  row(PreconditionRequiredError, 428),
+  row(ServiceUnavailableError, 503, (e) => ({ 'retry-after': String(e.retryAfterSeconds) })),
+];
+
+/** The HTTP status and headers of a domain error ({@link PROBLEM_STATUSES}); `undefined` when no row maps it. */
+export function httpOf(error: DomainError): { status: number; headers: Record<string, string> } | undefined {
+  const mapping = PROBLEM_STATUSES.find((m) => error instanceof m.error);
+  if (!mapping) return undefined;
+  return { status: mapping.status, headers: mapping.headers?.(error as never) ?? {} };
+}
+
+/**
+ * Maps any thrown value to a problem response. Domain errors get the status
+ * and headers of their row in {@link PROBLEM_STATUSES}, their detail and
+ * extensions; anything else is a generic 500 whose detail leaks nothing
+ * (the caller logs the real error with the request id).
  */
 export function toProblem(
   error: unknown,
   context: { instance?: string; requestId?: string } = {},
 ): { status: number; body: ProblemBody; headers: Record<string, string> } {
-  if (error instanceof DomainError) {
+  const http = error instanceof DomainError ? httpOf(error) : undefined;
+  if (error instanceof DomainError && http) {
     return {
-      status: error.status,
-      headers: error.headers(),
+      status: http.status,
+      headers: http.headers,
       body: {
         type: `${PROBLEM_TYPE_BASE}${error.code}`,
         title: error.title,
-        status: error.status,
+        status: http.status,
         detail: error.message,
         ...context,
         ...error.extensions(),
@@ -77,7 +146,7 @@ export function problemDetails(
   return {
     onError: (request) => {
       const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      if (!(request.error instanceof DomainError)) {
+      if (!(request.error instanceof DomainError && httpOf(request.error))) {
         const err = request.error as Error | null;
         logger.error('unhandled error', {
           requestId,

@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import {
-  ApprovalRequiredError,
   ForbiddenError,
   PayloadTooLargeError,
   UnauthorizedError,
@@ -52,8 +51,7 @@ export async function runRoute<C extends RouteContext>(
       }
     } else authorize(principal, route.permission, typeof env === 'string' ? env : undefined);
   }
-  return runHandler(
-    route,
+  return route.handle(
     {
       params: params as never,
       query: query as never,
@@ -66,30 +64,6 @@ export async function runRoute<C extends RouteContext>(
     },
     deps,
   );
-}
-
-/**
- * Calls the handler. A write that hit a protected environment is not an
- * error to the client: it becomes `202 Accepted` with the change request
- * and `Location: /v1/change-requests/{id}` (issue 5).
- */
-async function runHandler<C extends RouteContext>(
-  route: Route<unknown, unknown, unknown, C>,
-  input: Parameters<Route['handle']>[0],
-  deps: ContextDeps<C>,
-): Promise<HttpResult> {
-  try {
-    return await route.handle(input, deps);
-  } catch (error) {
-    if (error instanceof ApprovalRequiredError) {
-      return {
-        status: 202,
-        body: error.changeRequest,
-        headers: { 'content-type': 'application/json', ...error.headers() },
-      };
-    }
-    throw error;
-  }
 }
 
 function describe(violations: Violation[]): string {

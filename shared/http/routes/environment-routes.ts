@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { ApproverSchema, EnvironmentContentSchema } from '../../domain/documents/environment-content.ts';
 import { getEnvironment } from '../../use-cases/environments/get-environment.ts';
 import { putEnvironment } from '../../use-cases/environments/put-environment.ts';
-import { json, versionEtag } from '../http-result.ts';
+import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema, ReasonSchema, TicketSchema } from '../schemas.ts';
@@ -73,7 +73,7 @@ export const environmentRoutes: Route[] = [
     },
     handle: async ({ params: p, body, headers, principal }, deps) => {
       const { reason, ticket, ...config } = body;
-      await putEnvironment(deps, {
+      const outcome = await putEnvironment(deps, {
         principal,
         env: p.env,
         config: {
@@ -93,8 +93,10 @@ export const environmentRoutes: Route[] = [
         ticket: ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      const view = await getEnvironment(deps, { principal, env: p.env });
-      return json(200, view, view.version === null ? {} : versionEtag(view.version));
+      return writeResponse(outcome, async () => {
+        const view = await getEnvironment(deps, { principal, env: p.env });
+        return json(200, view, view.version === null ? {} : versionEtag(view.version));
+      });
     },
   }),
 ];

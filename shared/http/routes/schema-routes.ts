@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { SchemaDocumentContentSchema } from '../../domain/documents/schema-document-content.ts';
 import { toRecord } from '../../domain/settings-version.ts';
 import { putSchema } from '../../use-cases/schemas/put-schema.ts';
-import { json, versionEtag } from '../http-result.ts';
+import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
@@ -66,10 +66,12 @@ export const schemaRoutes: Route[] = [
         ticket: body.ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      return json(201, toRecord(created), {
-        ...versionEtag(created.version),
-        location: `${rawPath}?version=${created.version}`,
-      });
+      return writeResponse(created, (record) =>
+        json(201, toRecord(record), {
+          ...versionEtag(record.version),
+          location: `${rawPath}?version=${record.version}`,
+        }),
+      );
     },
   }),
 ];

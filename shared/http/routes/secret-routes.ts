@@ -16,7 +16,7 @@ import { revealSecret } from '../../use-cases/secrets/reveal-secret.ts';
 import { rotateSecret } from '../../use-cases/secrets/rotate-secret.ts';
 import { rotationDue } from '../../use-cases/secrets/rotation-due.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
-import { json, versionEtag } from '../http-result.ts';
+import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { optionalHeader, parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, VersionNumberString } from '../schemas.ts';
@@ -142,7 +142,7 @@ export const secretRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params, body, headers, principal, requestId }, deps) => {
-      const { metadata, created } = await putSecret(deps, {
+      const outcome = await putSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -156,7 +156,9 @@ export const secretRoutes: Route[] = [
         ifMatch: parseIfMatch(headers),
         requestId,
       });
-      return json(created ? 201 : 200, metadataView(metadata), versionEtag(metadata.version));
+      return writeResponse(outcome, ({ metadata, created }) =>
+        json(created ? 201 : 200, metadataView(metadata), versionEtag(metadata.version)),
+      );
     },
   }),
   defineRoute({
@@ -279,7 +281,7 @@ export const secretRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params, body, headers, principal, requestId }, deps) => {
-      const metadata = await rotateSecret(deps, {
+      const outcome = await rotateSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -288,7 +290,9 @@ export const secretRoutes: Route[] = [
         ifMatch: parseIfMatch(headers),
         requestId,
       });
-      return json(200, metadataView(metadata), versionEtag(metadata.version));
+      return writeResponse(outcome, (metadata) =>
+        json(200, metadataView(metadata), versionEtag(metadata.version)),
+      );
     },
   }),
   defineRoute({

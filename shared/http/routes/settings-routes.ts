@@ -3,6 +3,7 @@ import { PreconditionRequiredError, ValidationError } from '../../domain/errors.
 import type { JsonValue } from '../../domain/json-value.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
 import { toRecord } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../../use-cases/approvals/write-outcome.ts';
 import { diffSettingsVersions } from '../../use-cases/settings/diff-settings-versions.ts';
 import { getSettings } from '../../use-cases/settings/get-settings.ts';
 import { listSettingsVersions } from '../../use-cases/settings/list-settings-versions.ts';
@@ -12,7 +13,7 @@ import { rollbackSettings } from '../../use-cases/settings/rollback-settings.ts'
 import type { SettingsWrite } from '../../use-cases/settings/write-settings-layer.ts';
 import { resolveTag, TAG_PATTERN } from '../../use-cases/snapshots/tags.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { json, versionEtag } from '../http-result.ts';
+import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { optionalHeader, parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
@@ -70,12 +71,13 @@ const AllowEmptyQuery = v.object({
 });
 
 /** 201 with the new version, or 200 with the current one when the write changed nothing. */
-function writeResult(rawPath: string, write: SettingsWrite) {
-  const { record, created } = write;
-  return json(created ? 201 : 200, toRecord(record), {
-    ...versionEtag(record.version),
-    ...(created ? { location: `${rawPath}?version=${record.version}` } : {}),
-  });
+function writeResult(rawPath: string, outcome: WriteOutcome<SettingsWrite>) {
+  return writeResponse(outcome, ({ record, created }) =>
+    json(created ? 201 : 200, toRecord(record), {
+      ...versionEtag(record.version),
+      ...(created ? { location: `${rawPath}?version=${record.version}` } : {}),
+    }),
+  );
 }
 
 function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
@@ -307,8 +309,10 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
           reason: body.reason,
           ifMatch,
         });
-        const location = `${rawPath.replace(/\/rollback$/, '')}?version=${created.version}`;
-        return json(201, toRecord(created), { ...versionEtag(created.version), location });
+        return writeResponse(created, (record) => {
+          const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;
+          return json(201, toRecord(record), { ...versionEtag(record.version), location });
+        });
       },
     }),
   ];

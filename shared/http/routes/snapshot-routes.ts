@@ -6,7 +6,7 @@ import type { LayeredCollection } from '../../use-cases/effective/document-cache
 import { renderExport } from '../../use-cases/snapshots/export-snapshot.ts';
 import { importSnapshot, MAX_IMPORT_DOCUMENTS } from '../../use-cases/snapshots/import-snapshot.ts';
 import { listTags, TAG_PATTERN, tagVersion } from '../../use-cases/snapshots/tags.ts';
-import { json } from '../http-result.ts';
+import { json, writeResponse } from '../http-result.ts';
 import { optionalHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema, ReasonSchema } from '../schemas.ts';
@@ -57,7 +57,9 @@ function tagRoutes(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
           version: body.version,
           tag: body.tag,
         });
-        return json(201, created, { location: `${rawPath.replace(/\/tags$/, '')}?tag=${created.tag}` });
+        return writeResponse(created, (tag) =>
+          json(201, tag, { location: `${rawPath.replace(/\/tags$/, '')}?tag=${tag.tag}` }),
+        );
       },
     }),
     defineRoute({

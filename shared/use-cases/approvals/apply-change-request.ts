@@ -159,7 +159,7 @@ async function writeApproved(
       () => request.proposed,
       validate ? { validate } : {},
     );
-    return { status: 'applied', version: written.version };
+    return { status: 'applied', version: written.record.version };
   } catch (error) {
     if (!(error instanceof PreconditionFailedError || error instanceof PreconditionRequiredError))
       throw error;

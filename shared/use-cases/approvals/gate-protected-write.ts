@@ -10,12 +10,7 @@ import {
   approvalTimeoutSeconds,
   environmentConfigFromContent,
 } from '../../domain/approvals/environment-config.ts';
-import {
-  ApprovalRequiredError,
-  ApproversRequiredError,
-  ServiceUnavailableError,
-  ValidationError,
-} from '../../domain/errors.ts';
+import { ApproversRequiredError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
 import type { SettingsVersion, WriteIntent } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
@@ -28,6 +23,7 @@ import {
 import { evaluateEffectiveImpact } from './effective-impact.ts';
 import { environmentOfDocument } from './protected-env-of.ts';
 import { isTenantWideLayer, protectedImpact } from './protected-impact.ts';
+import type { ChangeRequestOpened } from './write-outcome.ts';
 
 /** The ports of the approval step of the write path: it stores a change request and starts its workflow. */
 export type GateDeps = Pick<Deps, 'documents' | 'changeRequests' | 'workflows' | 'logger'>;
@@ -88,13 +84,18 @@ export function prefetchGate(
   return promise;
 }
 
+/** What the approval step decided: the write may proceed, or a change request now holds it. */
+export type GateOutcome = { kind: 'proceed' } | ChangeRequestOpened;
+
+const PROCEED: GateOutcome = { kind: 'proceed' };
+
 /**
- * The approval step of the write path. Returns when the write may proceed
- * (the document belongs to no protected environment). Otherwise it writes
- * nothing and throws:
- * - {@link ApproversRequiredError} (409) when the protected environment has no approvers;
- * - {@link ApprovalRequiredError} (202) after storing a change request that
- *   holds the proposed version and starting its approval workflow.
+ * The approval step of the write path. Returns `proceed` when the write may
+ * go ahead (the document belongs to no protected environment). Otherwise it
+ * writes nothing and either throws {@link ApproversRequiredError} when the
+ * protected environment has no approvers, or returns `change-request` after
+ * storing a change request that holds the proposed version and starting its
+ * approval workflow (a result, not an error: the HTTP layer makes it a 202).
  *
  * The environment's own configuration is the exception: while it has no
  * approvers an admin writes it directly; after that, changing it is an
@@ -102,7 +103,7 @@ export function prefetchGate(
  *
  * @example await gateProtectedWrite(deps, { ref, latest, record, intent });
  */
-export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): Promise<void> {
+export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): Promise<GateOutcome> {
   let env = environmentOfDocument(write.ref);
   let affects: string[] = [];
   let evaluated: EvaluatedConfiguration[] | undefined;
@@ -113,15 +114,15 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
     evaluated = impact.configurations;
     env = affects[0];
   }
-  if (env === undefined) return;
+  if (env === undefined) return PROCEED;
   const isEnvConfig = write.ref.collection === ENVIRONMENTS_COLLECTION;
   // An environment's own document is `latest`: its current configuration decides whether changing it needs approval.
   const config = isEnvConfig
     ? environmentConfigFromContent(env, write.latest?.content ?? null)
     : (await (write.prefetched ?? loadEnvironmentConfig(deps, write.ref.tenantId, env))).config;
-  if (!config.protected) return;
+  if (!config.protected) return PROCEED;
   if (config.approvers.length === 0) {
-    if (isEnvConfig) return;
+    if (isEnvConfig) return PROCEED;
     throw new ApproversRequiredError(env);
   }
   const eligible = config.approvers.filter((a) => a.user !== write.intent.author);
@@ -208,8 +209,5 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
     );
   }
   deps.logger.info('change request created', { tenant: request.tenantId, requestId: request.id, env });
-  throw new ApprovalRequiredError(
-    `Environment '${env}' is protected: change request ${request.id} awaits ${config.requiredApprovals} approval(s); nothing was written yet`,
-    toView(request) as unknown as { id: string } & Record<string, unknown>,
-  );
+  return { kind: 'change-request', request: toView(request) };
 }

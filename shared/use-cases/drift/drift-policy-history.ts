@@ -7,6 +7,7 @@ import {
   type SettingsVersionSummary,
   summarize,
 } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import type { Deps } from '../deps.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { driftPolicyRef } from './drift-policy-ref.ts';
@@ -69,7 +70,7 @@ export async function diffDriftPolicyVersions(
 export function rollbackDriftPolicy(
   deps: WriteDeps,
   input: { principal: Principal; env: string; toVersion: number; reason: string; ifMatch: IfMatch },
-): Promise<SettingsVersion> {
+): Promise<WriteOutcome<SettingsVersion>> {
   const ref = driftPolicyRef(input.principal.tenantId, input.env);
   return writeNextVersion(
     deps,

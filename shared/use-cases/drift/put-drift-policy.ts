@@ -2,6 +2,7 @@ import type { DriftPolicy } from '../../domain/documents/drift-policy-content.ts
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { driftPolicyRef } from './drift-policy-ref.ts';
 
@@ -23,7 +24,10 @@ export interface PutDriftPolicyInput {
  *
  * @example await putDriftPolicy(deps, { principal, env: 'prod', policy: { watch: { namespaces: ['shop'] } }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export function putDriftPolicy(deps: WriteDeps, input: PutDriftPolicyInput): Promise<SettingsVersion> {
+export function putDriftPolicy(
+  deps: WriteDeps,
+  input: PutDriftPolicyInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   return writeNextVersion(
     deps,
     driftPolicyRef(input.principal.tenantId, input.env),

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 import type { Deps } from '../deps.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
@@ -26,7 +27,10 @@ export interface WriteDocumentInput {
  *
  * @example await writeVersionedDocument(deps, { principal, collection: 'profiles', key: 'minimal', content, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export function writeVersionedDocument(deps: WriteDeps, input: WriteDocumentInput): Promise<SettingsVersion> {
+export function writeVersionedDocument(
+  deps: WriteDeps,
+  input: WriteDocumentInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   return writeNextVersion(
     deps,
     { tenantId: input.principal.tenantId, collection: input.collection, key: input.key },

@@ -3,6 +3,7 @@ import { ValidationError, type Violation } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { environmentRef } from './environments-ref.ts';
 
@@ -51,7 +52,10 @@ export function environmentViolations(config: EnvironmentConfig): Violation[] {
  *
  * @example await putEnvironment(deps, { principal, env: 'prod', config, reason: 'name approvers', ticket: null, ifMatch: undefined });
  */
-export async function putEnvironment(deps: WriteDeps, input: PutEnvironmentInput): Promise<SettingsVersion> {
+export async function putEnvironment(
+  deps: WriteDeps,
+  input: PutEnvironmentInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   const violations = environmentViolations(input.config);
   if (violations.length > 0)
     throw new ValidationError('The environment configuration is not consistent', violations);

@@ -3,6 +3,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import { checkPolicyDocument, type EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 import type { WriteDeps } from '../settings/write-next-version.ts';
 
@@ -23,7 +24,10 @@ export interface PutPolicyInput {
  *
  * @example await putPolicy(deps, { principal, env: 'prod', policy: { requiredLabels: ['team'] }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putPolicy(deps: WriteDeps, input: PutPolicyInput): Promise<SettingsVersion> {
+export async function putPolicy(
+  deps: WriteDeps,
+  input: PutPolicyInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   const problems = checkPolicyDocument(input.policy, '/body/policy');
   if (problems.length > 0) throw new ValidationError('The policy is not valid', problems);
   return writeVersionedDocument(deps, {

@@ -3,6 +3,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 import type { WriteDeps } from '../settings/write-next-version.ts';
 
@@ -23,7 +24,10 @@ export interface PutProfileInput {
  *
  * @example await putProfile(deps, { principal, name: 'minimal', content: { replicas: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putProfile(deps: WriteDeps, input: PutProfileInput): Promise<SettingsVersion> {
+export async function putProfile(
+  deps: WriteDeps,
+  input: PutProfileInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   const nested = profileContentViolations(input.content, '/body/content');
   if (nested.length > 0) throw new ValidationError('A profile cannot reference another profile', nested);
   return writeVersionedDocument(deps, { ...input, collection: 'profiles', key: input.name });

@@ -2,6 +2,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
 import type { ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { writeVersionedDocument } from '../effective/versioned-documents.ts';
 import type { WriteDeps } from '../settings/write-next-version.ts';
 
@@ -26,7 +27,10 @@ export interface PutSchemaInput {
  *
  * @example await putSchema(deps, { principal, service: 'api', document: { schema: { type: 'object' }, rules: [], strict: false }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putSchema(deps: WriteDeps, input: PutSchemaInput): Promise<SettingsVersion> {
+export async function putSchema(
+  deps: WriteDeps,
+  input: PutSchemaInput,
+): Promise<WriteOutcome<SettingsVersion>> {
   // The schema compiler (ajv, CEL, RE2) loads with the first schema written, not at cold start.
   const { compileServiceSchema, schemaDocumentError } = await import(
     '../../domain/validation/service-schema.ts'

@@ -2,6 +2,7 @@ import type { Principal } from '../../domain/rbac.ts';
 import { generateSecretValue } from '../../domain/secrets/generate-secret-value.ts';
 import type { Alphabet, Category, Criticality, SecretMetadata } from '../../domain/secrets/secret-model.ts';
 import type { IfMatch } from '../../domain/settings-version.ts';
+import { mapWritten, type WriteOutcome } from '../approvals/write-outcome.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
 import { writeSecretVersion } from './write-secret-version.ts';
 
@@ -32,12 +33,12 @@ export interface PutSecretInput {
 export async function putSecret(
   deps: SecretsDeps,
   input: PutSecretInput,
-): Promise<{ metadata: SecretMetadata; created: boolean }> {
+): Promise<WriteOutcome<{ metadata: SecretMetadata; created: boolean }>> {
   const ref = { tenantId: input.principal.tenantId, env: input.env, name: input.name };
   const head = await deps.secrets.get(ref);
   const generator = input.generate ?? null;
   const value = generator ? generateSecretValue(generator.length, generator.alphabet) : (input.value ?? '');
-  const metadata = await writeSecretVersion(deps, {
+  const outcome = await writeSecretVersion(deps, {
     ref,
     head,
     value,
@@ -59,5 +60,5 @@ export async function putSecret(
     ifMatchRequired: true,
     action: 'secret.write',
   });
-  return { metadata, created: head === null };
+  return mapWritten(outcome, (metadata) => ({ metadata, created: head === null }));
 }

@@ -35,7 +35,7 @@ export async function rotateDueSecrets(
     const { name, owner } = due.metadata;
     try {
       if (due.metadata.generated) {
-        await rotateSecret(deps, {
+        const outcome = await rotateSecret(deps, {
           principal,
           env,
           name,
@@ -43,7 +43,9 @@ export async function rotateDueSecrets(
           ifMatch: due.metadata.version,
           requestId: runId,
         });
-        report.rotated.push(name);
+        // In a protected environment the rotation waits for approval: not rotated yet.
+        if (outcome.kind === 'change-request') report.failed.push({ name, error: 'ApprovalRequired' });
+        else report.rotated.push(name);
       } else if (owner) {
         await deps.notifier.send({
           kind: 'secret-rotation-due',

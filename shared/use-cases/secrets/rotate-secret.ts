@@ -3,6 +3,7 @@ import type { Principal } from '../../domain/rbac.ts';
 import { generateSecretValue } from '../../domain/secrets/generate-secret-value.ts';
 import type { SecretMetadata } from '../../domain/secrets/secret-model.ts';
 import type { IfMatch } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { loadSecret } from './load-secret.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
 import { writeSecretVersion } from './write-secret-version.ts';
@@ -25,7 +26,10 @@ export interface RotateSecretInput {
  *
  * @example await rotateSecret(deps, { principal, env: 'dev', name: 'api-key', reason: 'monthly', ifMatch: undefined, requestId });
  */
-export async function rotateSecret(deps: SecretsDeps, input: RotateSecretInput): Promise<SecretMetadata> {
+export async function rotateSecret(
+  deps: SecretsDeps,
+  input: RotateSecretInput,
+): Promise<WriteOutcome<SecretMetadata>> {
   const ref = { tenantId: input.principal.tenantId, env: input.env, name: input.name };
   const head = await loadSecret(deps, ref);
   let value = input.value;

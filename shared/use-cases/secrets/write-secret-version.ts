@@ -6,6 +6,7 @@ import { type SecretMetadata, type SecretRef, secretContext } from '../../domain
 import { type IfMatch, nextVersion, type SettingsVersion } from '../../domain/settings-version.ts';
 import { SecretVersionConflictError } from '../../ports/secret-store.ts';
 import { gateProtectedWrite } from '../approvals/gate-protected-write.ts';
+import { type WriteOutcome, written } from '../approvals/write-outcome.ts';
 import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
 import { sealEnvelope } from './envelope-cipher.ts';
 import { secretsPolicyOf } from './rotation-policy.ts';
@@ -74,7 +75,7 @@ export function secretProposal(
 export async function writeSecretVersion(
   deps: SecretsDeps,
   write: SecretVersionWrite,
-): Promise<SecretMetadata> {
+): Promise<WriteOutcome<SecretMetadata>> {
   const { ref, head, intent } = write;
   checkPrecondition(write);
   if (head?.state === 'pending-deletion') {
@@ -89,7 +90,7 @@ export async function writeSecretVersion(
     // version it will become, and the apply step moves it in unopened.
     const pendingId = `pv-${randomBytes(12).toString('hex')}`;
     await deps.secrets.putPending(ref, pendingId, envelope);
-    await gateProtectedWrite(deps, {
+    const gate = await gateProtectedWrite(deps, {
       ref: { tenantId: ref.tenantId, collection: SECRETS_COLLECTION, key: `envs/${ref.env}/${ref.name}` },
       latest: head ? pseudoVersion(ref, head, intent) : null,
       record: nextVersion(
@@ -100,6 +101,7 @@ export async function writeSecretVersion(
       intent: { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
       prefetched: envConfig,
     });
+    if (gate.kind === 'change-request') return gate;
   }
   const metadata = await nextMetadata(deps, ref, head, write.fields, version, intent);
   try {
@@ -130,7 +132,7 @@ export async function writeSecretVersion(
     at: intent.at,
   });
   deps.logger.info('secret version written', { tenant: ref.tenantId, env: ref.env, name: ref.name, version });
-  return metadata;
+  return written(metadata);
 }
 
 /** The head after writing `version` (rotation due date from the environment's policy). */

@@ -4,6 +4,7 @@ import { isJsonObject, type JsonValue } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { Scope } from '../../domain/scope.ts';
 import type { IfMatch } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import type { WriteDeps } from './write-next-version.ts';
 import { type SettingsWrite, writeSettingsLayer } from './write-settings-layer.ts';
 
@@ -31,7 +32,10 @@ export interface PatchSettingsInput {
  *
  * @example const { record, created } = await patchSettings(deps, { principal, scope, format: 'merge-patch', patch: { a: null }, reason: 'drop a', ticket: null, ifMatch: 2 });
  */
-export async function patchSettings(deps: WriteDeps, input: PatchSettingsInput): Promise<SettingsWrite> {
+export async function patchSettings(
+  deps: WriteDeps,
+  input: PatchSettingsInput,
+): Promise<WriteOutcome<SettingsWrite>> {
   if (input.format === 'merge-patch' && !isJsonObject(input.patch)) {
     throw new ValidationError('A merge patch for settings must be a JSON object', [
       {

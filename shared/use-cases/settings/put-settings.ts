@@ -2,6 +2,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { Scope } from '../../domain/scope.ts';
 import type { IfMatch } from '../../domain/settings-version.ts';
+import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import type { WriteDeps } from './write-next-version.ts';
 import { type SettingsWrite, writeSettingsLayer } from './write-settings-layer.ts';
 
@@ -23,6 +24,9 @@ export interface PutSettingsInput {
  *
  * @example const { record } = await putSettings(deps, { principal, scope, content: { a: 1 }, reason: 'init', ticket: null, ifMatch: undefined });
  */
-export async function putSettings(deps: WriteDeps, input: PutSettingsInput): Promise<SettingsWrite> {
+export async function putSettings(
+  deps: WriteDeps,
+  input: PutSettingsInput,
+): Promise<WriteOutcome<SettingsWrite>> {
   return writeSettingsLayer(deps, { ...input, mode: 'create-or-replace' }, () => input.content);
 }

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import { mapWritten, type WriteOutcome } from '../approvals/write-outcome.ts';
 import { settingsRef } from './settings-ref.ts';
 import type { WriteDeps } from './write-next-version.ts';
 import { writeSettingsLayer } from './write-settings-layer.ts';
@@ -25,13 +26,13 @@ export interface RollbackSettingsInput {
 export async function rollbackSettings(
   deps: WriteDeps,
   input: RollbackSettingsInput,
-): Promise<SettingsVersion> {
+): Promise<WriteOutcome<SettingsVersion>> {
   const ref = settingsRef(input.principal.tenantId, input.scope);
   // Why in parallel: the old version and the latest one are independent reads, so the
   // rollback costs one sequential round trip before its conditional put, not two.
   const target = deps.documents.get(ref, input.toVersion);
   target.catch(() => undefined); // handled below; avoids an unhandled rejection if the guard fails first
-  const { record } = await writeSettingsLayer(
+  const outcome = await writeSettingsLayer(
     deps,
     { ...input, ticket: null, mode: 'existing', rollbackOf: input.toVersion },
     async () => {
@@ -40,5 +41,5 @@ export async function rollbackSettings(
       return old.content;
     },
   );
-  return record;
+  return mapWritten(outcome, ({ record }) => record);
 }

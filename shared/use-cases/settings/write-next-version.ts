@@ -10,6 +10,7 @@ import {
 } from '../../domain/settings-version.ts';
 import { type DocumentRef, VersionTakenError } from '../../ports/document-store.ts';
 import { type GateDeps, gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
+import { type WriteOutcome, type Written, written } from '../approvals/write-outcome.ts';
 import type { Deps } from '../deps.ts';
 import type { SharedReads } from '../effective/validate-changes.ts';
 
@@ -69,7 +70,7 @@ export async function writeNextVersion(
   intent: WriteIntent,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
   hooks?: WriteHooks,
-): Promise<SettingsVersion>;
+): Promise<Written<SettingsVersion>>;
 /** A write that goes through the approval step needs its ports ({@link GateDeps}). */
 export async function writeNextVersion(
   deps: GateDeps,
@@ -78,7 +79,7 @@ export async function writeNextVersion(
   intent: WriteIntent,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
   hooks?: WriteHooks,
-): Promise<SettingsVersion>;
+): Promise<WriteOutcome<SettingsVersion>>;
 export async function writeNextVersion(
   deps: Pick<Deps, 'documents'> | GateDeps,
   ref: DocumentRef,
@@ -86,7 +87,7 @@ export async function writeNextVersion(
   intent: WriteIntent,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
   hooks: WriteHooks = {},
-): Promise<SettingsVersion> {
+): Promise<WriteOutcome<SettingsVersion>> {
   // The gate's read depends only on the document, so it overlaps the read of the latest version.
   const prefetched = guard.approvedChangeRequest === undefined ? prefetchGate(deps, ref) : undefined;
   // Announced in the same round trip: the projection of latest contents may lag until this write
@@ -115,16 +116,18 @@ export async function writeNextVersion(
   }
   const content = await derive(latest);
   // A no-op write returns what is there before validation and the approval gate: nothing to check or approve.
-  if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) return latest;
+  if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) {
+    return written(latest);
+  }
   // Validation step: nothing is written when it throws; its warnings go into the version record.
   const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
   const record = nextVersion(latest, content, intent);
   if (checked.warnings.length > 0) record.warnings = checked.warnings;
   // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
-  // stores a change request instead and throws ApprovalRequiredError (202); nothing is appended.
+  // stores a change request instead and returns it (a 202 at the HTTP edge); nothing is appended.
   // Why the cast: the overloads give every write without an approved change request the gate's ports.
-  if (guard.approvedChangeRequest === undefined)
-    await gateProtectedWrite(deps as GateDeps, {
+  if (guard.approvedChangeRequest === undefined) {
+    const gate = await gateProtectedWrite(deps as GateDeps, {
       ref,
       latest,
       record,
@@ -132,6 +135,8 @@ export async function writeNextVersion(
       prefetched,
       shared: hooks.validate?.shared,
     });
+    if (gate.kind === 'change-request') return gate;
+  }
   try {
     await deps.documents.append(ref, record, { announced: await announced });
   } catch (error) {
@@ -142,5 +147,5 @@ export async function writeNextVersion(
       current?.version ?? error.version,
     );
   }
-  return record;
+  return written(record);
 }

@@ -2,6 +2,7 @@ import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import type { Scope } from '../../domain/scope.ts';
 import type { IfMatch, SettingsVersion } from '../../domain/settings-version.ts';
+import { mapWritten, type WriteOutcome } from '../approvals/write-outcome.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
 import { settingsRef } from './settings-ref.ts';
 import { type WriteDeps, writeNextVersion } from './write-next-version.ts';
@@ -37,10 +38,10 @@ export async function writeSettingsLayer(
   deps: WriteDeps,
   write: SettingsLayerWrite,
   derive: (latest: SettingsVersion | null) => Promise<JsonObject> | JsonObject,
-): Promise<SettingsWrite> {
+): Promise<WriteOutcome<SettingsWrite>> {
   const ref = settingsRef(write.principal.tenantId, write.scope);
   let seen: SettingsVersion | null = null;
-  const record = await writeNextVersion(
+  const outcome = await writeNextVersion(
     deps,
     ref,
     { ifMatch: write.ifMatch, mode: write.mode, ...(write.skipUnchanged ? { skipUnchanged: true } : {}) },
@@ -57,5 +58,5 @@ export async function writeSettingsLayer(
     },
     { validate: validatorFor(deps, write.principal.tenantId, 'settings', ref.key) },
   );
-  return { record, created: record !== seen };
+  return mapWritten(outcome, (record) => ({ record, created: record !== seen }));
 }

@@ -1,5 +1,12 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
-import { DomainError, ValidationError, type Violation } from '../../domain/errors.ts';
+import {
+  DomainError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  UnprocessableError,
+  ValidationError,
+  type Violation,
+} from '../../domain/errors.ts';
 import { diffDocuments, type PatchOperation } from '../../domain/json-patch.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { PROFILE_NAME_PATTERN } from '../../domain/layers/profile-references.ts';
@@ -43,7 +50,8 @@ export interface ImportItem {
   skipped?: {
     reason: 'unchanged' | 'forbidden' | 'invalid' | 'conflict' | 'approval-required' | 'error';
     detail: string;
-    status?: number;
+    /** The stable code of what stopped it (`precondition-failed`, `settings-invalid`, `approval-required` ...). */
+    code?: string;
   };
 }
 
@@ -234,10 +242,10 @@ async function applyItems(
     item: ImportItem,
     reason: NonNullable<ImportItem['skipped']>['reason'],
     detail: string,
-    status?: number,
+    code?: string,
   ) => {
     item.result = 'skipped';
-    item.skipped = { reason, detail, ...(status === undefined ? {} : { status }) };
+    item.skipped = { reason, detail, ...(code === undefined ? {} : { code }) };
   };
   for (const item of items) {
     const env =
@@ -252,14 +260,14 @@ async function applyItems(
         item,
         'forbidden',
         `your roles do not grant ${WRITE_PERMISSION[item.collection]}${env ? ` in '${env}'` : ''}`,
-        403,
+        'forbidden',
       );
     } else if (!item.validation.valid)
       skip(
         item,
         'invalid',
         `${item.validation.errors.length} validation error(s); see validation.errors`,
-        422,
+        'settings-invalid',
       );
   }
   // What will be written, validated together (skipped documents keep their stored content).
@@ -271,7 +279,7 @@ async function applyItems(
     if (item.result !== undefined) continue;
     const doc = ordered[i] as ImportDocument;
     try {
-      const written = await writeNextVersion(
+      const outcome = await writeNextVersion(
         deps,
         { tenantId, collection: doc.collection, key: doc.key },
         { ifMatch: item.currentVersion ?? undefined, mode: 'create-or-replace' },
@@ -294,19 +302,26 @@ async function applyItems(
           ),
         },
       );
+      if (outcome.kind === 'change-request') {
+        skip(
+          item,
+          'approval-required',
+          `${doc.key} is in protected environment '${outcome.request.env}': change request ${outcome.request.id} awaits approval; nothing was written yet`,
+          'approval-required',
+        );
+        continue;
+      }
       item.result = 'written';
-      item.version = written.version;
+      item.version = outcome.record.version;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const reason =
-        error.status === 412 || error.status === 428
+        error instanceof PreconditionFailedError || error instanceof PreconditionRequiredError
           ? 'conflict'
-          : error.status === 202
-            ? 'approval-required'
-            : error.status === 422
-              ? 'invalid'
-              : 'error';
-      skip(item, reason, error.message, error.status);
+          : error instanceof UnprocessableError
+            ? 'invalid'
+            : 'error';
+      skip(item, reason, error.message, error.code);
     }
   }
 }

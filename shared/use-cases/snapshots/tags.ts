@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { type Scope, scopeKey } from '../../domain/scope.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
+import { mapWritten, type WriteOutcome } from '../approvals/write-outcome.ts';
 import type { Deps } from '../deps.ts';
 import { settingsRef } from '../settings/settings-ref.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
@@ -50,7 +51,7 @@ function entriesOf(content: JsonObject | undefined): TagEntry[] {
 export async function tagVersion(
   deps: WriteDeps,
   input: { principal: Principal; scope: Scope; version: number; tag: string },
-): Promise<TagEntry & { scope: string }> {
+): Promise<WriteOutcome<TagEntry & { scope: string }>> {
   const ref = tagsRef(input.principal.tenantId, input.scope);
   const target = await deps.documents.get(settingsRef(input.principal.tenantId, input.scope), input.version);
   if (target === null) throw new NotFoundError(`No version ${input.version} at ${scopeKey(input.scope)}`);
@@ -69,7 +70,7 @@ export async function tagVersion(
       );
     }
     try {
-      await writeNextVersion(
+      const outcome = await writeNextVersion(
         deps,
         ref,
         { ifMatch: latest?.version, mode: 'create-or-replace' },
@@ -89,7 +90,7 @@ export async function tagVersion(
           };
         },
       );
-      return { scope: scopeKey(input.scope), ...entry };
+      return mapWritten(outcome, () => ({ scope: scopeKey(input.scope), ...entry }));
     } catch (error) {
       if (!(error instanceof PreconditionFailedError) || attempt >= 4) throw error;
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../shared/domain/approvals/change-request.ts';
-import { ApprovalRequiredError } from '../../../shared/domain/errors.ts';
+import type { WriteOutcome } from '../../../shared/use-cases/approvals/write-outcome.ts';
 import { writeVersionedDocument } from '../../../shared/use-cases/effective/versioned-documents.ts';
 import { putSettings } from '../../../shared/use-cases/settings/put-settings.ts';
 import {
@@ -13,13 +13,9 @@ import {
 const T = 'acme';
 let h: ApprovalHarness;
 
-async function gated(write: () => Promise<unknown>): Promise<ChangeRequest> {
-  try {
-    await write();
-  } catch (error) {
-    if (error instanceof ApprovalRequiredError) return error.changeRequest as unknown as ChangeRequest;
-    throw error;
-  }
+async function gated(write: () => Promise<WriteOutcome<unknown>>): Promise<ChangeRequest> {
+  const outcome = await write();
+  if (outcome.kind === 'change-request') return outcome.request as unknown as ChangeRequest;
   throw new Error('the write was not gated');
 }
 

@@ -44,7 +44,10 @@ describe('putPolicy', () => {
       ifMatch: undefined,
     });
     const policy = { allowedRegistries: ['r.io/'] };
-    expect((await putPolicy(d, { ...base, env: 'qa', policy, ifMatch: undefined })).version).toBe(1);
+    expect(await putPolicy(d, { ...base, env: 'qa', policy, ifMatch: undefined })).toMatchObject({
+      kind: 'written',
+      record: { version: 1 },
+    });
     const error = await putPolicy(d, { ...base, env: 'dev', policy, ifMatch: undefined }).catch(
       (e: unknown) => e,
     );
@@ -82,6 +85,6 @@ describe('putPolicy', () => {
         content,
         ifMatch: undefined,
       }),
-    ).resolves.toMatchObject({ record: { version: 1 }, created: true });
+    ).resolves.toMatchObject({ kind: 'written', record: { record: { version: 1 }, created: true } });
   });
 });

@@ -27,13 +27,13 @@ describe('putProfile', () => {
       content: { replicas: 1 },
       ifMatch: undefined,
     });
-    expect(created.version).toBe(1);
+    expect(created).toMatchObject({ kind: 'written', record: { version: 1 } });
     await expect(
       putProfile(d, { ...base, name: 'minimal', content: { replicas: 2 }, ifMatch: undefined }),
     ).rejects.toBeInstanceOf(PreconditionRequiredError);
     expect(
-      (await putProfile(d, { ...base, name: 'minimal', content: { replicas: 2 }, ifMatch: 1 })).version,
-    ).toBe(2);
+      await putProfile(d, { ...base, name: 'minimal', content: { replicas: 2 }, ifMatch: 1 }),
+    ).toMatchObject({ kind: 'written', record: { version: 2 } });
   });
 
   it('refuses a profile that references another profile, pointing at each reference', async () => {

@@ -23,7 +23,7 @@ describe('putSchema', () => {
       strict: true,
     };
     const created = await putSchema(d, { ...base, service: 'api', document: doc, ifMatch: undefined });
-    expect(created.content).toEqual(doc);
+    expect(created).toMatchObject({ kind: 'written', record: { content: doc } });
     expect(await d.documents.listKeys('acme', 'schemas')).toEqual(['services/api']);
   });
 

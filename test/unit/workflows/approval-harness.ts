@@ -13,7 +13,6 @@ import {
   localDynamoConfig,
 } from '../../../shared/composition/build-local-deps.ts';
 import type { ChangeRequest } from '../../../shared/domain/approvals/change-request.ts';
-import { ApprovalRequiredError } from '../../../shared/domain/errors.ts';
 import type { Principal } from '../../../shared/domain/rbac.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
 import { environmentRef } from '../../../shared/use-cases/environments/environments-ref.ts';
@@ -150,24 +149,18 @@ export async function propose(
   content: Record<string, unknown>,
   ifMatch?: number,
 ): Promise<ChangeRequest> {
-  try {
-    await putSettings(deps, {
-      principal: user(tenantId, requester, 'editor'),
-      scope: { kind: 'env', env: 'prod' },
-      content: content as never,
-      reason: 'raise replicas',
-      ticket: 'OPS-1',
-      ifMatch,
-    });
-  } catch (error) {
-    if (error instanceof ApprovalRequiredError) {
-      const stored = await deps.changeRequests.get(tenantId, error.changeRequest.id);
-      if (!stored) throw new Error('the change request was not stored');
-      return stored;
-    }
-    throw error;
-  }
-  throw new Error('the write was not gated');
+  const outcome = await putSettings(deps, {
+    principal: user(tenantId, requester, 'editor'),
+    scope: { kind: 'env', env: 'prod' },
+    content: content as never,
+    reason: 'raise replicas',
+    ticket: 'OPS-1',
+    ifMatch,
+  });
+  if (outcome.kind !== 'change-request') throw new Error('the write was not gated');
+  const stored = await deps.changeRequests.get(tenantId, outcome.request.id);
+  if (!stored) throw new Error('the change request was not stored');
+  return stored;
 }
 
 /** Polls until the request's stored state satisfies `until` (the workflow runs in the background). */
