@@ -82,6 +82,8 @@ export interface Principal {
   tenantId: string;
   userId: string;
   roles: RoleBinding[];
+  /** The caller's address from the token's `email` claim, when it has one (issue 16: the requester's mail). */
+  email?: string;
 }
 
 /**

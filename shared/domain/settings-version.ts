@@ -43,6 +43,8 @@ export type SettingsVersionSummary = Omit<SettingsVersion, 'content' | 'patch'>;
 /** Who writes, why and when. */
 export interface WriteIntent {
   author: string;
+  /** The author's address (the token's `email` claim), recorded on a change request as `requesterEmail`; never on a version. */
+  authorEmail?: string;
   reason: string;
   ticket: string | null;
   createdAt: string;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { type Principal, parseRoleBinding, type RoleBinding } from '../domain/rbac.ts';
+import { EMAIL_PATTERN } from '../domain/tenant-claims.ts';
 
 /** Allowed tenant ids: no `#`, so a tenant's key prefix can never be another's. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -43,5 +44,7 @@ export function principalFromEvent(event: APIGatewayProxyEventV2): Principal {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
     throw new UnauthorizedError('The token carries no valid sub claim');
   }
-  return { tenantId, userId, roles: parseRolesClaim(claims.roles) };
+  const email =
+    typeof claims.email === 'string' && EMAIL_PATTERN.test(claims.email) ? claims.email : undefined;
+  return { tenantId, userId, roles: parseRolesClaim(claims.roles), ...(email ? { email } : {}) };
 }

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import type { TokenRequest } from '../adapters/local/local-token-authority.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { parseRoleBinding } from '../domain/rbac.ts';
+import { EMAIL_PATTERN } from '../domain/tenant-claims.ts';
 import { TENANT_ID_FOR_POLICY } from '../domain/tenant-session-policy.ts';
 import type { LocalRouteHandler } from './local-server.ts';
 import { problemResult } from './problem-details.ts';
@@ -28,6 +29,8 @@ export const DevTokenRequestSchema = v.strictObject({
     v.maxLength(16),
   ),
   ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TTL_SECONDS)),
+  /** The `email` claim (issue 16): where the outcome of the holder's change requests is sent. */
+  email: v.optional(v.pipe(v.string(), v.regex(EMAIL_PATTERN, 'an email address'))),
 });
 
 /**
@@ -59,7 +62,8 @@ export function devTokenRoute(issue: (request: TokenRequest) => Promise<string>)
         { instance },
       );
     }
-    const token = await issue(parsed.output);
+    const { email, ...request } = parsed.output;
+    const token = await issue({ ...request, ...(email === undefined ? {} : { email }) });
     return {
       statusCode: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },

@@ -231,6 +231,7 @@ function fromItem(item: Record<string, unknown>): ChangeRequest {
     reason: String(item.reason),
     ticket: typeof item.ticket === 'string' ? item.ticket : null,
     requester: String(item.requester),
+    ...(typeof item.requesterEmail === 'string' ? { requesterEmail: item.requesterEmail } : {}),
     createdAt: String(item.createdAt),
     expiresAt: String(item.expiresAt),
     approvalTimeoutSeconds: Number(item.approvalTimeoutSeconds),

@@ -13,6 +13,8 @@ export interface TokenRequest {
   tenantId: string;
   userId: string;
   roles: string[];
+  /** The holder's address, put in the `email` claim as Cognito's tokens carry it (issue 16). */
+  email?: string;
   /** Lifetime in seconds. */
   ttlSeconds: number;
 }
@@ -57,7 +59,11 @@ export class LocalTokenAuthority {
 
   /** Signs a token with the claims the API reads: `sub`, `tenant_id`, `roles`. */
   async issue(request: TokenRequest): Promise<string> {
-    return new SignJWT({ tenant_id: request.tenantId, roles: request.roles })
+    return new SignJWT({
+      tenant_id: request.tenantId,
+      roles: request.roles,
+      ...(request.email ? { email: request.email } : {}),
+    })
       .setProtectedHeader({ alg: 'ES256', kid: this.kid, typ: 'JWT' })
       .setSubject(request.userId)
       .setIssuer(LOCAL_ISSUER)

@@ -20,6 +20,7 @@ interface DevTokenOptions {
   roles: string;
   ttl: string;
   url?: string;
+  email?: string;
 }
 
 /**
@@ -41,6 +42,7 @@ export function devCommand(ctx: CliContext): Command {
       'viewer',
     )
     .option('--ttl <ttl>', 'lifetime, e.g. 15m, 1h, 7d', '1h')
+    .option('--email <email>', 'the email claim: where the outcome of your change requests is sent')
     .option('--url <url>', 'the local runtime (env PLUMBLINE_URL, default http://127.0.0.1:8787)')
     .action(async (options: DevTokenOptions) => {
       const ttlSeconds = parseTtl(options.ttl);
@@ -56,7 +58,13 @@ export function devCommand(ctx: CliContext): Command {
       const where = new URL(DEV_TOKEN_PATH, options.url ?? ctx.env.PLUMBLINE_URL ?? 'http://127.0.0.1:8787');
       const response = await client
         .request('POST', DEV_TOKEN_PATH, {
-          body: { tenantId: options.tenant, userId: options.user, roles, ttlSeconds },
+          body: {
+            tenantId: options.tenant,
+            userId: options.user,
+            roles,
+            ttlSeconds,
+            ...(options.email === undefined ? {} : { email: options.email }),
+          },
         })
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.status !== 404 && error.status !== 405) throw error;

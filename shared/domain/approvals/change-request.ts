@@ -106,6 +106,8 @@ export interface ChangeRequest {
   reason: string;
   ticket: string | null;
   requester: string;
+  /** The requester's address from their token when they asked (issue 16); the outcome email goes there. */
+  requesterEmail?: string;
   createdAt: string;
   /** When the approval window closes (ISO-8601). */
   expiresAt: string;

@@ -5,8 +5,9 @@ import { loadForStep, type WorkflowIds } from './load-for-step.ts';
 /**
  * Workflow step `NotifyRequester`: tells the requester how their request
  * ended (applied, rejected, expired, conflicted, withdrawn, failed), with
- * its history, by email when the environment's approver entries give the
- * requester an address.
+ * its history, by email to the address the requester's token carried when
+ * they asked (`requesterEmail`), or else the one the environment's approver
+ * entries give them.
  *
  * @example await notifyRequester(deps, ids) // { status: 'applied' }
  */
@@ -15,9 +16,9 @@ export async function notifyRequester(
   ids: WorkflowIds,
 ): Promise<{ status: string }> {
   const request = await loadForStep(deps, ids);
-  // Why from the approver entries: the environment lists the people (and addresses) of the team; a
-  // requester listed there gets the outcome by email too (they can never approve their own request).
-  const email = request.approvers.find((a) => a.user === request.requester)?.email;
+  // Why this order: the token's address is the requester's own (Cognito's verified `email`); the
+  // approver entries are the fallback for requests recorded before it was, or tokens without one.
+  const email = request.requesterEmail ?? request.approvers.find((a) => a.user === request.requester)?.email;
   await deps.notifier.send({
     kind: 'outcome',
     tenantId: request.tenantId,

@@ -37,6 +37,7 @@ export function writeVersionedDocument(
     { ifMatch: input.ifMatch, mode: 'create-or-replace' },
     {
       author: input.principal.userId,
+      ...(input.principal.email ? { authorEmail: input.principal.email } : {}),
       reason: input.reason,
       ticket: input.ticket,
       createdAt: deps.clock.now().toISOString(),

@@ -47,6 +47,7 @@ export async function writeSettingsLayer(
     { ifMatch: write.ifMatch, mode: write.mode, ...(write.skipUnchanged ? { skipUnchanged: true } : {}) },
     {
       author: write.principal.userId,
+      ...(write.principal.email ? { authorEmail: write.principal.email } : {}),
       reason: write.reason,
       ticket: write.ticket,
       createdAt: deps.clock.now().toISOString(),
