@@ -1,0 +1,62 @@
+import { StsEksTokenSource } from '../adapters/aws/eks-token-source.ts';
+import { PowertoolsScanMetrics, SCAN_METRICS_NAMESPACE } from '../adapters/aws/powertools-scan-metrics.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
+import {
+  documentStoreFrom,
+  type Env,
+  publicUrlFrom,
+  tenantTableOnFirstUseFrom,
+} from './aws-approval-ports.ts';
+import { clusterReaderOnFirstUse, clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
+import { secretPortsFrom } from './aws-secret-ports.ts';
+import { basePortsFrom } from './base-ports.ts';
+import { ENV } from './env-vars.ts';
+import { lazyPort } from './lazy-port.ts';
+import { requireEnv } from './workflow-task-env.ts';
+
+/** Per-cluster scan timeout when `PLUMBLINE_CLUSTER_TIMEOUT_MS` is not set. */
+export const DEFAULT_CLUSTER_TIMEOUT_MS = 60_000;
+
+/**
+ * The composition root of the drift scanner on AWS (issue 14): the tenant's
+ * documents, secrets (cluster tokens) and drift items behind tenant-scoped
+ * sessions, the reports bucket, the Kubernetes reader (loaded with the first
+ * cluster API read), EKS tokens signed with the function's credentials or an
+ * assumed role, drift alerts to the alerts topic and Powertools metrics.
+ * The scanner never connects to loopback, link-local or metadata addresses.
+ *
+ * @example deps ??= buildAwsDriftScannerDeps(process.env);
+ */
+export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
+  const table = tenantTableOnFirstUseFrom(env);
+  const timeout = Number(env[ENV.clusterTimeoutMs] ?? DEFAULT_CLUSTER_TIMEOUT_MS);
+  return {
+    ...basePortsFrom(env),
+    documents: documentStoreFrom(table),
+    ...secretPortsFrom(env),
+    clusters: clusterStoreFrom(table),
+    reports: reportStoreFrom(env),
+    notifier: lazyPort<Notifier>(async () => {
+      const [topicArn] = requireEnv(env, [ENV.alertsTopicArn]) as [string];
+      const { SnsAlertNotifier } = await import('../adapters/aws/sns-alert-notifier.ts');
+      return new SnsAlertNotifier({ topicArn });
+    }),
+    publicUrl: publicUrlFrom(env),
+    clusterReader: clusterReaderOnFirstUse(),
+    eksTokens: new StsEksTokenSource(async () => ({
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    })),
+    metrics: new PowertoolsScanMetrics({
+      namespace: env[ENV.metricsNamespace] ?? SCAN_METRICS_NAMESPACE,
+      serviceName: env[ENV.serviceName] ?? 'plumbline',
+    }),
+    limits: {
+      clusterTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CLUSTER_TIMEOUT_MS,
+      requestTimeoutMs: 10_000,
+      allowLoopback: false,
+    },
+  };
+}
