@@ -82,7 +82,7 @@ describe('approval decision rules', () => {
       // Act
       const attempt = () => decide(request({ status }), bob, 'approve', null, now);
       // Assess
-      expect(attempt).toThrow(expect.objectContaining({ status: 409 }));
+      expect(attempt).toThrow(ChangeRequestClosedError);
     }
   });
 
