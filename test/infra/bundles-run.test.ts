@@ -322,6 +322,17 @@ describe('every synthesized function, run from its bundle with exactly its templ
     expectTenantSession(run.calls);
   });
 
+  it("NotifyRequester mails the address recorded from the requester's token before their approver entry (issue 16)", async () => {
+    const ids = await seedRequest({ status: 'rejected', requesterEmail: 'alice@corp.example' });
+    const run = await invoke(taskFunction('NotifyRequester'), ids);
+    expect(run.error).toBeUndefined();
+    const publish = run.calls.find((c) => c.action === 'Publish');
+    expect(publish?.input).toMatchObject({
+      'MessageAttributes.entry.1.Name': 'email',
+      'MessageAttributes.entry.1.Value.StringValue': 'alice@corp.example',
+    });
+  });
+
   it('MarkFailed marks an open request failed and tells the requester', async () => {
     const ids = await seedRequest();
     const run = await invoke(taskFunction('MarkFailed'), {
