@@ -12,7 +12,8 @@ import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
 import { missingSecretReferences } from '../secrets/secret-references.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
-import { effectiveTargets, isUnder, layerScopes } from './targets.ts';
+import { LAYERED_COLLECTIONS, listStoredKeys, type SharedReads, type StoredKeys } from './shared-reads.ts';
+import { effectiveTargets, layerScopes } from './targets.ts';
 
 /** The result of validating proposed documents against every configuration they change. */
 export interface ValidationReport {
@@ -44,12 +45,26 @@ export async function validateChanges(
   const focus = options.focus ?? changes;
   // Three parallel Queries: which layers, schemas and policies exist, so that absent ones are never read.
   const keys = options.keys ?? listStoredKeys(deps, tenantId);
-  const [stored, schemaKeys, policyKeys] = await Promise.all(
-    (['settings', 'schemas', 'policies'] as const).map(
-      async (c) => new Set([...(await keys[c]), ...cache.pendingKeys(c)]),
-    ),
-  );
-  const all = effectiveTargets(stored ?? []);
+  const [storedSettings, storedSchemas, storedPolicies] = await Promise.all([
+    keys.settings,
+    keys.schemas,
+    keys.policies,
+  ]);
+  // Why memoised per stored list: an import validates hundreds of documents against the same
+  // thousands of keys; parsing and sorting them once per request keeps the plan near-linear.
+  const pendingSchemas = new Set(cache.pendingKeys('schemas'));
+  const pendingPolicies = new Set(cache.pendingKeys('policies'));
+  const schemaKeys = { has: (k: string) => setOf(storedSchemas).has(k) || pendingSchemas.has(k) };
+  const policyKeys = { has: (k: string) => setOf(storedPolicies).has(k) || pendingPolicies.has(k) };
+  const all = targetList(storedSettings, cache.pendingKeys('settings'));
+  /** The targets at or below a scope key (every target lies below `global`). */
+  const under = (scope: string) =>
+    scope === 'global'
+      ? all.scopes
+      : all.scopes.filter((_, i) => {
+          const key = all.keys[i] as string;
+          return key === scope || key.startsWith(`${scope}/`);
+        });
 
   const selected = new Map<string, Scope>();
   const add = (scope: Scope) => selected.set(scopeKey(scope), scope);
@@ -57,25 +72,24 @@ export async function validateChanges(
     if (change.collection === 'settings') {
       const scope = parseScopeKey(change.key);
       if (!scope) continue;
-      const below = all.filter((t) => isUnder(t, scope));
+      const below = under(change.key);
       if (scope.kind === 'service' || scope.kind === 'instance') add(scope);
       if (below.length === 0) add(scope);
       for (const t of below) add(t);
     } else if (change.collection === 'policies') {
-      const env = change.key.replace(/^envs\//, '');
-      for (const t of all) if (t.kind !== 'global' && t.env === env) add(t);
+      for (const t of under(change.key)) add(t);
     } else if (change.collection === 'schemas') {
       const service = change.key.replace(/^services\//, '');
-      for (const t of all)
+      for (const t of all.scopes)
         if ((t.kind === 'service' || t.kind === 'instance') && t.service === service) add(t);
     } else {
       // The index of stored references is built once per memo; pending layers are checked here.
-      const index = await profileIndex(cache, stored ?? new Set());
+      const index = await profileIndex(cache, storedSettings);
       const pendingLayers = new Set(cache.pendingKeys('settings'));
       const layers = new Set([...(index.get(change.key) ?? [])].filter((key) => !pendingLayers.has(key)));
       for (const key of pendingLayers)
         if (referencesOf(cache.pendingContent('settings', key) ?? {}).includes(change.key)) layers.add(key);
-      for (const t of all) if (layerScopes(t).some((s) => layers.has(scopeKey(s)))) add(t);
+      for (const layer of layers) for (const t of under(layer)) add(t);
     }
   }
 
@@ -129,6 +143,55 @@ export async function validateChanges(
   return { valid: errors.length === 0, errors, warnings, targets: [...selected.keys()] };
 }
 
+/** A tenant's effective configurations, sorted, with their scope keys. */
+interface TargetList {
+  scopes: Scope[];
+  keys: string[];
+}
+
+const storedTargets = new WeakMap<readonly string[], TargetList>();
+const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** A Set of a stored key list, built once per list (lists are never mutated). */
+function setOf(keys: readonly string[]): ReadonlySet<string> {
+  let found = keySets.get(keys);
+  if (!found) {
+    found = new Set(keys);
+    keySets.set(keys, found);
+  }
+  return found;
+}
+
+/**
+ * The configurations of the stored layers (computed once per stored key
+ * list) merged with those only pending layers add, in `effectiveTargets`
+ * order.
+ */
+function targetList(stored: readonly string[], pending: readonly string[]): TargetList {
+  let base = storedTargets.get(stored);
+  if (!base) {
+    const scopes = effectiveTargets(stored);
+    base = { scopes, keys: scopes.map(scopeKey) };
+    storedTargets.set(stored, base);
+  }
+  if (pending.length === 0) return base;
+  const known = setOf(base.keys);
+  const extra = effectiveTargets(pending).filter((t) => !known.has(scopeKey(t)));
+  if (extra.length === 0) return base;
+  const extraKeys = extra.map(scopeKey);
+  const merged: TargetList = { scopes: [], keys: [] };
+  let i = 0;
+  let j = 0;
+  while (i < base.keys.length || j < extraKeys.length) {
+    const fromBase =
+      j >= extraKeys.length ||
+      (i < base.keys.length && (base.keys[i] as string).localeCompare(extraKeys[j] as string) <= 0);
+    merged.scopes.push((fromBase ? base.scopes[i++] : extra[j++]) as Scope);
+    merged.keys.push(scopeKey(merged.scopes.at(-1) as Scope));
+  }
+  return merged;
+}
+
 /** Configurations one validation evaluates at a time (their reads are shared and usually in memory). */
 const VALIDATIONS_IN_FLIGHT = 16;
 
@@ -155,13 +218,13 @@ const indexes = new WeakMap<DocumentCache['reads'], Promise<Map<string, Set<stri
  */
 function profileIndex(
   cache: DocumentCache,
-  settingsKeys: ReadonlySet<string>,
+  settingsKeys: readonly string[],
 ): Promise<Map<string, Set<string>>> {
   const found = indexes.get(cache.reads);
   if (found) return found;
   // A cache without pending content over the same memo: the index holds stored references only.
   const stored = new DocumentCache(cache.store, cache.tenantId, [], undefined, cache.reads);
-  const index = mapLimit([...settingsKeys], VALIDATIONS_IN_FLIGHT, async (key) => ({
+  const index = mapLimit(settingsKeys, VALIDATIONS_IN_FLIGHT, async (key) => ({
     key,
     names: referencesOf((await stored.get('settings', key))?.content ?? {}),
   })).then((layers) => {
@@ -210,52 +273,6 @@ export async function validateOneOfMany(
   const errors = withDoc.errors.filter((v) => !before.has(id(v)));
   const warnings = withDoc.warnings.filter((v) => !before.has(id(v)));
   return { valid: errors.length === 0, errors, warnings, targets: withDoc.targets };
-}
-
-/** The keys of a tenant's stored layers, schemas and policies (one catalog Query each, in flight). */
-export type StoredKeys = Record<'settings' | 'schemas' | 'policies', Promise<string[]>>;
-
-/**
- * Starts the three catalog Queries validation needs. Each promise is marked
- * handled so that an unused prefetch never becomes an unhandled rejection.
- */
-export function listStoredKeys(deps: Pick<Deps, 'documents'>, tenantId: string): StoredKeys {
-  const start = (collection: 'settings' | 'schemas' | 'policies') => {
-    const promise = deps.documents.listKeys(tenantId, collection);
-    promise.catch(() => undefined);
-    return promise;
-  };
-  return { settings: start('settings'), schemas: start('schemas'), policies: start('policies') };
-}
-
-/** The collections a wide validation reads whole from the tenant's projection. */
-export const LAYERED_COLLECTIONS: readonly LayeredCollection[] = [
-  'settings',
-  'profiles',
-  'schemas',
-  'policies',
-];
-
-/**
- * Reads the tenant's layered documents and environment configurations
- * whole from the projection of latest contents into `cache`'s memo (one
- * paginated Query) and answers the stored keys and the environments from
- * the same read, so that nothing more is read per configuration.
- */
-export function preloadTenant(cache: DocumentCache, writing?: PendingDocument | undefined): SharedReads {
-  const docs = cache.preload(
-    [...LAYERED_COLLECTIONS, ENVIRONMENTS_COLLECTION],
-    writing ? { unchecked: [writing] } : {},
-  );
-  const keysOf = (collection: string) =>
-    docs.then((all: ProjectedDocument[]) => all.filter((d) => d.collection === collection).map((d) => d.key));
-  const keys = { settings: keysOf('settings'), schemas: keysOf('schemas'), policies: keysOf('policies') };
-  const environments = docs.then(
-    (all) =>
-      new Map(all.filter((d) => d.collection === ENVIRONMENTS_COLLECTION).map((d) => [d.key, d.content])),
-  );
-  for (const promise of [docs, environments, ...Object.values(keys)]) promise.catch(() => undefined);
-  return { reads: cache.reads, keys, environments };
 }
 
 /** True for writes whose validation reaches many configurations: `global`, an environment layer, a profile, a policy. */
@@ -332,17 +349,4 @@ export function validatorFor(
   };
   // The approval step of the same write reuses these reads (see gateProtectedWrite).
   return Object.assign(validate, { shared });
-}
-
-/**
- * The reads one write makes for validation, handed on to its approval step
- * so that both see the same documents and nothing is read twice: the
- * catalog Queries and the memo of stored document reads (same tenant, same
- * instant).
- */
-export interface SharedReads {
-  keys: StoredKeys;
-  reads: DocumentCache['reads'];
-  /** Each environment's stored configuration content, when the tenant was read whole ({@link preloadTenant}). */
-  environments?: Promise<Map<string, JsonObject>>;
 }
