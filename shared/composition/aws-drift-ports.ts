@@ -1,5 +1,4 @@
 import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
-import type { ClusterReader } from '../ports/cluster-reader.ts';
 import type { ClusterStore } from '../ports/cluster-store.ts';
 import type { ReportStore } from '../ports/report-store.ts';
 import type { ScanQueue } from '../ports/scan-queue.ts';
@@ -36,13 +35,5 @@ export function scanQueueFrom(env: Env): ScanQueue {
     const [queueUrl] = requireEnv(env, [ENV.scanQueueUrl]) as [string];
     const { SqsScanQueue } = await import('../adapters/aws/sqs-scan-queue.ts');
     return new SqsScanQueue({ queueUrl });
-  });
-}
-
-/** The Kubernetes API reader; `@kubernetes/client-node` loads with the first read of a cluster API (push clusters never load it). */
-export function clusterReaderOnFirstUse(): ClusterReader {
-  return lazyPort<ClusterReader>(async () => {
-    const { KubernetesClusterReader } = await import('../adapters/k8s/kubernetes-cluster-reader.ts');
-    return new KubernetesClusterReader();
   });
 }

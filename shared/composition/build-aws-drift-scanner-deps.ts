@@ -1,5 +1,6 @@
 import { StsEksTokenSource } from '../adapters/aws/eks-token-source.ts';
 import { PowertoolsScanMetrics, SCAN_METRICS_NAMESPACE } from '../adapters/aws/powertools-scan-metrics.ts';
+import type { ClusterReader } from '../ports/cluster-reader.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
 import {
@@ -8,7 +9,7 @@ import {
   publicUrlFrom,
   tenantTableOnFirstUseFrom,
 } from './aws-approval-ports.ts';
-import { clusterReaderOnFirstUse, clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
+import { clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
@@ -43,7 +44,11 @@ export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
       return new SnsAlertNotifier({ topicArn });
     }),
     publicUrl: publicUrlFrom(env),
-    clusterReader: clusterReaderOnFirstUse(),
+    // Why here and lazily: only this bundle may carry @kubernetes/client-node, and push clusters never load it.
+    clusterReader: lazyPort<ClusterReader>(async () => {
+      const { KubernetesClusterReader } = await import('../adapters/k8s/kubernetes-cluster-reader.ts');
+      return new KubernetesClusterReader();
+    }),
     eksTokens: new StsEksTokenSource(async () => ({
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',

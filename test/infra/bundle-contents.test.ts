@@ -62,8 +62,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(ENTRIES).toEqual(expect.arrayContaining(['http/system', 'http/settings', 'http/approvals']));
   });
 
-  it('carries the Kubernetes client in no bundle (only a drift scanner may)', () => {
-    for (const entry of ENTRIES.filter((e) => !e.startsWith('scheduled/'))) {
+  it('carries the Kubernetes client in the drift scanner only, in a chunk loaded with the first cluster read', () => {
+    expect(of('scheduled/drift-scanner').all.has('@kubernetes/client-node')).toBe(true);
+    expect(of('scheduled/drift-scanner').coldStart.has('@kubernetes/client-node')).toBe(false);
+    expect(ENTRIES).toEqual(expect.arrayContaining(['http/clusters', 'scheduled/drift-dispatcher']));
+  });
+
+  it('carries the Kubernetes client in no other bundle (the clusters API and the dispatcher included)', () => {
+    for (const entry of ENTRIES.filter((e) => e !== 'scheduled/drift-scanner')) {
       expect(
         [...of(entry).all].filter((p) => p.startsWith('@kubernetes/')),
         entry,
@@ -77,8 +83,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect([...system.all].filter((p) => HEAVY.includes(p) && p !== 'yaml')).toEqual([]);
   });
 
-  it('gives the approvals, settings and secrets functions no SNS client: they send no notification', () => {
-    for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
+  it('gives the approvals, settings, secrets and clusters functions and the drift dispatcher no SNS client: they send no notification', () => {
+    for (const entry of [
+      'http/settings',
+      'http/approvals',
+      'http/secrets',
+      'http/clusters',
+      'scheduled/drift-dispatcher',
+    ]) {
       expect(of(entry).all.has('@aws-sdk/client-sns'), entry).toBe(false);
     }
   });
@@ -89,6 +101,8 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
       'http/approvals',
       // Secrets (issue 13): KMS and Secrets Manager load on the first secret operation.
       'http/secrets',
+      // Clusters (issue 14): S3 and SQS load on the first report, observation or scan request.
+      'http/clusters',
       ...ENTRIES.filter((e) => e.startsWith('workflow/')),
     ];
     for (const entry of tenantData) {
