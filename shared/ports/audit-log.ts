@@ -12,6 +12,8 @@ export interface AuditEvent {
   requestId: string;
   /** ISO-8601 UTC. */
   at: string;
+  /** Action-specific facts, never a secret value (`secret.read`: the name and version read). */
+  detail?: Record<string, string | number>;
 }
 
 /** An event as stored: numbered and hash-chained per tenant. */

@@ -198,6 +198,7 @@ describe('versions, rotation and values', () => {
       [2, 'previous'],
       [1, 'deprecated'],
     ]);
+    expect(shown.body.versions[0]).toMatchObject({ number: 3, createdBy: 'alice', reason: 'r3' });
     expect(shown.text).not.toContain('second');
     expect(current.body).toEqual({ name, version: 3, value: 'third' });
     expect(current.headers.get('cache-control')).toBe('no-store');

@@ -17,12 +17,16 @@ import type { SecretsDeps } from './secrets-deps.ts';
 export async function getSecret(
   deps: Pick<SecretsDeps, 'secrets'>,
   ref: SecretRef,
-): Promise<{ metadata: SecretMetadata; versions: (SecretVersionInfo & { stage: SecretStage })[] }> {
+): Promise<{
+  metadata: SecretMetadata;
+  versions: (SecretVersionInfo & { number: number; stage: SecretStage })[];
+}> {
   const [metadata, versions] = await Promise.all([loadSecret(deps, ref), deps.secrets.versions(ref)]);
   return {
     metadata,
     versions: versions
       .filter((v) => v.version <= metadata.version)
-      .map((v) => ({ ...v, stage: stageOf(v.version, metadata.version) })),
+      // `number` is the version number under the contract's name; `version` the same, as elsewhere.
+      .map((v) => ({ number: v.version, ...v, stage: stageOf(v.version, metadata.version) })),
   };
 }

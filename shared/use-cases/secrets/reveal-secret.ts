@@ -59,6 +59,7 @@ export async function readVersion(
     result: 'success',
     requestId,
     at: deps.clock.now().toISOString(),
+    detail: { name: ref.name, version },
   });
   return openEnvelope(deps.keys, secretContext(ref, version), envelope);
 }
