@@ -37,6 +37,8 @@ export interface StageConfig {
    * every approver's address, and the requesters' (their approver entries).
    */
   approvalEmails: readonly string[];
+  /** Minutes between scheduled drift scans of every registered cluster (context `scanIntervalMinutes`, 1-1440, issue 14). */
+  scanIntervalMinutes: number;
 }
 
 /** Defaults of every parameter. */
@@ -51,6 +53,7 @@ export const DEFAULT_STAGE_CONFIG: StageConfig = {
   auditRetentionDays: 365,
   cognitoPlus: false,
   approvalEmails: [],
+  scanIntervalMinutes: 15,
 };
 
 /** A plain email address (what SNS email subscriptions accept), no display name. */
@@ -110,6 +113,11 @@ export function stageConfigFrom(node: Node): StageConfig {
     ),
     cognitoPlus: text('cognitoPlus') === 'true',
     approvalEmails: emailList(text('approvalEmails')),
+    scanIntervalMinutes: int(
+      'scanIntervalMinutes',
+      DEFAULT_STAGE_CONFIG.scanIntervalMinutes,
+      (n) => n >= 1 && n <= 1440,
+    ),
   };
 }
 
