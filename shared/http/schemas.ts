@@ -93,11 +93,12 @@ export const ProblemSchema = v.looseObject({
 
 /**
  * The query of a paged listing: `limit` (1-100, given as a string, default
- * `defaultLimit`) and the opaque `cursor` of the previous page.
+ * `defaultLimit`, a number or its text) and the opaque `cursor` of the
+ * previous page.
  *
  * @example query: pageQuery(50)
  */
-export function pageQuery(defaultLimit: number) {
+export function pageQuery(defaultLimit: number | string) {
   return v.object({
     limit: v.optional(
       v.pipe(
