@@ -13,6 +13,8 @@ export interface SeenDocument {
   author: string;
   createdAt: string;
   content: JsonObject;
+  /** The stored content's hash, when the read carried it (not for pending content). */
+  contentHash?: string;
   /** True when this is content a write or import proposes, not yet stored. */
   pending: boolean;
 }
@@ -42,7 +44,7 @@ function completeId(collection: string): string {
 }
 
 function seenOf(
-  found: Pick<SettingsVersion, 'version' | 'author' | 'createdAt' | 'content'> | null,
+  found: Pick<SettingsVersion, 'version' | 'author' | 'createdAt' | 'content' | 'contentHash'> | null,
 ): SeenDocument | null {
   return found === null
     ? null
@@ -51,6 +53,7 @@ function seenOf(
         author: found.author,
         createdAt: found.createdAt,
         content: found.content,
+        contentHash: found.contentHash,
         pending: false,
       };
 }

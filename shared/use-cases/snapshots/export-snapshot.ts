@@ -127,7 +127,7 @@ async function readSelection(
             version: doc.version,
             author: doc.author,
             createdAt: doc.createdAt,
-            contentHash: contentHash(doc.content),
+            contentHash: doc.contentHash ?? contentHash(doc.content),
             content: doc.content,
           },
         ]
