@@ -41,3 +41,22 @@ export function optionalHeader(
   }
   return raw;
 }
+
+/**
+ * The required `Plumbline-Reason` header of a deletion (trimmed, at most
+ * 1000 characters); a 400 telling the caller to `why` when it is missing.
+ *
+ * @example const reason = requiredReasonHeader(headers, 'say why you delete this service account');
+ */
+export function requiredReasonHeader(headers: Record<string, string>, why: string): string {
+  const reason = optionalHeader(headers, 'plumbline-reason', 1000);
+  if (reason !== undefined) return reason;
+  throw new ValidationError('Plumbline-Reason is required', [
+    {
+      pointer: '/headers/plumbline-reason',
+      rule: 'required',
+      message: why,
+      hint: 'Send the header Plumbline-Reason',
+    },
+  ]);
+}

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { ValidationError } from '../../domain/errors.ts';
 import { createServiceAccount } from '../../use-cases/service-accounts/create-service-account.ts';
 import { deleteServiceAccount } from '../../use-cases/service-accounts/delete-service-account.ts';
 import { getServiceAccount } from '../../use-cases/service-accounts/get-service-account.ts';
@@ -7,9 +6,9 @@ import { listServiceAccounts } from '../../use-cases/service-accounts/list-servi
 import { rotateServiceAccount } from '../../use-cases/service-accounts/rotate-service-account.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json } from '../http-result.ts';
-import { optionalHeader } from '../preconditions.ts';
+import { requiredReasonHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { ReasonSchema } from '../schemas.ts';
+import { pageQuery, ReasonSchema } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
 
 /** Service account ids are UUIDs (the directory makes them). */
@@ -85,7 +84,7 @@ export const serviceAccountRoutes: Route[] = [
     },
     handle: async ({ body, principal }, deps) => {
       const created = await createServiceAccount(deps, principal, body);
-      return json(201, publicIssued(created), { ...noStore, location: `/v1/service-accounts/${created.id}` });
+      return json(201, publicView(created), { ...noStore, location: `/v1/service-accounts/${created.id}` });
     },
   }),
   defineRoute({
@@ -96,19 +95,7 @@ export const serviceAccountRoutes: Route[] = [
     permission: 'service-accounts:manage',
     summary: "List the tenant's service accounts (never their secrets), oldest first, paged",
     tags,
-    query: v.object({
-      limit: v.optional(
-        v.pipe(
-          v.string(),
-          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-          v.transform(Number),
-          v.minValue(1),
-          v.maxValue(100),
-        ),
-        '50',
-      ),
-      cursor: v.optional(v.pipe(v.string(), v.maxLength(300))),
-    }),
+    query: pageQuery(50),
     responses: {
       200: {
         description: 'A page of service accounts',
@@ -152,7 +139,7 @@ export const serviceAccountRoutes: Route[] = [
       ...readProblems(texts),
     },
     handle: async ({ params, principal }, deps) =>
-      json(200, publicIssued(await rotateServiceAccount(deps, principal, params.id)), noStore),
+      json(200, publicView(await rotateServiceAccount(deps, principal, params.id)), noStore),
   }),
   defineRoute({
     id: 'deleteServiceAccount',
@@ -168,7 +155,7 @@ export const serviceAccountRoutes: Route[] = [
     ],
     responses: { 204: { description: 'Deleted' }, ...readProblems(texts) },
     handle: async ({ params, headers, principal, requestId }, deps) => {
-      const reason = requiredReason(headers);
+      const reason = requiredReasonHeader(headers, 'say why you delete this service account');
       await deleteServiceAccount(deps, principal, params.id);
       deps.logger.info('service account deleted', {
         tenantId: principal.tenantId,
@@ -186,19 +173,4 @@ export const serviceAccountRoutes: Route[] = [
 function publicView<A extends { tenantId: string }>(account: A): Omit<A, 'tenantId'> {
   const { tenantId: _tenant, ...rest } = account;
   return rest;
-}
-
-const publicIssued = publicView;
-
-function requiredReason(headers: Record<string, string>): string {
-  const reason = optionalHeader(headers, 'plumbline-reason', 1000);
-  if (reason !== undefined) return reason;
-  throw new ValidationError('Plumbline-Reason is required', [
-    {
-      pointer: '/headers/plumbline-reason',
-      rule: 'required',
-      message: 'say why you delete this service account',
-      hint: 'Send the header Plumbline-Reason',
-    },
-  ]);
 }
