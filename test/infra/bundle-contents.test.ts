@@ -83,6 +83,17 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect([...system.all].filter((p) => HEAVY.includes(p) && p !== 'yaml')).toEqual([]);
   });
 
+  it('gives the approvals function no schema compiler, rule engine or RE2 in any chunk: its routes validate no settings', () => {
+    // Prepare: what only the settings validators use.
+    const validators = ['ajv', 'ajv-formats', '@marcbachmann/cel-js', 're2js'];
+    // Act
+    const { all } = of('http/approvals');
+    // Assess
+    expect([...all].filter((p) => validators.includes(p))).toEqual([]);
+    // The settings function carries them (in lazily loaded chunks), so the check above can fail.
+    expect(validators.filter((p) => of('http/settings').all.has(p))).toEqual(validators);
+  });
+
   it('gives the approvals, settings, secrets and clusters functions and the drift dispatcher no SNS client: they send no notification', () => {
     for (const entry of [
       'http/settings',

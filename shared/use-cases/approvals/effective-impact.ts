@@ -9,8 +9,8 @@ import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache, type PendingDocument } from '../effective/document-cache.ts';
 import { type LoadedEffective, loadEffective } from '../effective/load-effective.ts';
+import { listStoredKeys, type SharedReads } from '../effective/shared-reads.ts';
 import { effectiveTargets, isUnder, layerScopes } from '../effective/targets.ts';
-import { listStoredKeys, type SharedReads } from '../effective/validate-changes.ts';
 
 /** Input of {@link evaluateEffectiveImpact}. */
 export interface ImpactInput {

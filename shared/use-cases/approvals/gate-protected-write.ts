@@ -14,7 +14,7 @@ import { ApproversRequiredError, ServiceUnavailableError, ValidationError } from
 import type { SettingsVersion, WriteIntent } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
-import type { SharedReads } from '../effective/validate-changes.ts';
+import type { SharedReads } from '../effective/shared-reads.ts';
 import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
 import {
   type LoadedEnvironmentConfig,
@@ -157,7 +157,6 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
     reason: write.intent.reason,
     ticket: write.intent.ticket,
     requester: write.intent.author,
-    ...(write.intent.authorEmail ? { requesterEmail: write.intent.authorEmail } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + timeout * 1000).toISOString(),
     approvalTimeoutSeconds: timeout,

@@ -6,7 +6,7 @@ import type { SettingsVersion } from '../../domain/settings-version.ts';
 import type { DocumentRef } from '../../ports/document-store.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache } from '../effective/document-cache.ts';
-import { preloadTenant, type SharedReads } from '../effective/validate-changes.ts';
+import { preloadTenant, type SharedReads } from '../effective/shared-reads.ts';
 import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
 import { evaluateEffectiveImpact } from './effective-impact.ts';
 

@@ -1,18 +1,15 @@
 import { UnprocessableError, type Violation } from '../../domain/errors.ts';
-import type { JsonObject } from '../../domain/json-value.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import type { CompiledServiceSchema, ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
 import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
-import type { ProjectedDocument } from '../../ports/document-store.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
-import { ENVIRONMENTS_COLLECTION } from '../environments/environments-ref.ts';
 import { missingSecretReferences } from '../secrets/secret-references.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
-import { LAYERED_COLLECTIONS, listStoredKeys, type SharedReads, type StoredKeys } from './shared-reads.ts';
+import { listStoredKeys, preloadTenant, type SharedReads, type StoredKeys } from './shared-reads.ts';
 import { effectiveTargets, layerScopes } from './targets.ts';
 
 /** The result of validating proposed documents against every configuration they change. */

@@ -12,7 +12,7 @@ import { type DocumentRef, VersionTakenError } from '../../ports/document-store.
 import { type GateDeps, gateProtectedWrite, prefetchGate } from '../approvals/gate-protected-write.ts';
 import { type WriteOutcome, type Written, written } from '../approvals/write-outcome.ts';
 import type { Deps } from '../deps.ts';
-import type { SharedReads } from '../effective/validate-changes.ts';
+import type { SharedReads } from '../effective/shared-reads.ts';
 
 /** The ports of a use case that writes through {@link writeNextVersion}: the write path's, and the clock. */
 export type WriteDeps = GateDeps & Pick<Deps, 'clock'>;

@@ -15,13 +15,8 @@ import { NAME_PATTERN, parseScopeKey, scopeEnv } from '../../domain/scope.ts';
 import { limitReads } from '../concurrency/limit-reads.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from '../effective/document-cache.ts';
-import {
-  assertValid,
-  preloadTenant,
-  type SharedReads,
-  type ValidationReport,
-  validateOneOfMany,
-} from '../effective/validate-changes.ts';
+import { preloadTenant, type SharedReads } from '../effective/shared-reads.ts';
+import { assertValid, type ValidationReport, validateOneOfMany } from '../effective/validate-changes.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { SNAPSHOT_COLLECTIONS } from './export-snapshot.ts';
 
