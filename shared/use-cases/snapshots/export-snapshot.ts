@@ -1,8 +1,8 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
-import type { JsonObject } from '../../domain/json-value.ts';
 import { flattenSettings, renderDotenv } from '../../domain/layers/flatten-settings.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
+import type { ProjectedDocument } from '../../ports/document-store.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { DocumentCache, type LayeredCollection } from '../effective/document-cache.ts';
@@ -21,14 +21,8 @@ export const SNAPSHOT_COLLECTIONS: readonly LayeredCollection[] = [
 ];
 
 /** One document of a snapshot. */
-export interface SnapshotDocument {
+export interface SnapshotDocument extends ProjectedDocument {
   collection: LayeredCollection;
-  key: string;
-  version: number;
-  author: string;
-  createdAt: string;
-  contentHash: string;
-  content: JsonObject;
 }
 
 /** A tenant's (or a part's) documents at one instant: what export writes and import reads. */
