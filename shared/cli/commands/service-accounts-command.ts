@@ -1,19 +1,12 @@
 import { Command } from 'commander';
+import type { ServiceAccount } from '../../domain/service-accounts/service-account.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { table } from '../output.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | string[] | undefined>;
 
-interface AccountView {
-  id: string;
-  name: string;
-  clientId: string;
-  roles: string[];
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  rotatedAt?: string;
-}
+/** An account as the API shows it: the tenant is the caller's. */
+type AccountView = Omit<ServiceAccount, 'tenantId'>;
 
 interface IssuedView extends AccountView {
   clientSecret: string;
