@@ -19,7 +19,7 @@ import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { optionalHeader, parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { NameSchema, ReasonSchema, VersionNumberString } from '../schemas.ts';
+import { NameSchema, pageQuery, ReasonSchema, VersionNumberString } from '../schemas.ts';
 import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
 
 /**
@@ -170,19 +170,7 @@ export const secretRoutes: Route[] = [
     summary: "List an environment's secrets (metadata only), by name, paged",
     tags,
     params: v.object({ env: NameSchema }),
-    query: v.object({
-      limit: v.optional(
-        v.pipe(
-          v.string(),
-          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-          v.transform(Number),
-          v.minValue(1),
-          v.maxValue(100),
-        ),
-        '50',
-      ),
-      cursor: v.optional(v.pipe(v.string(), v.maxLength(300))),
-    }),
+    query: pageQuery(50),
     responses: {
       200: {
         description: 'A page of secret metadata',
@@ -245,6 +233,7 @@ export const secretRoutes: Route[] = [
           ...SecretMetadataSchema.entries,
           versions: v.array(
             v.object({
+              number: v.number(),
               version: v.number(),
               createdAt: v.string(),
               createdBy: v.string(),

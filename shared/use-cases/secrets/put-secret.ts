@@ -4,7 +4,7 @@ import type { Alphabet, Category, Criticality, SecretMetadata } from '../../doma
 import type { IfMatch } from '../../domain/settings-version.ts';
 import { mapWritten, type WriteOutcome } from '../approvals/write-outcome.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
-import { writeSecretVersion } from './write-secret-version.ts';
+import { intentOf, writeSecretVersion } from './write-secret-version.ts';
 
 /** Input of {@link putSecret} (validated at the edge). */
 export interface PutSecretInput {
@@ -50,12 +50,7 @@ export async function putSecret(
       generated: generator !== null,
       generator,
     },
-    intent: {
-      author: input.principal.userId,
-      reason: input.reason,
-      requestId: input.requestId,
-      at: deps.clock.now().toISOString(),
-    },
+    intent: intentOf(deps, input),
     ifMatch: input.ifMatch,
     ifMatchRequired: true,
     action: 'secret.write',

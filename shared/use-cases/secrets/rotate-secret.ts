@@ -6,7 +6,7 @@ import type { IfMatch } from '../../domain/settings-version.ts';
 import type { WriteOutcome } from '../approvals/write-outcome.ts';
 import { loadSecret } from './load-secret.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
-import { writeSecretVersion } from './write-secret-version.ts';
+import { intentOf, writeSecretVersion } from './write-secret-version.ts';
 
 /** Input of {@link rotateSecret}. */
 export interface RotateSecretInput {
@@ -63,12 +63,7 @@ export async function rotateSecret(
     head,
     value,
     fields,
-    intent: {
-      author: input.principal.userId,
-      reason: input.reason,
-      requestId: input.requestId,
-      at: deps.clock.now().toISOString(),
-    },
+    intent: intentOf(deps, input),
     ifMatch: input.ifMatch,
     ifMatchRequired: false,
     action: 'secret.rotate',

@@ -30,6 +30,19 @@ export interface SecretIntent {
   at: string;
 }
 
+/** The intent of a caller's write: who, why, which request, now. */
+export function intentOf(
+  deps: Pick<SecretsDeps, 'clock'>,
+  input: { principal: { userId: string }; reason: string; requestId: string },
+): SecretIntent {
+  return {
+    author: input.principal.userId,
+    reason: input.reason,
+    requestId: input.requestId,
+    at: deps.clock.now().toISOString(),
+  };
+}
+
 /** One new version about to be written. */
 export interface SecretVersionWrite {
   ref: SecretRef;
