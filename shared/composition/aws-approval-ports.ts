@@ -100,7 +100,7 @@ export function linkSignerFrom(env: Env): LinkSigner {
   return lazyPort(async () => {
     const [{ SecretsManagerValues }, { HmacLinkSigner }] = await Promise.all([
       import('../adapters/aws/secrets-manager-values.ts'),
-      import('../adapters/local/hmac-link-signer.ts'),
+      import('../adapters/crypto/hmac-link-signer.ts'),
     ]);
     const secrets = new SecretsManagerValues();
     return new HmacLinkSigner(() => secrets.hmacKey(secretArn));

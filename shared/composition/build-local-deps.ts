@@ -15,7 +15,7 @@ import {
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
 import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
-import { HmacLinkSigner } from '../adapters/local/hmac-link-signer.ts';
+import { HmacLinkSigner } from '../adapters/crypto/hmac-link-signer.ts';
 import { LocalServiceAccountDirectory } from '../adapters/local/local-service-account-directory.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
