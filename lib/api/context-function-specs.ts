@@ -2,6 +2,7 @@ import type { TENANT_ITEM_ACTIONS } from '../../shared/domain/tenant-session-pol
 import type { RouteContext } from '../../shared/http/route.ts';
 import { grantApprovalEmail } from '../approvals/grant-approval-email.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
+import { grantDriftReports } from '../drift/grant-drift-reports.ts';
 import { grantServiceAccountClients } from '../service-accounts/grant-service-account-clients.ts';
 import type { HouseFunction } from '../shared/house-function.ts';
 
@@ -65,6 +66,8 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     timeoutSeconds: 15,
     // Query: listings; GetItem: a cluster, scan or report; PutItem: registration, scans; DeleteItem: removal.
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    // Report files read, pushed observations written; sending scans is granted by DriftScanning (it owns the queue).
+    grant: (fn, data) => grantDriftReports(fn, data, 'read-reports'),
   },
   secrets: {
     description: 'Plumbline secrets routes (envelope-encrypted values in Secrets Manager, issue 13)',
@@ -75,7 +78,8 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     secrets: true,
   },
   'service-accounts': {
-    description: 'Plumbline service-accounts routes (Cognito app clients with the client-credentials grant, issue 15)',
+    description:
+      'Plumbline service-accounts routes (Cognito app clients with the client-credentials grant, issue 15)',
     memorySize: 256,
     timeoutSeconds: 10,
     // Query: listings; GetItem: one account; PutItem: creation; UpdateItem: rotatedAt; DeleteItem: deletion.

@@ -6,6 +6,7 @@ import { routeContexts, routeTable } from '../../shared/http/route-table.ts';
 import { ApprovalWorkflow } from '../approvals/approval-workflow.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
+import { DriftScanning } from '../drift/drift-scanning.ts';
 import { ApiErrorRateAlarm, FunctionAlarms } from '../observability/alarms.ts';
 import { SecretRotation } from '../secrets/secret-rotation.ts';
 import { CONTEXT_FUNCTIONS } from './context-function-specs.ts';
@@ -35,6 +36,8 @@ export class StatelessStack extends Stack {
   /** The daily secret rotation job (issue 13). */
   readonly secretRotation: SecretRotation;
   readonly approvals: ApprovalWorkflow;
+  /** Drift detection on a schedule (issue 14). */
+  readonly drift: DriftScanning;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -75,6 +78,15 @@ export class StatelessStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       stateMachineArn: this.approvals.stateMachine.stateMachineArn,
     });
+    // Drift detection (issue 14): schedule, queue, dispatcher, scanner and alarms; the clusters API queues scans.
+    this.drift = new DriftScanning(this, 'Drift', {
+      data,
+      logRetentionDays: config.logRetentionDays,
+      intervalMinutes: config.scanIntervalMinutes,
+      publicUrl: this.api.url,
+    });
+    const clusters = this.functions.functions.get('clusters');
+    if (clusters) this.drift.grantScanRequests(clusters);
     // The system context names the API in the OpenAPI document's `servers` (CONTEXT_PORTS.system).
     this.functions.functions.get('system')?.function.addEnvironment(ENV.publicUrl, this.api.url);
 

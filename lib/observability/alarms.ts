@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 const FIVE_MINUTES = Duration.minutes(5);
 
 /** The house alarm: to the alerts topic, missing data is not breaching. */
-function houseAlarm(
+export function houseAlarm(
   scope: Construct,
   id: string,
   topic: sns.ITopic,

@@ -1,6 +1,7 @@
 import { StsEksTokenSource } from '../adapters/aws/eks-token-source.ts';
-import { PowertoolsScanMetrics, SCAN_METRICS_NAMESPACE } from '../adapters/aws/powertools-scan-metrics.ts';
+import { PowertoolsScanMetrics } from '../adapters/aws/powertools-scan-metrics.ts';
 import type { ClusterReader } from '../ports/cluster-reader.ts';
+import { SCAN_METRICS_NAMESPACE } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
 import {

@@ -1,16 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ScanMeasurement, ScanMetrics } from '../../ports/scan-metrics.ts';
-
-/** The metric names the scanner emits (and the CDK alarms watch). */
-export const SCAN_METRIC = {
-  driftScore: 'DriftScore',
-  findings: 'Findings',
-  scanDuration: 'ScanDuration',
-  scanFailures: 'ScanFailures',
-} as const;
-
-/** The CloudWatch namespace of the scanner's metrics. */
-export const SCAN_METRICS_NAMESPACE = 'Plumbline/Drift';
+import {
+  SCAN_METRIC,
+  SCAN_METRICS_NAMESPACE,
+  type ScanMeasurement,
+  type ScanMetrics,
+} from '../../ports/metrics.ts';
 
 /**
  * {@link ScanMetrics} with Powertools Metrics: one CloudWatch EMF log line
