@@ -55,7 +55,7 @@ function normalized(res: RawResponse, tenant: string): unknown {
     if (value && typeof value === 'object') {
       return Object.fromEntries(
         Object.entries(value as Record<string, unknown>)
-          .filter(([k]) => !['requestId', 'instance', 'id'].includes(k) && !k.endsWith('At'))
+          .filter(([k]) => !MASKED_KEYS.includes(k) && !k.endsWith('At'))
           .map(([k, v]) => [k, mask(v)]),
       );
     }
@@ -69,6 +69,9 @@ function normalized(res: RawResponse, tenant: string): unknown {
   };
   return { status: res.status, etag: res.headers.etag, body: mask(body) };
 }
+
+/** Keys whose values differ between any two requests: ids and generated credentials (a service account's). */
+const MASKED_KEYS = ['requestId', 'instance', 'id', 'clientId', 'clientSecret'];
 
 function expectNoTraceOfA(res: RawResponse, context: string): void {
   const all = `${JSON.stringify(res.headers)}\n${res.text}`;

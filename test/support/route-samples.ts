@@ -78,6 +78,12 @@ export const SAMPLE_OVERRIDES: Record<
   string,
   Partial<Pick<RouteSample, 'query' | 'contentType' | 'body' | 'headers'>>
 > = {
+  // Service accounts (issue 15): a real role, and the deletion reason header.
+  createServiceAccount: {
+    contentType: 'application/json',
+    body: JSON.stringify({ name: 'sample', roles: ['viewer:dev'], reason: `${REASON} ${SAMPLE_MARKER}` }),
+  },
+  deleteServiceAccount: { headers: { 'plumbline-reason': REASON } },
   // Layers and validation (issue 4): bodies the generic candidates cannot produce.
   putSchema: {
     contentType: 'application/json',
