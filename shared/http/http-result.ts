@@ -1,3 +1,4 @@
+import { type SettingsVersion, toRecord } from '../domain/settings-version.ts';
 import type { WriteOutcome } from '../use-cases/approvals/write-outcome.ts';
 
 /** What a route handler returns; turned into an API Gateway v2 result at the edge. */
@@ -37,4 +38,22 @@ export async function writeResponse<T>(
     body: outcome.request,
     headers: { 'content-type': 'application/json', location: `/v1/change-requests/${outcome.request.id}` },
   };
+}
+
+/**
+ * The response to a write of a versioned document at `rawPath`: 201 with the
+ * version (ETag, `Location: <rawPath>?version=N`), or 202 for a change request.
+ *
+ * @example return versionWriteResponse(rawPath, await putProfile(deps, input));
+ */
+export function versionWriteResponse(
+  rawPath: string,
+  outcome: WriteOutcome<SettingsVersion>,
+): Promise<HttpResult> {
+  return writeResponse(outcome, (record) =>
+    json(201, toRecord(record), {
+      ...versionEtag(record.version),
+      location: `${rawPath}?version=${record.version}`,
+    }),
+  );
 }

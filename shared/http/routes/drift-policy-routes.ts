@@ -10,7 +10,7 @@ import {
 } from '../../use-cases/drift/drift-policy-history.ts';
 import { putDriftPolicy } from '../../use-cases/drift/put-drift-policy.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { json, versionEtag, writeResponse } from '../http-result.ts';
+import { json, versionEtag, versionWriteResponse, writeResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
@@ -85,12 +85,7 @@ export const driftPolicyRoutes: Route[] = [
         ticket: body.ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      return writeResponse(created, (record) =>
-        json(201, toRecord(record), {
-          ...versionEtag(record.version),
-          location: `${rawPath}?version=${record.version}`,
-        }),
-      );
+      return versionWriteResponse(rawPath, created);
     },
   }),
   defineRoute({

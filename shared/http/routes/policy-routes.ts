@@ -1,9 +1,8 @@
 import * as v from 'valibot';
 import { PolicyContentSchema } from '../../domain/documents/policy-content.ts';
-import { toRecord } from '../../domain/settings-version.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import { putPolicy } from '../../use-cases/policies/put-policy.ts';
-import { json, versionEtag, writeResponse } from '../http-result.ts';
+import { versionWriteResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
@@ -66,12 +65,7 @@ export const policyRoutes: Route[] = [
         ticket: body.ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      return writeResponse(created, (record) =>
-        json(201, toRecord(record), {
-          ...versionEtag(record.version),
-          location: `${rawPath}?version=${record.version}`,
-        }),
-      );
+      return versionWriteResponse(rawPath, created);
     },
   }),
 ];

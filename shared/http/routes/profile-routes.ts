@@ -1,8 +1,7 @@
 import * as v from 'valibot';
 import { ProfileNameSchema } from '../../domain/documents/profile-content.ts';
-import { toRecord } from '../../domain/settings-version.ts';
 import { putProfile } from '../../use-cases/profiles/put-profile.ts';
-import { json, versionEtag, writeResponse } from '../http-result.ts';
+import { versionWriteResponse } from '../http-result.ts';
 import { parseIfMatch } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { PutProfileBody, VersionRecordSchema } from '../schemas.ts';
@@ -56,12 +55,7 @@ export const profileRoutes: Route[] = [
         ticket: body.ticket ?? null,
         ifMatch: parseIfMatch(headers),
       });
-      return writeResponse(created, (record) =>
-        json(201, toRecord(record), {
-          ...versionEtag(record.version),
-          location: `${rawPath}?version=${record.version}`,
-        }),
-      );
+      return versionWriteResponse(rawPath, created);
     },
   }),
 ];
