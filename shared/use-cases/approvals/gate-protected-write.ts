@@ -157,6 +157,7 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
     reason: write.intent.reason,
     ticket: write.intent.ticket,
     requester: write.intent.author,
+    ...(write.intent.authorEmail ? { requesterEmail: write.intent.authorEmail } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + timeout * 1000).toISOString(),
     approvalTimeoutSeconds: timeout,
