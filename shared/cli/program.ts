@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client.ts';
+import { clustersCommand } from './commands/clusters-command.ts';
 import { devCommand } from './commands/dev-command.ts';
+import { driftCommand } from './commands/drift-command.ts';
+import { driftPoliciesCommand } from './commands/drift-policies-command.ts';
 import { effectiveCommand, explainCommand } from './commands/effective-command.ts';
 import { environmentsCommand } from './commands/environments-command.ts';
 import { exportCommand } from './commands/export-command.ts';
@@ -36,6 +39,9 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(policiesCommand(ctx));
   program.addCommand(secretsCommand(ctx));
   program.addCommand(serviceAccountsCommand(ctx));
+  program.addCommand(driftPoliciesCommand(ctx));
+  program.addCommand(clustersCommand(ctx));
+  program.addCommand(driftCommand(ctx));
   program.addCommand(validateCommand(ctx));
   program.addCommand(tagCommand(ctx));
   program.addCommand(exportCommand(ctx));
