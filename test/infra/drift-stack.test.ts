@@ -52,8 +52,9 @@ describe('drift on AWS (lib/drift)', () => {
   it('keeps scans in a KMS-encrypted queue with a dead-letter queue, both refusing non-TLS access', () => {
     const queues = resourcesOf(synth.statelessTemplate, 'AWS::SQS::Queue');
     const scans = Object.values(queues).find((q) => q.Properties.RedrivePolicy);
-    expect(scans?.Properties.KmsMasterKeyId).toBeDefined();
-    expect((scans?.Properties.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(
+    if (!scans) throw new Error('no queue with a redrive policy');
+    expect(scans.Properties.KmsMasterKeyId).toBeDefined();
+    expect((scans.Properties.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(
       SCAN_MAX_RECEIVES,
     );
     synth.statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
