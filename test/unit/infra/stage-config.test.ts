@@ -21,6 +21,8 @@ describe('stageConfigFrom', () => {
         auditLockMode: 'compliance',
         auditRetentionDays: '2555',
         cognitoPlus: 'true',
+        approvalEmails: 'Bob@Example.com, carol@example.com',
+        scanIntervalMinutes: '30',
       }),
     ).toEqual({
       stage: 'prod',
@@ -32,6 +34,8 @@ describe('stageConfigFrom', () => {
       auditLockMode: 'COMPLIANCE',
       auditRetentionDays: 2555,
       cognitoPlus: true,
+      approvalEmails: ['bob@example.com', 'carol@example.com'],
+      scanIntervalMinutes: 30,
     });
   });
 
@@ -43,6 +47,8 @@ describe('stageConfigFrom', () => {
     [{ logRetentionDays: '10' }, /logRetentionDays/],
     [{ apiRateLimit: '0' }, /apiRateLimit/],
     [{ auditLockMode: 'strict' }, /auditLockMode/],
+    [{ approvalEmails: 'not-an-address' }, /approvalEmails/],
+    [{ scanIntervalMinutes: '0' }, /scanIntervalMinutes/],
   ])('rejects %j', (context, message) => {
     expect(() => configOf(context)).toThrow(message);
   });
