@@ -100,9 +100,11 @@ export interface DocumentStore {
    * being given) a version, sorted. One Query on AWS: the store keeps one
    * small catalog item per document, written before its version 1, so the
    * list may name a document whose first write then failed (readers treat
-   * it as absent) but never misses one that exists.
+   * it as absent) but never misses one that exists. With `prefix`, only the
+   * keys that start with it (a `begins_with` key condition: a write of one
+   * service lists only what lies below it).
    */
-  listKeys(tenantId: string, collection: string): Promise<string[]>;
+  listKeys(tenantId: string, collection: string, options?: { prefix?: string }): Promise<string[]>;
 }
 
 /**

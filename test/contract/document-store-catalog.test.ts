@@ -71,6 +71,22 @@ describe.each(harnesses)('DocumentStore.listKeys contract: $name', (harness) => 
     expect(await store.listKeys('nobody', 'settings')).toEqual([]);
   });
 
+  it('lists only the keys that start with a prefix', async () => {
+    // Prepare
+    await write({ tenantId: 'prefixed', collection: 'settings', key: 'envs/dev/services/api' }, 1);
+    await write(
+      { tenantId: 'prefixed', collection: 'settings', key: 'envs/dev/services/api/instances/i-1' },
+      1,
+    );
+    await write({ tenantId: 'prefixed', collection: 'settings', key: 'envs/dev/services/api2' }, 1);
+    await write({ tenantId: 'prefixed', collection: 'settings', key: 'envs/dev' }, 1);
+    // Act
+    const below = await store.listKeys('prefixed', 'settings', { prefix: 'envs/dev/services/api/' });
+    // Assess
+    expect(below).toEqual(['envs/dev/services/api/instances/i-1']);
+    expect(await store.listKeys('prefixed', 'settings', { prefix: 'envs/prod/' })).toEqual([]);
+  });
+
   it('keeps validation warnings in the version record', async () => {
     const ref = { tenantId: 'acme', collection: 'settings', key: 'envs/warn' };
     const version = {

@@ -150,11 +150,11 @@ export class InMemoryDocumentStore implements DocumentStore {
     return this.#projection.get(projectionId(ref))?.doc?.version ?? null;
   }
 
-  async listKeys(tenantId: string, collection: string): Promise<string[]> {
-    const prefix = `${tenantId}#${collection}#`;
+  async listKeys(tenantId: string, collection: string, options: { prefix?: string } = {}): Promise<string[]> {
+    const prefix = `${tenantId}#${collection}#${options.prefix ?? ''}`;
     return [...this.#docs.entries()]
       .filter(([key, versions]) => key.startsWith(prefix) && versions.length > 0)
-      .map(([key]) => key.slice(prefix.length))
+      .map(([key]) => key.slice(`${tenantId}#${collection}#`.length))
       .sort();
   }
 }

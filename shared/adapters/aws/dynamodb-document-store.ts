@@ -436,7 +436,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
   }
 
-  async listKeys(tenantId: string, collection: string): Promise<string[]> {
+  async listKeys(tenantId: string, collection: string, options: { prefix?: string } = {}): Promise<string[]> {
     const keys: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -444,8 +444,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
         this.#clientFor(tenantId).send(
           new QueryCommand({
             TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': catalogKey(tenantId, collection) },
+            KeyConditionExpression:
+              options.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': catalogKey(tenantId, collection),
+              ...(options.prefix === undefined ? {} : { ':prefix': options.prefix }),
+            },
             ProjectionExpression: 'sk',
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),

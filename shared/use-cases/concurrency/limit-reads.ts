@@ -29,7 +29,7 @@ export function limitReads(store: DocumentStore, limit = READS_IN_FLIGHT): Docum
     latest: (ref) => run(() => store.latest(ref)),
     get: (ref, version) => run(() => store.get(ref, version)),
     list: (ref, options) => run(() => store.list(ref, options)),
-    listKeys: (tenantId, collection) => run(() => store.listKeys(tenantId, collection)),
+    listKeys: (tenantId, collection, options) => run(() => store.listKeys(tenantId, collection, options)),
     latestAll: (tenantId, collections, options) => run(() => store.latestAll(tenantId, collections, options)),
     append: (ref, version, options) => store.append(ref, version, options),
     announce: (ref) => store.announce(ref),

@@ -13,10 +13,17 @@ export type StoredKeys = Record<'settings' | 'schemas' | 'policies', Promise<str
 /**
  * Starts the three catalog Queries validation needs. Each promise is marked
  * handled so that an unused prefetch never becomes an unhandled rejection.
+ * `prefixes` narrows a listing to the keys that start with it (a write of
+ * one service needs only the layers below it, not every service's).
  */
-export function listStoredKeys(deps: Pick<Deps, 'documents'>, tenantId: string): StoredKeys {
+export function listStoredKeys(
+  deps: Pick<Deps, 'documents'>,
+  tenantId: string,
+  prefixes: Partial<Record<'settings' | 'schemas' | 'policies', string>> = {},
+): StoredKeys {
   const start = (collection: 'settings' | 'schemas' | 'policies') => {
-    const promise = deps.documents.listKeys(tenantId, collection);
+    const prefix = prefixes[collection];
+    const promise = deps.documents.listKeys(tenantId, collection, prefix === undefined ? {} : { prefix });
     promise.catch(() => undefined);
     return promise;
   };

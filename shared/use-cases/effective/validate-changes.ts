@@ -281,6 +281,21 @@ export function isWideChange(collection: LayeredCollection, key: string): boolea
 }
 
 /**
+ * What the catalog listings of a narrow write need: a service or instance
+ * layer only the layers below it (its instances), its schema and its
+ * environment's policy. A schema write checks its service in every
+ * environment, so it lists every layer.
+ */
+function narrowPrefixes(
+  collection: LayeredCollection,
+  key: string,
+): Partial<Record<'settings' | 'schemas' | 'policies', string>> {
+  const scope = collection === 'settings' ? parseScopeKey(key) : undefined;
+  if (!scope || (scope.kind !== 'service' && scope.kind !== 'instance')) return {};
+  return { settings: `${key}/`, schemas: `services/${scope.service}`, policies: `envs/${scope.env}` };
+}
+
+/**
  * Starts, in the write's first round trip, the reads its validation of one
  * configuration needs: the layers of the scope, the profiles (projection),
  * the service's schema and the environment's policy.
@@ -334,7 +349,7 @@ export function validatorFor(
   const wide = isWideChange(collection, key);
   const shared: SharedReads = wide
     ? preloadTenant(stored, { collection, key, content: {} })
-    : { keys: listStoredKeys(deps, tenantId), reads: stored.reads };
+    : { keys: listStoredKeys(deps, tenantId, narrowPrefixes(collection, key)), reads: stored.reads };
   if (!wide) prefetchNarrow(stored, collection, key);
   const validate = async (content: PendingDocument['content']): Promise<{ warnings: Violation[] }> => {
     const change = { collection, key, content };
