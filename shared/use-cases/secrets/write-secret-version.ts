@@ -24,6 +24,8 @@ export type SecretFields = Pick<
 /** Who writes, why and when. */
 export interface SecretIntent {
   author: string;
+  /** The author's address (the token's `email` claim): the change request's `requesterEmail`. */
+  authorEmail?: string;
   reason: string;
   requestId: string;
   /** ISO-8601 UTC. */
@@ -33,10 +35,11 @@ export interface SecretIntent {
 /** The intent of a caller's write: who, why, which request, now. */
 export function intentOf(
   deps: Pick<SecretsDeps, 'clock'>,
-  input: { principal: { userId: string }; reason: string; requestId: string },
+  input: { principal: { userId: string; email?: string }; reason: string; requestId: string },
 ): SecretIntent {
   return {
     author: input.principal.userId,
+    ...(input.principal.email ? { authorEmail: input.principal.email } : {}),
     reason: input.reason,
     requestId: input.requestId,
     at: deps.clock.now().toISOString(),
@@ -111,7 +114,13 @@ export async function writeSecretVersion(
         { ...secretProposal(ref, write.fields, 'changed'), pendingValue: pendingId },
         { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
       ),
-      intent: { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
+      intent: {
+        author: intent.author,
+        ...(intent.authorEmail ? { authorEmail: intent.authorEmail } : {}),
+        reason: intent.reason,
+        ticket: null,
+        createdAt: intent.at,
+      },
       prefetched: envConfig,
     });
     if (gate.kind === 'change-request') return gate;
