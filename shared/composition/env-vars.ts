@@ -29,6 +29,10 @@ export const ENV = {
   // Service accounts (issue 15).
   /** The Cognito user pool whose app clients are the service accounts. */
   userPoolId: 'PLUMBLINE_USER_POOL_ID',
+  /** The user pool's issuer URL, whose JWKS the HTTP API's Lambda authorizer trusts. */
+  tokenIssuer: 'PLUMBLINE_TOKEN_ISSUER',
+  /** The app client people sign in with (the CLI); any other client of the pool is a service account. */
+  userClientId: 'PLUMBLINE_USER_CLIENT_ID',
   /** The resource-server scope service accounts may ask for (`plumbline/api`). */
   serviceAccountScope: 'PLUMBLINE_SERVICE_ACCOUNT_SCOPE',
   /** The user pool domain's token endpoint, answered to clients as `tokenUrl`. */

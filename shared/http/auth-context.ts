@@ -7,9 +7,10 @@ import { EMAIL_PATTERN } from '../domain/tenant-claims.ts';
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
- * Reads the roles claim in every shape it arrives in: a JSON array (local
- * tokens), API Gateway's stringified array `"[editor viewer:prod]"`, or a
- * comma/space separated string. Unknown roles are dropped.
+ * Reads the roles claim in every shape it arrives in: a JSON array, a
+ * stringified array `"[editor viewer:prod]"` (the local runtime's string
+ * claims), or a comma/space separated string (the Lambda authorizer's
+ * context). Unknown roles are dropped.
  */
 export function parseRolesClaim(claim: unknown): RoleBinding[] {
   let parts: string[] = [];
@@ -27,14 +28,24 @@ export function parseRolesClaim(claim: unknown): RoleBinding[] {
 }
 
 /**
- * The principal from the verified JWT claims that API Gateway's JWT
- * authorizer (or the local runtime, in the same shape) put in the event.
- * The tenant comes only from here. Throws {@link UnauthorizedError} when
- * the claims are missing or unusable.
+ * The claims the authorizer put into the event: on AWS the HTTP API's Lambda
+ * authorizer (`requestContext.authorizer.lambda`, see `token-authorizer.ts`),
+ * locally the embedded runtime in the same shape. One shape, one reader.
+ */
+export function authorizerClaims(event: APIGatewayProxyEventV2): Record<string, unknown> | undefined {
+  const authorizer = (event.requestContext as { authorizer?: { lambda?: unknown } } | undefined)?.authorizer;
+  const claims = authorizer?.lambda;
+  return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The principal from the verified claims the HTTP API's Lambda authorizer
+ * (or the local runtime, in the same shape) put in the event. The tenant
+ * comes only from here. Throws {@link UnauthorizedError} when the claims are
+ * missing or unusable.
  */
 export function principalFromEvent(event: APIGatewayProxyEventV2): Principal {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer?.jwt?.claims;
+  const claims = authorizerClaims(event);
   if (!claims) throw new UnauthorizedError('A bearer token is required');
   const tenantId = claims.tenant_id;
   const userId = claims.sub;

@@ -268,7 +268,8 @@ function toEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+      // The Lambda authorizer's shape (`token-authorizer.ts`): one shape on AWS and locally.
+      ...(claims ? { authorizer: { lambda: claims } } : {}),
     },
   };
   return event as unknown as APIGatewayProxyEventV2;

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AppLogger } from '../ports/app-logger.ts';
+import { authorizerClaims } from './auth-context.ts';
 import type { Route } from './route.ts';
 
 /** What a redacted path segment or secret is replaced with in logs. */
@@ -145,9 +146,7 @@ export function requestLog(
     response: APIGatewayProxyStructuredResultV2 | null;
     internal: { startedAt?: number };
   }): void => {
-    const claims = (
-      request.event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
-    ).authorizer?.jwt?.claims;
+    const claims = authorizerClaims(request.event);
     const tenant = typeof claims?.tenant_id === 'string' ? claims.tenant_id : undefined;
     const method = String(request.event.requestContext?.http?.method ?? 'OTHER').toUpperCase();
     logRequest(logger, {

@@ -235,7 +235,7 @@ function httpEvent(
       routeKey,
       stage: '$default',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-      ...(options.claims ? { authorizer: { jwt: { claims: options.claims, scopes: [] } } } : {}),
+      ...(options.claims ? { authorizer: { lambda: options.claims } } : {}),
     },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     isBase64Encoded: false,

@@ -13,9 +13,9 @@ import {
 
 const T = 'acme';
 
-/** An API Gateway v2 event carrying these JWT claims (strings, as the authorizer delivers them). */
+/** An API Gateway v2 event carrying these JWT claims (strings, as the Lambda authorizer delivers them). */
 function withClaims(claims: Record<string, string>): APIGatewayProxyEventV2 {
-  return { requestContext: { authorizer: { jwt: { claims } } } } as unknown as APIGatewayProxyEventV2;
+  return { requestContext: { authorizer: { lambda: claims } } } as unknown as APIGatewayProxyEventV2;
 }
 
 describe("the requester's address from the token (issue 16)", () => {

@@ -5,7 +5,7 @@ import { parseRolesClaim, principalFromEvent } from '../../../shared/http/auth-c
 
 const event = (claims?: Record<string, unknown>) =>
   ({
-    requestContext: claims ? { authorizer: { jwt: { claims } } } : {},
+    requestContext: claims ? { authorizer: { lambda: claims } } : {},
   }) as unknown as APIGatewayProxyEventV2;
 
 describe('claims from the JWT authorizer', () => {

@@ -36,7 +36,7 @@ function event(
     requestContext: {
       requestId: 'req-1',
       http: { method, path },
-      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+      ...(claims ? { authorizer: { lambda: claims } } : {}),
     },
     ...rest,
   } as unknown as APIGatewayProxyEventV2;
