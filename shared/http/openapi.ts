@@ -34,13 +34,14 @@ function parametersOf(route: Route): unknown[] {
   };
   add('path', route.params);
   add('query', route.query);
-  for (const header of route.requestHeaders ?? []) {
+  // Documented from the same declaration run-route validates them with.
+  for (const header of Object.values(route.requestHeaders ?? {})) {
     out.push({
       name: header.name,
       in: 'header',
       required: header.required,
       description: header.description,
-      schema: { type: 'string' },
+      schema: schemaOf(header.schema, 'input'),
     });
   }
   return out;

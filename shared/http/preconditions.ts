@@ -1,62 +1,70 @@
-import { ValidationError } from '../domain/errors.ts';
+import * as v from 'valibot';
 import type { IfMatch } from '../domain/settings-version.ts';
+import type { RequestHeader } from './route.ts';
+import { ReasonSchema } from './schemas.ts';
 
 /**
- * Reads `If-Match: "<version>"` (a strong ETag of a version) or `If-Match: *`
+ * `If-Match: "<version>"` (a strong ETag of a version) or `If-Match: *`
  * (RFC 9110: any current version; the write path fails it with 412 when the
- * document does not exist). Absent gives `undefined`; anything else is a 400
- * with a hint.
+ * document does not exist), as the version number or `*`.
  */
-export function parseIfMatch(headers: Record<string, string>): IfMatch | undefined {
-  const raw = headers['if-match'];
-  if (raw === undefined) return undefined;
-  if (raw.trim() === '*') return '*';
-  const match = /^\s*"([1-9][0-9]{0,11})"\s*$/.exec(raw);
-  if (!match?.[1]) {
-    throw new ValidationError('If-Match must be one version ETag', [
-      {
-        pointer: '/headers/if-match',
-        rule: 'etag',
-        message: 'If-Match must be one strong ETag such as "3", or *',
-        value: raw.slice(0, 100),
-        hint: 'Use the ETag header of the version you read',
-      },
-    ]);
-  }
-  return Number(match[1]);
-}
+export const IfMatchSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^(\*|"[1-9][0-9]{0,11}")$/, 'If-Match must be one strong ETag such as "3", or *'),
+  v.transform((raw): IfMatch => (raw === '*' ? '*' : Number(raw.slice(1, -1)))),
+);
 
-/** Reads an optional free-text header (trimmed, bounded). */
-export function optionalHeader(
-  headers: Record<string, string>,
-  name: string,
-  max: number,
-): string | undefined {
-  const raw = headers[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > max) {
-    throw new ValidationError(`${name} is too long`, [
-      { pointer: `/headers/${name}`, rule: 'max-length', message: `at most ${max} characters` },
-    ]);
-  }
-  return raw;
+/** A free-text header value: trimmed, at most `max` characters. */
+export function textHeaderSchema(max: number) {
+  return v.pipe(v.string(), v.trim(), v.maxLength(max, `at most ${max} characters`));
 }
 
 /**
- * The required `Plumbline-Reason` header of a deletion (trimmed, at most
- * 1000 characters); a 400 telling the caller to `why` when it is missing.
+ * The `If-Match` header of versioned documents. A required one that is
+ * missing is a 428 (`missing: 'precondition'`), not a 400.
  *
- * @example const reason = requiredReasonHeader(headers, 'say why you delete this service account');
+ * @example requestHeaders: { ifMatch: ifMatchHeader(false, 'profile') }
  */
-export function requiredReasonHeader(headers: Record<string, string>, why: string): string {
-  const reason = optionalHeader(headers, 'plumbline-reason', 1000);
-  if (reason !== undefined) return reason;
-  throw new ValidationError('Plumbline-Reason is required', [
-    {
-      pointer: '/headers/plumbline-reason',
-      rule: 'required',
-      message: why,
-      hint: 'Send the header Plumbline-Reason',
-    },
-  ]);
+export function ifMatchHeader<R extends boolean>(
+  required: R,
+  what = 'document',
+  description?: string,
+): RequestHeader<typeof IfMatchSchema, R> {
+  return {
+    name: 'If-Match',
+    required,
+    description:
+      description ??
+      (required
+        ? 'The ETag ("<version>") of the version you read'
+        : `The ETag ("<version>") of the version you read; required once the ${what} exists`),
+    schema: IfMatchSchema,
+    malformed: { rule: 'etag', hint: 'Use the ETag header of the version you read' },
+    ...(required ? { missing: 'precondition' as const } : {}),
+  };
+}
+
+/**
+ * The `Plumbline-Reason` header: why (same rules as a body's `reason`).
+ *
+ * @example requestHeaders: { reason: reasonHeader(true, 'Why (recorded in the audit trail)') }
+ */
+export function reasonHeader<R extends boolean>(
+  required: R,
+  description: string,
+): RequestHeader<typeof ReasonSchema, R> {
+  return { name: 'Plumbline-Reason', required, description, schema: ReasonSchema };
+}
+
+const TicketHeaderSchema = textHeaderSchema(200);
+
+/** The optional `Plumbline-Ticket` header: a ticket reference, at most 200 characters. */
+export function ticketHeader(): RequestHeader<typeof TicketHeaderSchema, false> {
+  return {
+    name: 'Plumbline-Ticket',
+    required: false,
+    description: 'A ticket reference',
+    schema: TicketHeaderSchema,
+  };
 }

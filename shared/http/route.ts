@@ -19,8 +19,39 @@ export type RouteContext = 'system' | 'settings' | 'approvals' | 'secrets' | 'se
 /** Any valibot schema. */
 export type AnySchema = v.GenericSchema<unknown, unknown>;
 
+/**
+ * A request header a route reads, declared once: `run-route` validates it at
+ * the edge (its violations listed with the body's, at `/headers/<name>`) and
+ * OpenAPI documents it from this declaration.
+ */
+export interface RequestHeader<S extends AnySchema = AnySchema, R extends boolean = boolean> {
+  /** As documented (`If-Match`); matched case-insensitively. */
+  name: string;
+  description: string;
+  /** Whether the request must send it. */
+  required: R;
+  /** Schema of the value when sent (a string); its output is what the handler gets. */
+  schema: S;
+  /**
+   * `precondition`: a required `If-Match` that is missing is a 428 (RFC 6585) when nothing
+   * else is wrong with the request, and a listed violation otherwise.
+   */
+  missing?: 'violation' | 'precondition';
+  /** The rule id and hint a malformed value is reported with (default: the schema's issue type). */
+  malformed?: { rule: string; hint: string };
+}
+
+/** The validated values of a route's declared headers, by the key they are declared under. */
+export type HeaderValues<HS> = {
+  [K in keyof HS]: HS[K] extends RequestHeader<infer S, infer R>
+    ? R extends true
+      ? v.InferOutput<S>
+      : v.InferOutput<S> | undefined
+    : never;
+};
+
 /** The parsed, validated request a route handler receives. */
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, H = Record<string, unknown>> {
   params: P;
   query: Q;
   /** The body, validated against the schema of its content type (undefined for routes without one). */
@@ -29,6 +60,8 @@ export interface RouteInput<P, Q, B> {
   contentType: string | undefined;
   /** Lowercased request headers. */
   headers: Record<string, string>;
+  /** The declared headers ({@link Route.requestHeaders}), validated; absent optional ones are `undefined`. */
+  header: H;
   /** The caller; {@link ANONYMOUS} (no tenant, no roles) on public routes. */
   principal: Principal;
   requestId: string;
@@ -71,8 +104,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown, C extends RouteCon
   query?: AnySchema;
   /** Accepted body media types, each with its schema. */
   body?: Record<string, AnySchema>;
-  /** Documented request headers. */
-  requestHeaders?: { name: string; required: boolean; description: string }[];
+  /** The request headers it reads, by the key its handler finds them under in `header`. */
+  requestHeaders?: Record<string, RequestHeader>;
   responses: Record<number, ResponseSpec>;
   /** Largest request body this route accepts (default `MAX_BODY_BYTES`, 1 MiB): pushed observations take more. */
   maxBodyBytes?: number;
@@ -85,16 +118,22 @@ export function defineRoute<
   QS extends AnySchema | undefined = undefined,
   BS extends Record<string, AnySchema> | undefined = undefined,
   C extends RouteContext = RouteContext,
+  HS extends Record<string, RequestHeader> = Record<string, never>,
 >(
-  route: Omit<Route<unknown, unknown, unknown, C>, 'handle' | 'params' | 'query' | 'body'> & {
+  route: Omit<
+    Route<unknown, unknown, unknown, C>,
+    'handle' | 'params' | 'query' | 'body' | 'requestHeaders'
+  > & {
     params?: PS;
     query?: QS;
     body?: BS;
+    requestHeaders?: HS;
     handle(
       input: RouteInput<
         PS extends AnySchema ? v.InferOutput<PS> : Record<string, never>,
         QS extends AnySchema ? v.InferOutput<QS> : Record<string, never>,
-        BS extends Record<string, AnySchema> ? v.InferOutput<BS[keyof BS]> : undefined
+        BS extends Record<string, AnySchema> ? v.InferOutput<BS[keyof BS]> : undefined,
+        HeaderValues<HS>
       >,
       deps: ContextDeps<C>,
     ): Promise<HttpResult>;

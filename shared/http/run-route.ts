@@ -4,6 +4,7 @@ import { issuesToViolations } from '../domain/documents/issues-to-violations.ts'
 import {
   ForbiddenError,
   PayloadTooLargeError,
+  PreconditionRequiredError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -37,7 +38,16 @@ export async function runRoute<C extends RouteContext>(
   const violations: Violation[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, '/path', violations);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, '/query', violations);
+  const header = parseHeaders(route, headers, violations);
   const { body, contentType } = await parseBody(route, event, headers, violations);
+  if (violations.length === 0 && header.preconditionMissing) {
+    // RFC 6585: a missing precondition on an existing resource is 428, not 400.
+    throw new PreconditionRequiredError(
+      `Send ${header.preconditionMissing}: "<version>" of the version you read`,
+      null,
+    );
+  }
+  if (header.preconditionMissing) violations.push(missingHeader(header.preconditionMissing));
   if (violations.length > 0) throw new ValidationError(describe(violations), violations);
   if (route.permission !== null) {
     if (!principal) throw new UnauthorizedError('A bearer token is required');
@@ -58,12 +68,49 @@ export async function runRoute<C extends RouteContext>(
       body: body as never,
       contentType,
       headers,
+      header: header.values,
       principal: principal ?? ANONYMOUS,
       requestId: event.requestContext?.requestId ?? 'unknown',
       rawPath: event.rawPath,
     },
     deps,
   );
+}
+
+/**
+ * Validates the route's declared request headers (`requestHeaders`): each
+ * sent one against its schema, each missing required one as a violation
+ * (or, for a `precondition` header, remembered: a 428 when nothing else is wrong).
+ */
+function parseHeaders(
+  route: Route,
+  headers: Record<string, string>,
+  violations: Violation[],
+): { values: Record<string, unknown>; preconditionMissing: string | undefined } {
+  const values: Record<string, unknown> = {};
+  let preconditionMissing: string | undefined;
+  for (const [key, spec] of Object.entries(route.requestHeaders ?? {})) {
+    const raw = headers[spec.name.toLowerCase()];
+    if (raw === undefined || raw.trim() === '') {
+      values[key] = undefined;
+      if (!spec.required) continue;
+      if (spec.missing === 'precondition') preconditionMissing = spec.name;
+      else violations.push(missingHeader(spec.name, spec.description));
+      continue;
+    }
+    const found: Violation[] = [];
+    values[key] = parsePart(spec.schema, raw, `/headers/${spec.name.toLowerCase()}`, found);
+    violations.push(...found.map((violation) => ({ ...violation, ...spec.malformed })));
+  }
+  return { values, preconditionMissing };
+}
+
+function missingHeader(name: string, why?: string): Violation {
+  return {
+    pointer: `/headers/${name.toLowerCase()}`,
+    rule: 'required',
+    message: `${name} is required${why ? `: ${why.charAt(0).toLowerCase()}${why.slice(1)}` : ''}`,
+  };
 }
 
 function describe(violations: Violation[]): string {

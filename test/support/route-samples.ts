@@ -157,7 +157,7 @@ export function sampleFor(
 
   const headers: Record<string, string> = {};
   let usesIfMatch = false;
-  for (const header of route.requestHeaders ?? []) {
+  for (const header of Object.values(route.requestHeaders ?? {})) {
     const name = header.name.toLowerCase();
     if (name === 'if-match') usesIfMatch = true;
     else if (header.required) headers[name] = name.includes('reason') ? REASON : 'sample';

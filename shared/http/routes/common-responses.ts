@@ -46,17 +46,3 @@ export function writeProblems(
     428: problem('If-Match is required to change an existing document'),
   };
 }
-
-/** The `If-Match` request header of versioned documents. */
-export function ifMatchHeader(
-  required: boolean,
-  what = 'document',
-): { name: string; required: boolean; description: string } {
-  return {
-    name: 'If-Match',
-    required,
-    description: required
-      ? 'The ETag ("<version>") of the version you read'
-      : `The ETag ("<version>") of the version you read; required once the ${what} exists`,
-  };
-}

@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { DriftPolicyContentSchema } from '../../domain/documents/drift-policy-content.ts';
-import { PreconditionRequiredError } from '../../domain/errors.ts';
 import { toRecord } from '../../domain/settings-version.ts';
 import {
   diffDriftPolicyVersions,
@@ -11,7 +10,7 @@ import {
 import { putDriftPolicy } from '../../use-cases/drift/put-drift-policy.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag, versionWriteResponse, writeResponse } from '../http-result.ts';
-import { parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
   NameSchema,
@@ -23,7 +22,7 @@ import {
   VersionRecordSchema,
   VersionSummarySchema,
 } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 
 /** Body of `PUT /v1/drift-policies/envs/{env}`. */
 export const PutDriftPolicyBody = v.strictObject({
@@ -71,19 +70,19 @@ export const driftPolicyRoutes: Route[] = [
     tags,
     params,
     body: { 'application/json': PutDriftPolicyBody },
-    requestHeaders: [ifMatchHeader(false, 'drift policy')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'drift policy') },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems(texts),
     },
-    handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
+    handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
       const created = await putDriftPolicy(deps, {
         principal,
         env: p.env,
         policy: body.policy,
         reason: body.reason,
         ticket: body.ticket ?? null,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
       });
       return versionWriteResponse(rawPath, created);
     },
@@ -148,25 +147,18 @@ export const driftPolicyRoutes: Route[] = [
     tags,
     params,
     body: { 'application/json': RollbackBody },
-    requestHeaders: [ifMatchHeader(true)],
+    requestHeaders: { ifMatch: ifMatchHeader(true) },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems(texts),
     },
-    handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
-      const ifMatch = parseIfMatch(headers);
-      if (ifMatch === undefined) {
-        throw new PreconditionRequiredError(
-          'Rollback needs If-Match: "<version>" of the latest version',
-          null,
-        );
-      }
+    handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
       const created = await rollbackDriftPolicy(deps, {
         principal,
         env: p.env,
         toVersion: body.toVersion,
         reason: body.reason,
-        ifMatch,
+        ifMatch: header.ifMatch,
       });
       return writeResponse(created, (record) => {
         const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;

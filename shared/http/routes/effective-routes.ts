@@ -8,6 +8,7 @@ import {
   resolveSecretReferences,
 } from '../../use-cases/secrets/resolve-secret-references.ts';
 import { json } from '../http-result.ts';
+import { textHeaderSchema } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
@@ -61,13 +62,14 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
     tags: ['effective'],
     params: template.params,
     query: ExplainQuery,
-    requestHeaders: [
-      {
+    requestHeaders: {
+      ifNoneMatch: {
         name: 'If-None-Match',
         required: false,
         description: 'An ETag you hold; 304 when it is still current',
+        schema: textHeaderSchema(1000),
       },
-    ],
+    },
     responses: {
       200: {
         description: 'The merged content, its layers (lowest first) and, with explain, provenance',
@@ -80,7 +82,7 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
       },
       ...problems,
     },
-    handle: async ({ params, query, headers, principal, requestId }, deps) => {
+    handle: async ({ params, query, header, principal, requestId }, deps) => {
       const p = params as { env: string; service: string; instance?: string };
       const scope: Extract<Scope, { kind: 'service' | 'instance' }> =
         p.instance === undefined
@@ -101,7 +103,7 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
       const tagged =
         annotated.versionsTag === null ? etag : `${etag.slice(0, -1)}-s${annotated.versionsTag}"`;
       const cacheHeaders = { etag: tagged, 'cache-control': 'private, no-cache' };
-      if (etagMatches(headers['if-none-match'], tagged)) return { status: 304, headers: cacheHeaders };
+      if (etagMatches(header.ifNoneMatch, tagged)) return { status: 304, headers: cacheHeaders };
       return json(200, { ...view, content: annotated.content }, cacheHeaders);
     },
   });

@@ -3,10 +3,10 @@ import { ApproverSchema, EnvironmentContentSchema } from '../../domain/documents
 import { getEnvironment } from '../../use-cases/environments/get-environment.ts';
 import { putEnvironment } from '../../use-cases/environments/put-environment.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
-import { parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema, ReasonSchema, TicketSchema } from '../schemas.ts';
-import { ifMatchHeader, readProblems } from './common-responses.ts';
+import { readProblems } from './common-responses.ts';
 
 /** Body of `PUT /v1/environments/{env}`: the environment configuration (its one content schema) and why. */
 export const PutEnvironmentBody = v.strictObject({
@@ -63,7 +63,7 @@ export const environmentRoutes: Route[] = [
     tags: ['environments'],
     params,
     body: { 'application/json': PutEnvironmentBody },
-    requestHeaders: [ifMatchHeader(false, 'configuration')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'configuration') },
     responses: {
       200: { description: 'The new configuration', schema: EnvironmentViewSchema },
       202: { description: 'A change request awaits the approvers (Location names it)' },
@@ -71,7 +71,7 @@ export const environmentRoutes: Route[] = [
       412: { description: 'If-Match is stale', schema: ProblemSchema },
       428: { description: 'If-Match is required to change an existing configuration', schema: ProblemSchema },
     },
-    handle: async ({ params: p, body, headers, principal }, deps) => {
+    handle: async ({ params: p, body, header, principal }, deps) => {
       const { reason, ticket, ...config } = body;
       const outcome = await putEnvironment(deps, {
         principal,
@@ -91,7 +91,7 @@ export const environmentRoutes: Route[] = [
         },
         reason,
         ticket: ticket ?? null,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
       });
       return writeResponse(outcome, async () => {
         const view = await getEnvironment(deps, { principal, env: p.env });

@@ -3,10 +3,10 @@ import { PolicyContentSchema } from '../../domain/documents/policy-content.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import { putPolicy } from '../../use-cases/policies/put-policy.ts';
 import { versionWriteResponse } from '../http-result.ts';
-import { parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
 /** Body of `PUT /v1/policies/envs/{env}` (the policy has the one shape import also checks). */
@@ -48,7 +48,7 @@ export const policyRoutes: Route[] = [
     tags: ['policies'],
     params: v.object({ env: NameSchema }),
     body: { 'application/json': PutPolicyBody },
-    requestHeaders: [ifMatchHeader(false, 'policy')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'policy') },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems({
@@ -56,14 +56,14 @@ export const policyRoutes: Route[] = [
         unprocessable: 'Configurations in the environment break the policy; `errors` lists all',
       }),
     },
-    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+    handle: async ({ params, body, header, principal, rawPath }, deps) => {
       const created = await putPolicy(deps, {
         principal: principal,
         env: params.env,
         policy: body.policy as EnvironmentPolicy,
         reason: body.reason,
         ticket: body.ticket ?? null,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
       });
       return versionWriteResponse(rawPath, created);
     },

@@ -2,10 +2,10 @@ import * as v from 'valibot';
 import { ProfileNameSchema } from '../../domain/documents/profile-content.ts';
 import { putProfile } from '../../use-cases/profiles/put-profile.ts';
 import { versionWriteResponse } from '../http-result.ts';
-import { parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { PutProfileBody, VersionRecordSchema } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
 const texts = { invalid: 'Malformed request; `errors` lists every violation', notFound: 'No such profile' };
@@ -38,7 +38,7 @@ export const profileRoutes: Route[] = [
     tags: ['profiles'],
     params: v.object({ name: ProfileNameSchema }),
     body: { 'application/json': PutProfileBody },
-    requestHeaders: [ifMatchHeader(false, 'profile')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'profile') },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems({
@@ -46,14 +46,14 @@ export const profileRoutes: Route[] = [
         unprocessable: 'A configuration using the profile would break a rule; `errors` lists all',
       }),
     },
-    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+    handle: async ({ params, body, header, principal, rawPath }, deps) => {
       const created = await putProfile(deps, {
         principal: principal,
         name: params.name,
         content: body.content,
         reason: body.reason,
         ticket: body.ticket ?? null,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
       });
       return versionWriteResponse(rawPath, created);
     },

@@ -2,10 +2,10 @@ import * as v from 'valibot';
 import { SchemaDocumentContentSchema } from '../../domain/documents/schema-document-content.ts';
 import { putSchema } from '../../use-cases/schemas/put-schema.ts';
 import { versionWriteResponse } from '../http-result.ts';
-import { parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
 /** Body of `PUT /v1/schemas/services/{service}`: the schema document (the shape import also checks) and why. */
@@ -48,7 +48,7 @@ export const schemaRoutes: Route[] = [
     tags: ['schemas'],
     params: v.object({ service: NameSchema }),
     body: { 'application/json': PutSchemaBody },
-    requestHeaders: [ifMatchHeader(false, 'schema')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'schema') },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems({
@@ -56,14 +56,14 @@ export const schemaRoutes: Route[] = [
         unprocessable: "The service's settings break the new schema; `errors` lists all",
       }),
     },
-    handle: async ({ params, body, headers, principal, rawPath }, deps) => {
+    handle: async ({ params, body, header, principal, rawPath }, deps) => {
       const created = await putSchema(deps, {
         principal: principal,
         service: params.service,
         document: { schema: body.schema, rules: body.rules, strict: body.strict },
         reason: body.reason,
         ticket: body.ticket ?? null,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
       });
       return versionWriteResponse(rawPath, created);
     },

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { ValidationError } from '../../domain/errors.ts';
 import { authorize } from '../../domain/rbac.ts';
 import {
   ALPHABETS,
@@ -17,10 +16,10 @@ import { rotateSecret } from '../../use-cases/secrets/rotate-secret.ts';
 import { rotationDue } from '../../use-cases/secrets/rotation-due.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
-import { optionalHeader, parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader, reasonHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, pageQuery, ReasonSchema, VersionNumberString } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 
 /**
  * A secret value on its way in. Wrapped right after the type check so that a
@@ -117,11 +116,6 @@ export const SecretMetadataSchema = v.object({
 const tags = ['secrets'];
 const itemPath = '/v1/secrets/envs/{env}/{name}';
 const texts = { notFound: 'No such secret' };
-const reasonHeader = {
-  name: 'Plumbline-Reason',
-  required: true,
-  description: 'Why (recorded in the audit trail)',
-};
 
 /** The routes of the `secrets` context (issue 13). */
 export const secretRoutes: Route[] = [
@@ -135,13 +129,13 @@ export const secretRoutes: Route[] = [
     tags,
     params: SecretParams,
     body: { 'application/json': PutSecretBody },
-    requestHeaders: [ifMatchHeader(false, 'secret')],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'secret') },
     responses: {
       200: { description: 'The next version', schema: SecretMetadataSchema },
       201: { description: 'Version 1', schema: SecretMetadataSchema },
       ...writeProblems(texts),
     },
-    handle: async ({ params, body, headers, principal, requestId }, deps) => {
+    handle: async ({ params, body, header, principal, requestId }, deps) => {
       const outcome = await putSecret(deps, {
         principal,
         env: params.env,
@@ -153,7 +147,7 @@ export const secretRoutes: Route[] = [
         ...(body.description === undefined ? {} : { description: body.description }),
         ...(body.owner === undefined ? {} : { owner: body.owner }),
         reason: body.reason,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
         requestId,
       });
       return writeResponse(outcome, ({ metadata, created }) =>
@@ -262,21 +256,21 @@ export const secretRoutes: Route[] = [
     tags,
     params: SecretParams,
     body: { 'application/json': RotateSecretBody },
-    requestHeaders: [
-      { ...ifMatchHeader(false, 'secret'), description: 'Optional: the ETag you read; 412 when stale' },
-    ],
+    requestHeaders: {
+      ifMatch: ifMatchHeader(false, 'secret', 'Optional: the ETag you read; 412 when stale'),
+    },
     responses: {
       200: { description: 'Metadata of the new version', schema: SecretMetadataSchema },
       ...writeProblems(texts),
     },
-    handle: async ({ params, body, headers, principal, requestId }, deps) => {
+    handle: async ({ params, body, header, principal, requestId }, deps) => {
       const outcome = await rotateSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
         ...(body.value === undefined ? {} : { value: body.value.text }),
         reason: body.reason,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
         requestId,
       });
       return writeResponse(outcome, (metadata) =>
@@ -305,10 +299,10 @@ export const secretRoutes: Route[] = [
         '30',
       ),
     }),
-    requestHeaders: [
-      reasonHeader,
-      { ...ifMatchHeader(false, 'secret'), description: 'Optional: 412 when stale' },
-    ],
+    requestHeaders: {
+      reason: reasonHeader(true, 'Why (recorded in the audit trail)'),
+      ifMatch: ifMatchHeader(false, 'secret', 'Optional: 412 when stale'),
+    },
     responses: {
       200: {
         description: 'Metadata with state pending-deletion and deletionAt',
@@ -318,13 +312,13 @@ export const secretRoutes: Route[] = [
       409: { description: 'Settings still reference it; `references` lists every document and pointer' },
       412: { description: 'If-Match is stale' },
     },
-    handle: async ({ params, query, headers, principal, requestId }, deps) => {
+    handle: async ({ params, query, header, principal, requestId }, deps) => {
       const metadata = await deleteSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
-        reason: requiredReason(headers),
-        ifMatch: parseIfMatch(headers),
+        reason: header.reason,
+        ifMatch: header.ifMatch,
         requestId,
         recoveryDays: query.recoveryDays,
       });
@@ -341,20 +335,20 @@ export const secretRoutes: Route[] = [
     tags,
     params: SecretParams,
     body: { 'application/json': v.strictObject({ reason: ReasonSchema }) },
-    requestHeaders: [{ ...ifMatchHeader(false, 'secret'), description: 'Optional: 412 when stale' }],
+    requestHeaders: { ifMatch: ifMatchHeader(false, 'secret', 'Optional: 412 when stale') },
     responses: {
       200: { description: 'Metadata, state active again', schema: SecretMetadataSchema },
       ...readProblems(texts),
       409: { description: 'Not scheduled for deletion' },
       412: { description: 'If-Match is stale' },
     },
-    handle: async ({ params, body, headers, principal, requestId }, deps) => {
+    handle: async ({ params, body, header, principal, requestId }, deps) => {
       const metadata = await restoreSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
         reason: body.reason,
-        ifMatch: parseIfMatch(headers),
+        ifMatch: header.ifMatch,
         requestId,
       });
       return json(200, metadataView(metadata), versionEtag(metadata.version));
@@ -394,16 +388,3 @@ export const secretRoutes: Route[] = [
     },
   }),
 ];
-
-function requiredReason(headers: Record<string, string>): string {
-  const reason = optionalHeader(headers, 'plumbline-reason', 1000);
-  if (reason !== undefined) return reason;
-  throw new ValidationError('Plumbline-Reason is required', [
-    {
-      pointer: '/headers/plumbline-reason',
-      rule: 'required',
-      message: 'say why you delete this secret',
-      hint: 'Send the header Plumbline-Reason',
-    },
-  ]);
-}

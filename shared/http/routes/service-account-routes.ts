@@ -6,7 +6,7 @@ import { listServiceAccounts } from '../../use-cases/service-accounts/list-servi
 import { rotateServiceAccount } from '../../use-cases/service-accounts/rotate-service-account.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json } from '../http-result.ts';
-import { requiredReasonHeader } from '../preconditions.ts';
+import { reasonHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { pageQuery, ReasonSchema } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
@@ -150,12 +150,10 @@ export const serviceAccountRoutes: Route[] = [
     summary: 'Delete a service account and its OAuth client: its secret stops working at once',
     tags,
     params: IdParams,
-    requestHeaders: [
-      { name: 'Plumbline-Reason', required: true, description: 'Why (logged with the deletion)' },
-    ],
+    requestHeaders: { reason: reasonHeader(true, 'Why (logged with the deletion)') },
     responses: { 204: { description: 'Deleted' }, ...readProblems(texts) },
-    handle: async ({ params, headers, principal, requestId }, deps) => {
-      const reason = requiredReasonHeader(headers, 'say why you delete this service account');
+    handle: async ({ params, header, principal, requestId }, deps) => {
+      const reason = header.reason;
       await deleteServiceAccount(deps, principal, params.id);
       deps.logger.info('service account deleted', {
         tenantId: principal.tenantId,

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { PreconditionRequiredError, ValidationError } from '../../domain/errors.ts';
 import type { JsonValue } from '../../domain/json-value.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
 import { toRecord } from '../../domain/settings-version.ts';
@@ -14,7 +13,7 @@ import type { SettingsWrite } from '../../use-cases/settings/write-settings-laye
 import { resolveTag, TAG_PATTERN } from '../../use-cases/snapshots/tags.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
-import { optionalHeader, parseIfMatch } from '../preconditions.ts';
+import { ifMatchHeader, reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
   JsonPatchBody,
@@ -22,13 +21,12 @@ import {
   NameSchema,
   ProblemSchema,
   PutSettingsBody,
-  ReasonSchema,
   RollbackBody,
   VersionNumberString,
   VersionRecordSchema,
   VersionSummarySchema,
 } from '../schemas.ts';
-import { ifMatchHeader, readProblems, writeProblems } from './common-responses.ts';
+import { readProblems, writeProblems } from './common-responses.ts';
 
 /** The four settings scopes as path templates with their parameter schemas. */
 export const SCOPE_TEMPLATES = [
@@ -125,9 +123,9 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       params,
       query: AllowEmptyQuery,
       body: { 'application/json': PutSettingsBody },
-      requestHeaders: [ifMatchHeader(false)],
+      requestHeaders: { ifMatch: ifMatchHeader(false) },
       responses: settingsWriteResponses,
-      handle: async ({ params: p, query, body, headers, principal, rawPath }, deps) =>
+      handle: async ({ params: p, query, body, header, principal, rawPath }, deps) =>
         writeResult(
           rawPath,
           await putSettings(deps, {
@@ -136,7 +134,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
             content: body.content,
             reason: body.reason,
             ticket: body.ticket ?? null,
-            ifMatch: parseIfMatch(headers),
+            ifMatch: header.ifMatch,
             skipUnchanged: query.allowEmpty !== 'true',
           }),
         ),
@@ -152,60 +150,26 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       params,
       query: AllowEmptyQuery,
       body: { 'application/merge-patch+json': MergePatchBody, 'application/json-patch+json': JsonPatchBody },
-      requestHeaders: [
-        ifMatchHeader(true),
-        { name: 'Plumbline-Reason', required: true, description: 'Why you make this change' },
-        { name: 'Plumbline-Ticket', required: false, description: 'A ticket reference' },
-      ],
+      requestHeaders: {
+        ifMatch: ifMatchHeader(true),
+        reason: reasonHeader(true, 'Why you make this change'),
+        ticket: ticketHeader(),
+      },
       responses: settingsWriteResponses,
-      handle: async ({ params: p, query, body, headers, contentType, principal, rawPath }, deps) => {
-        const reason = v.safeParse(ReasonSchema, headers['plumbline-reason'] ?? undefined);
-        const ifMatch = parseIfMatch(headers);
-        const violations = [
-          ...(reason.success
-            ? []
-            : [
-                {
-                  pointer: '/headers/plumbline-reason',
-                  rule: 'required',
-                  message: 'Plumbline-Reason is required: say why you make this change',
-                },
-              ]),
-          ...(ifMatch === undefined
-            ? [
-                {
-                  pointer: '/headers/if-match',
-                  rule: 'required',
-                  message: 'If-Match is required for PATCH',
-                  hint: 'Send the ETag of the version you read',
-                },
-              ]
-            : []),
-        ];
-        if (ifMatch === undefined && reason.success) {
-          // RFC 6585: a missing precondition on an existing resource is 428, not 400.
-          throw new PreconditionRequiredError(
-            'PATCH needs If-Match: "<version>" of the version you read',
-            null,
-          );
-        }
-        if (violations.length > 0 || !reason.success || ifMatch === undefined) {
-          throw new ValidationError('The PATCH request is missing required headers', violations);
-        }
-        return writeResult(
+      handle: async ({ params: p, query, body, header, contentType, principal, rawPath }, deps) =>
+        writeResult(
           rawPath,
           await patchSettings(deps, {
             principal: principal,
             scope: scopeFromParams(p),
             format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
             patch: body as JsonValue,
-            reason: reason.output,
-            ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
-            ifMatch,
+            reason: header.reason,
+            ticket: header.ticket ?? null,
+            ifMatch: header.ifMatch,
             skipUnchanged: query.allowEmpty !== 'true',
           }),
-        );
-      },
+        ),
     }),
     defineRoute({
       id: `listSettingsVersions${name}`,
@@ -289,25 +253,18 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       tags,
       params,
       body: { 'application/json': RollbackBody },
-      requestHeaders: [ifMatchHeader(true)],
+      requestHeaders: { ifMatch: ifMatchHeader(true) },
       responses: {
         201: { description: 'The new version', schema: VersionRecordSchema },
         ...settingsWriteProblems,
       },
-      handle: async ({ params: p, body, headers, principal, rawPath }, deps) => {
-        const ifMatch = parseIfMatch(headers);
-        if (ifMatch === undefined) {
-          throw new PreconditionRequiredError(
-            'Rollback needs If-Match: "<version>" of the latest version',
-            null,
-          );
-        }
+      handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
         const created = await rollbackSettings(deps, {
           principal: principal,
           scope: scopeFromParams(p),
           toVersion: body.toVersion,
           reason: body.reason,
-          ifMatch,
+          ifMatch: header.ifMatch,
         });
         return writeResponse(created, (record) => {
           const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;

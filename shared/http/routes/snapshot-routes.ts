@@ -7,9 +7,9 @@ import { renderExport } from '../../use-cases/snapshots/export-snapshot.ts';
 import { importSnapshot, MAX_IMPORT_DOCUMENTS } from '../../use-cases/snapshots/import-snapshot.ts';
 import { listTags, TAG_PATTERN, tagVersion } from '../../use-cases/snapshots/tags.ts';
 import { json, writeResponse } from '../http-result.ts';
-import { optionalHeader } from '../preconditions.ts';
+import { reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { JsonObjectSchema, NameSchema, ProblemSchema, ReasonSchema } from '../schemas.ts';
+import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
 import { SCOPE_TEMPLATES } from './settings-routes.ts';
 
@@ -166,10 +166,10 @@ export const importRoute: Route = defineRoute({
   tags: ['snapshots'],
   query: v.object({ mode: v.optional(v.picklist(['plan', 'apply'], 'mode is plan or apply'), 'plan') }),
   body: { 'application/json': ImportBody, 'application/yaml': ImportBody },
-  requestHeaders: [
-    { name: 'Plumbline-Reason', required: false, description: 'Why you import (required for mode=apply)' },
-    { name: 'Plumbline-Ticket', required: false, description: 'A ticket reference' },
-  ],
+  requestHeaders: {
+    reason: reasonHeader(false, 'Why you import (required for mode=apply)'),
+    ticket: ticketHeader(),
+  },
   responses: {
     200: {
       description:
@@ -178,10 +178,8 @@ export const importRoute: Route = defineRoute({
     },
     ...problems,
   },
-  handle: async ({ query, body, headers, principal }, deps) => {
-    const reasonHeader = optionalHeader(headers, 'plumbline-reason', 1000);
-    const reason = v.safeParse(ReasonSchema, reasonHeader ?? undefined);
-    if (query.mode === 'apply' && !reason.success) {
+  handle: async ({ query, body, header, principal }, deps) => {
+    if (query.mode === 'apply' && header.reason === undefined) {
       throw new ValidationError('Applying an import needs a reason', [
         {
           pointer: '/headers/plumbline-reason',
@@ -195,8 +193,8 @@ export const importRoute: Route = defineRoute({
       principal: principal,
       documents: body.documents.map((d) => ({ collection: d.collection, key: d.key, content: d.content })),
       mode: query.mode,
-      reason: reason.success ? reason.output : 'import plan',
-      ticket: optionalHeader(headers, 'plumbline-ticket', 200) ?? null,
+      reason: header.reason ?? 'import plan',
+      ticket: header.ticket ?? null,
     });
     return json(200, report);
   },
