@@ -109,12 +109,12 @@ export interface DocumentStore {
 
 /**
  * An announced write older than this has settled or died: a reader of the
- * projection that finds the document consistent may delete its journal
- * entry. Far above any write's duration (the API's functions time out after
- * 10 s), so a reader never deletes the entry of a write still between its
- * version put and its projection put.
+ * projection that finds the document consistent may remove its
+ * announcement. Far above any write's duration (the API's functions time
+ * out after 10 s), so a reader never removes the announcement of a write
+ * still between its version put and its projection update.
  */
-export const JOURNAL_SETTLE_MS = 60_000;
+export const ANNOUNCEMENT_SETTLE_MS = 60_000;
 
 /** Raised by {@link DocumentStore.append} when the version number is already taken. */
 export class VersionTakenError extends Error {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SettingsVersion } from '../../shared/domain/settings-version.ts';
 import {
+  ANNOUNCEMENT_SETTLE_MS,
   type AppendOptions,
   type DocumentRef,
   type DocumentStore,
-  JOURNAL_SETTLE_MS,
   type LatestAllOptions,
   type ProjectedDocument,
   type VersionPage,
@@ -133,7 +133,8 @@ export class InMemoryDocumentStore implements DocumentStore {
         const latest = this.#versions(ref).at(-1);
         if (latest) this.#project(ref, latest);
         for (const writeId of item.pending)
-          if (Date.now() - Number.parseInt(writeId, 10) > JOURNAL_SETTLE_MS) item.pending.delete(writeId);
+          if (Date.now() - Number.parseInt(writeId, 10) > ANNOUNCEMENT_SETTLE_MS)
+            item.pending.delete(writeId);
       }
       if (item.doc) {
         const { writeId: _, ...doc } = item.doc;

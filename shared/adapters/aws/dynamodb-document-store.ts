@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import {
+  ANNOUNCEMENT_SETTLE_MS,
   type AppendOptions,
   type DocumentRef,
   type DocumentStore,
-  JOURNAL_SETTLE_MS,
   type LatestAllOptions,
   type ProjectedDocument,
   type VersionPage,
@@ -333,7 +333,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
    * Checks one announced document against its latest version and repairs
    * its projection when it lags (a crash between the version put and the
    * projection update) or holds a write that never landed. Announcements
-   * older than {@link JOURNAL_SETTLE_MS} are removed once the projection is
+   * older than {@link ANNOUNCEMENT_SETTLE_MS} are removed once the projection is
    * right (and the catalog item put).
    */
   async #check(item: Record<string, unknown>, byKey: Map<string, Record<string, unknown>>): Promise<void> {
@@ -344,7 +344,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     };
     const sk = String(item.sk);
     const settled = [...(item.pending as Set<string>)].filter(
-      (id) => Date.now() - Number.parseInt(id, 10) > JOURNAL_SETTLE_MS,
+      (id) => Date.now() - Number.parseInt(id, 10) > ANNOUNCEMENT_SETTLE_MS,
     );
     const allSettled = settled.length === (item.pending as Set<string>).size;
     const latest = await this.#latestItem(ref);
@@ -464,9 +464,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
 /**
  * Partition key of a tenant's projection of latest contents: one item per
- * document (sort key {@link projectionSortKey}) holding its latest version
- * and content, plus journal entries of announced writes and one marker per
- * built collection. Starts with the tenant id (IAM LeadingKeys).
+ * document (sort key {@link projectionSortKey}) holding its latest version,
+ * its content and the ids of writes announced and not yet settled
+ * (`pending`), plus one marker item per built collection. Starts with the tenant id (IAM LeadingKeys).
  */
 export function projectionKey(tenantId: string): string {
   return `${tenantId}#!latest`;
