@@ -35,15 +35,16 @@ const ACCESS_LOG_FIELDS = {
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
-  tenantId: '$context.authorizer.claims.tenant_id',
-  userId: '$context.authorizer.claims.sub',
+  // The Lambda authorizer's context keys (`AuthorizerContext`).
+  tenantId: '$context.authorizer.tenant_id',
+  userId: '$context.authorizer.sub',
 };
 
 /**
  * The HTTP API built from the shared route table: each route becomes an API
  * Gateway route with the same method and path, integrated with the Lambda
  * function of its bounded context (payload 2.0, dispatch on `routeKey`),
- * behind the JWT authorizer unless its permission is `null`. One `$default`
+ * behind the Lambda token authorizer unless its permission is `null`. One `$default`
  * stage, auto-deployed, throttled, with JSON access logs.
  *
  * @example new PlumblineHttpApi(this, 'Api', { apiName, routes: routeTable, functionFor, authorizer, rateLimit: 50, burstLimit: 100, logRetentionDays: 30 });

@@ -1,5 +1,4 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
 import { routeContexts, routeTable } from '../../shared/http/route-table.ts';
@@ -11,6 +10,7 @@ import { ApiErrorRateAlarm, FunctionAlarms } from '../observability/alarms.ts';
 import { SecretRotation } from '../secrets/secret-rotation.ts';
 import { CONTEXT_FUNCTIONS } from './context-function-specs.ts';
 import { ContextFunctions } from './context-functions.ts';
+import { HttpTokenAuthorizer } from './http-token-authorizer.ts';
 import { PlumblineHttpApi } from './plumbline-http-api.ts';
 import type { TenantUserPool } from './tenant-user-pool.ts';
 
@@ -22,8 +22,8 @@ export interface StatelessStackProps extends StackProps {
 
 /**
  * Everything that can be replaced at will: the HTTP API built from the
- * route table and its JWT authorizer (trusting the stateful stack's user
- * pool), one Lambda function per bounded context, the approval workflow,
+ * route table and its Lambda token authorizer (trusting the stateful stack's
+ * user pool), one Lambda function per bounded context, the approval workflow,
  * their alarms, and later the schedules. Data, users, keys and secrets live
  * in {@link StatefulStack}.
  *
@@ -32,6 +32,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: PlumblineHttpApi;
   readonly users: TenantUserPool;
+  /** The HTTP API's Lambda authorizer (Cognito access tokens of users and service accounts). */
+  readonly tokenAuthorizer: HttpTokenAuthorizer;
   readonly functions: ContextFunctions;
   /** The daily secret rotation job (issue 13). */
   readonly secretRotation: SecretRotation;
@@ -44,9 +46,11 @@ export class StatelessStack extends Stack {
     const { config, data } = props;
 
     this.users = data.users;
-    const authorizer = new HttpJwtAuthorizer('CognitoJwt', this.users.issuerUrl, {
-      jwtAudience: [this.users.client.userPoolClientId],
-      identitySource: ['$request.header.Authorization'],
+    // A Lambda authorizer, not the JWT one: service-account tokens come from many app clients (issue 15).
+    this.tokenAuthorizer = new HttpTokenAuthorizer(this, 'TokenAuthorizer', {
+      issuerUrl: this.users.issuerUrl,
+      userClientId: this.users.client.userPoolClientId,
+      logRetentionDays: config.logRetentionDays,
     });
 
     this.functions = new ContextFunctions(this, 'Http', {
@@ -59,7 +63,7 @@ export class StatelessStack extends Stack {
       apiName: `plumbline-${config.stage}`,
       routes: routeTable,
       functionFor: (context) => this.functions.get(context).function,
-      authorizer,
+      authorizer: this.tokenAuthorizer.authorizer,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
       logRetentionDays: config.logRetentionDays,
@@ -102,6 +106,12 @@ export class StatelessStack extends Stack {
       fn: this.users.preTokenGeneration.function,
       topic: data.alertsTopic,
       name: 'pre-token-generation',
+    });
+
+    new FunctionAlarms(this, 'TokenAuthorizerAlarms', {
+      fn: this.tokenAuthorizer.fn.function,
+      topic: data.alertsTopic,
+      name: 'http-authorizer',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'PLUMBLINE_URL for the plumb CLI' });

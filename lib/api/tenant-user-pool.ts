@@ -178,7 +178,7 @@ export class TenantUserPool extends Construct {
     });
   }
 
-  /** The issuer URL the JWT authorizer trusts. */
+  /** The issuer URL the HTTP API's token authorizer trusts (its JWKS signs every token of the pool). */
   get issuerUrl(): string {
     return this.userPool.userPoolProviderUrl;
   }

@@ -57,10 +57,10 @@ function actionsOfRole(roleId: string): string[] {
 }
 
 describe('HTTP API built from the route table', () => {
-  it('has exactly the routes of the route table, each behind the JWT authorizer unless its permission is null', () => {
+  it('has exactly the routes of the route table, each behind the Lambda token authorizer unless its permission is null', () => {
     // Prepare
     const expected = routeTable
-      .map((r) => `${r.method} ${r.path} ${r.permission === null ? 'NONE' : 'JWT'}`)
+      .map((r) => `${r.method} ${r.path} ${r.permission === null ? 'NONE' : 'CUSTOM'}`)
       .sort();
 
     // Act
@@ -72,22 +72,7 @@ describe('HTTP API built from the route table', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('uses the one Cognito JWT authorizer on every guarded route', () => {
-    const [authorizerId] = Object.keys(resourcesOf(synth.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'));
-    const routes = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::ApiGatewayV2::Route'));
-    for (const route of routes.filter((r) => r.Properties.AuthorizationType === 'JWT')) {
-      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
-    }
-    synth.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-    });
-    // The user pool and its client live in the stateful stack: the authorizer references their outputs.
-    const [authorizer] = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'));
-    const jwt = JSON.stringify(authorizer?.Properties.JwtConfiguration);
-    expect(jwt).toContain(statefulId(synth.stateful.users.client));
-    expect(jwt).toMatch(new RegExp(`${statefulId(synth.stateful.users.userPool)}ProviderURL`));
-  });
+  // The token authorizer itself (type, identity source, cache, every guarded route): http-token-authorizer.test.ts.
 
   it("sends each route to its bounded context's function", () => {
     // Prepare
@@ -107,8 +92,11 @@ describe('HTTP API built from the route table', () => {
   });
 
   it('lets API Gateway invoke each function through one permission scoped to this API', () => {
+    // The token authorizer's own permission (scoped to the authorizer) is checked in http-token-authorizer.test.ts.
     const permissions = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::Lambda::Permission')).filter(
-      (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
+      (p) =>
+        p.Properties.Principal === 'apigateway.amazonaws.com' &&
+        !JSON.stringify(p.Properties.SourceArn).includes('/authorizers/'),
     );
     expect(permissions).toHaveLength(routeContexts().length);
     const apiId = Object.keys(resourcesOf(synth.statelessTemplate, 'AWS::ApiGatewayV2::Api'))[0];

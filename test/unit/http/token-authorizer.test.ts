@@ -217,7 +217,7 @@ describe('the claims parser reads the event the routes get behind the Lambda aut
       isBase64Encoded: false,
       requestContext: {
         ...authorizerEvent().requestContext,
-        authorizer: { integrationLatency: 12, lambda: context },
+        authorizer: { lambda: context },
       },
     };
     return event as unknown as APIGatewayProxyEventV2;
