@@ -31,9 +31,9 @@ export interface RouteCalls {
 export function criticalPathGoal(method: string, path: string): string | undefined {
   if (path.startsWith('/v1/approvals/')) return method === 'POST' ? '3' : undefined;
   if (path.startsWith('/v1/effective/')) return '1';
-  if (method === 'GET' || path.includes('/change-requests') || path.startsWith('/v1/import'))
-    return undefined;
-  if (path.startsWith('/v1/validate') || path.endsWith('/tags')) return undefined;
+  if (method === 'GET' || path.endsWith('/tags')) return undefined;
+  // Writes of one versioned document (secrets, drift, service accounts and clusters keep their own figures).
+  if (!/^\/v1\/(settings|profiles|schemas|policies|environments)\//.test(path)) return undefined;
   const wide =
     path === '/v1/settings/global' || path === '/v1/settings/envs/{env}' || path.startsWith('/v1/profiles');
   return wide ? '2 + pages' : '2';
