@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbChangeRequestStore } from '../../shared/adapters/aws/dynamodb-change-request-store.ts';
 import { createDocumentClient, localDynamoConfig } from '../../shared/adapters/aws/dynamodb-clients.ts';
@@ -46,7 +49,13 @@ const DEPLOYED: Partial<Record<EnvName, string>> = {
   [ENV.linkSigningSecretArn]: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:link-AbCdEf`,
   [ENV.taskTokenKeyArn]: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/task-token-key`,
   [ENV.publicUrl]: 'https://api.example.test/',
+  [ENV.userClientId]: 'cli-client-id',
+  // [ENV.tokenIssuer]: the loopback JWKS server's URL, set in beforeAll.
 };
+
+/** The user pool's stand-in: a loopback server publishing one RS256 key as the pool's JWKS. */
+let jwksServer: Server;
+let poolKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 let functions: SynthesizedFunction[];
 let stateless: TemplateJson;
@@ -68,9 +77,18 @@ beforeAll(async () => {
   });
   const client = createDocumentClient(localDynamoConfig(dynalite.endpoint));
   store = new DynamoDbChangeRequestStore({ tableName: TABLE, clientFor: () => client });
+  const pair = await generateKeyPair('RS256');
+  poolKey = pair.privateKey;
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }] });
+  jwksServer = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(jwks),
+  );
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  DEPLOYED[ENV.tokenIssuer] = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/pool`;
 }, 240_000);
 
 afterAll(async () => {
+  await new Promise((resolve) => (jwksServer ? jwksServer.close(resolve) : resolve(undefined)));
   await doubles?.close();
   await dynalite?.close();
 });
@@ -243,9 +261,10 @@ function httpEvent(
 }
 
 describe('every synthesized function, run from its bundle with exactly its template environment', () => {
-  it('covers all of them: six approval tasks, three HTTP contexts and the Cognito trigger', () => {
-    expect(functions).toHaveLength(10);
-    expect(new Set(functions.map((f) => f.logicalId)).size).toBe(10);
+  it('finds all of them: six approval tasks, six HTTP contexts, the Cognito trigger, the HTTP API authorizer, rotation and two drift functions', () => {
+    expect(functions).toHaveLength(17);
+    expect(new Set(functions.map((f) => f.logicalId)).size).toBe(17);
+    expect(functions.some((f) => f.description.startsWith('Plumbline HTTP API authorizer'))).toBe(true);
   });
 
   it('Validate reads the request through a tenant session and returns the remaining window', async () => {
@@ -377,6 +396,56 @@ describe('every synthesized function, run from its bundle with exactly its templ
     });
     expect(JSON.stringify(run.result)).toContain('"tenant_id":"acme"');
     expect(run.calls).toEqual([]);
+  });
+});
+
+describe('the HTTP API token authorizer, run from its bundle (issue 15)', () => {
+  /** A service account's access token as Cognito issues it (client credentials), signed by the pool's key. */
+  const machineToken = (issuer: string, claims: Record<string, unknown>) =>
+    new SignJWT({ token_use: 'access', client_id: 'sa-client', scope: 'plumbline/api', ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('sa-client')
+      .setIssuer(issuer)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(poolKey);
+  const authorizerEvent = (authorization: string) => ({
+    version: '2.0',
+    type: 'REQUEST',
+    routeKey: 'GET /v1/settings/global',
+    rawPath: '/v1/settings/global',
+    identitySource: [authorization],
+    headers: { authorization },
+    requestContext: { requestId: 'req-1', http: { method: 'GET', path: '/v1/settings/global' } },
+  });
+
+  it("allows a service account's token with its tenant and roles, fetching the pool's JWKS and calling no AWS API", async () => {
+    const issuer = DEPLOYED[ENV.tokenIssuer] as string;
+    const token = await machineToken(issuer, { tenant_id: TENANT, roles: ['viewer:prod'] });
+    const run = await invoke(
+      httpFunction('Plumbline HTTP API authorizer'),
+      authorizerEvent(`Bearer ${token}`),
+    );
+    expect(run.result).toEqual({
+      isAuthorized: true,
+      context: {
+        sub: 'sa-client',
+        tenant_id: TENANT,
+        roles: 'viewer:prod',
+        client_id: 'sa-client',
+        kind: 'service-account',
+      },
+    });
+    expect(run.calls).toEqual([]);
+  });
+
+  it('denies a machine token without the tenant claims', async () => {
+    const token = await machineToken(DEPLOYED[ENV.tokenIssuer] as string, {});
+    const run = await invoke(
+      httpFunction('Plumbline HTTP API authorizer'),
+      authorizerEvent(`Bearer ${token}`),
+    );
+    expect(run.result).toEqual({ isAuthorized: false });
   });
 });
 
