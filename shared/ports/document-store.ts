@@ -81,6 +81,12 @@ export interface DocumentStore {
    */
   announce(ref: DocumentRef): Promise<string>;
   /**
+   * Withdraws an announcement whose write will not append (a no-op write, a
+   * change request opened instead), so that readers of the projection need
+   * not check the document. Idempotent.
+   */
+  withdraw(ref: DocumentRef, announced: string): Promise<void>;
+  /**
    * The latest version of every document of a tenant (or of one
    * collection), with content, from the tenant's projection of latest
    * contents: a paginated Query whose number of requests grows with the

@@ -72,6 +72,10 @@ export class InMemoryDocumentStore implements DocumentStore {
     return writeId;
   }
 
+  async withdraw(ref: DocumentRef, announced: string): Promise<void> {
+    this.#item(ref).pending.delete(announced);
+  }
+
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     const writeId = options.announced ?? (await this.announce(ref));
     const list = this.#versions(ref);

@@ -115,6 +115,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return writeId;
   }
 
+  async withdraw(ref: DocumentRef, announced: string): Promise<void> {
+    await this.#unannounce(ref, [announced]);
+  }
+
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     // One id per write: it tells our own version item from a rival's with the same number.
     const writeId = options.announced ?? (await this.announce(ref));

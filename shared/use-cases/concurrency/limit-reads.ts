@@ -33,6 +33,7 @@ export function limitReads(store: DocumentStore, limit = READS_IN_FLIGHT): Docum
     latestAll: (tenantId, collections, options) => run(() => store.latestAll(tenantId, collections, options)),
     append: (ref, version, options) => store.append(ref, version, options),
     announce: (ref) => store.announce(ref),
+    withdraw: (ref, announced) => store.withdraw(ref, announced),
   };
   limitedStores.add(limited);
   return limited;

@@ -94,6 +94,12 @@ export async function writeNextVersion(
   // settles, and a reader repairs it if the process dies between the version put and its update.
   const announced = deps.documents.announce(ref);
   announced.catch(() => undefined);
+  // A write that ends without appending withdraws its announcement, so that readers of the
+  // projection do not check this document for the next minute.
+  const withdrawn = async <T>(outcome: T): Promise<T> => {
+    await deps.documents.withdraw(ref, await announced).catch(() => undefined);
+    return outcome;
+  };
   const latest = await deps.documents.latest(ref);
   if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
   if (latest !== null && guard.ifMatch === undefined) {
@@ -117,7 +123,7 @@ export async function writeNextVersion(
   const content = await derive(latest);
   // A no-op write returns what is there before validation and the approval gate: nothing to check or approve.
   if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) {
-    return written(latest);
+    return withdrawn(written(latest));
   }
   // Validation step: nothing is written when it throws; its warnings go into the version record.
   const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
@@ -135,7 +141,7 @@ export async function writeNextVersion(
       prefetched,
       shared: hooks.validate?.shared,
     });
-    if (gate.kind === 'change-request') return gate;
+    if (gate.kind === 'change-request') return withdrawn(gate);
   }
   try {
     await deps.documents.append(ref, record, { announced: await announced });

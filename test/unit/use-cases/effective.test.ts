@@ -53,6 +53,9 @@ class CountingStore implements DocumentStore {
   announce(ref: DocumentRef) {
     return this.#count(`announce ${ref.collection}:${ref.key}`, () => this.inner.announce(ref));
   }
+  withdraw(ref: DocumentRef, announced: string) {
+    return this.#count(`withdraw ${ref.collection}:${ref.key}`, () => this.inner.withdraw(ref, announced));
+  }
   latestAll(tenantId: string, collections: readonly string[]) {
     return this.#count(`latestAll ${collections.join(',')}`, () =>
       this.inner.latestAll(tenantId, collections),
