@@ -90,9 +90,10 @@ export class LocalTokenAuthority {
 }
 
 /**
- * Renders verified claims the way API Gateway's JWT authorizer delivers
- * them: every value a string, arrays as `"[a b]"`. The one claims parser in
- * the core then reads local and AWS events alike.
+ * Renders verified claims as strings (arrays as `"[a b]"`), which the local
+ * server puts where the HTTP API's Lambda authorizer puts its context
+ * (`requestContext.authorizer.lambda`). The one claims parser in the core
+ * then reads local and AWS events alike.
  */
 export function toApiGatewayClaims(payload: JWTPayload): Record<string, string> {
   const out: Record<string, string> = {};
