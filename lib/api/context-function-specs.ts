@@ -1,6 +1,5 @@
 import type { TENANT_ITEM_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
 import type { RouteContext } from '../../shared/http/route.ts';
-import { grantApprovalEmail } from '../approvals/grant-approval-email.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { grantDriftReports } from '../drift/grant-drift-reports.ts';
 import { grantServiceAccountClients } from '../service-accounts/grant-service-account-clients.ts';
@@ -57,8 +56,8 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     description: 'Plumbline approval routes (environments, change requests, approval page)',
     memorySize: 512,
     timeoutSeconds: 10,
+    // No notifier: the approvals routes send nothing (the NotifyRequester task does), so no topic and no sns:Publish.
     tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-    grant: grantApprovalEmail,
   },
   clusters: {
     description: 'Plumbline clusters and drift report routes (issue 14)',

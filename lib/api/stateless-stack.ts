@@ -92,7 +92,7 @@ export class StatelessStack extends Stack {
     const clusters = this.functions.functions.get('clusters');
     if (clusters) this.drift.grantScanRequests(clusters);
     // The system context names the API in the OpenAPI document's `servers` (CONTEXT_PORTS.system).
-    this.functions.functions.get('system')?.function.addEnvironment(ENV.publicUrl, this.api.url);
+    this.functions.provide(ENV.publicUrl, this.api.url);
 
     new ApiErrorRateAlarm(this, 'Api5xxRate', { api: this.api.api, topic: data.alertsTopic });
     for (const [context, fn] of this.functions.functions) {

@@ -260,11 +260,14 @@ export class ApprovalWorkflow extends Construct {
     }).addAlarmAction(new actions.SnsAction(data.alertsTopic));
 
     // The HTTP functions: the approvals API decides (and its environment writes may create requests);
-    // the settings API's write gate creates requests.
+    // the settings API's write gate creates requests. Each variable goes to the functions whose
+    // root reads it (CONTEXT_PORTS -> PORT_ENV); the grants follow here.
+    props.httpFunctions.provide(ENV.approvalStateMachineArn, stateMachineArn);
+    props.httpFunctions.provide(ENV.taskTokenKeyArn, data.tokenKey.keyArn);
+    props.httpFunctions.provide(ENV.linkSigningSecretArn, data.signingSecret.secretArn);
+    props.httpFunctions.provide(ENV.publicUrl, props.publicUrl);
     const approvals = props.httpFunctions.functions.get('approvals');
     if (approvals) {
-      approvals.function.addEnvironment(ENV.approvalStateMachineArn, stateMachineArn);
-      approvals.function.addEnvironment(ENV.taskTokenKeyArn, data.tokenKey.keyArn);
       approvals.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'],
@@ -272,21 +275,17 @@ export class ApprovalWorkflow extends Construct {
         }),
       );
       data.tokenKey.grant(approvals.role, 'kms:Decrypt');
-      approvals.function.addEnvironment(ENV.linkSigningSecretArn, data.signingSecret.secretArn);
       data.signingSecret.grantRead(approvals.role);
-      approvals.function.addEnvironment(ENV.publicUrl, props.publicUrl);
     }
     // The secrets API's write gate creates requests too (protected environments, issue 13).
     const secretsFn = props.httpFunctions.functions.get('secrets');
     if (secretsFn) {
-      secretsFn.function.addEnvironment(ENV.approvalStateMachineArn, stateMachineArn);
       secretsFn.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
       );
     }
     const settings = props.httpFunctions.functions.get('settings');
     if (settings) {
-      settings.function.addEnvironment(ENV.approvalStateMachineArn, stateMachineArn);
       settings.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
       );

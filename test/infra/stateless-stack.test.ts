@@ -197,8 +197,8 @@ describe('Lambda functions', () => {
       ],
     });
     expect(env('settings')[ENV.tableArn]).toBeDefined();
-    expect(env('system')[ENV.tenantRoleArn]).toBeUndefined();
-    expect(env('system')[ENV.tableName]).toBeDefined();
+    // The system root reads only the public URL (CONTEXT_PORTS.system): no table, no tenant role.
+    expect(Object.keys(env('system')).sort()).toEqual([ENV.publicUrl, ENV.logLevel, ENV.serviceName].sort());
   });
 });
 
