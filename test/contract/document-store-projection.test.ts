@@ -22,6 +22,8 @@ interface Subject {
   store: DocumentStore;
   /** While on, every append writes its version and never its projection item (a crash between the version put and the projection update). */
   crash(on: boolean): void;
+  /** While on, every version put fails (after the projection update was sent, on DynamoDB). */
+  failVersionPuts(on: boolean): void;
   /** The version the projection item holds, read without any repair. */
   projectedVersion(ref: DocumentRef): Promise<number | null>;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ const dynaliteHarness: Harness = {
     const dynalite: DynaliteHandle = await startDynalite();
     await ensureTable(localDynamoConfig(dynalite.endpoint), 'projection');
     let crashing = false;
+    let failingVersions = false;
     // Why a middleware: the crash must hit exactly the projection put of an append, nothing else.
     const crash: DynamoMiddleware = {
       applyToStack: (stack) => {
@@ -48,6 +51,9 @@ const dynaliteHarness: Harness = {
             const projects =
               String(input.Key?.pk ?? '').endsWith('#!latest') &&
               (input.UpdateExpression ?? '').startsWith('SET #version');
+            const item = (args.input as { Item?: { sk?: unknown } }).Item;
+            if (failingVersions && String(item?.sk ?? '').startsWith('v#'))
+              throw Object.assign(new Error('injected failure of the version put'), { name: 'Rejected' });
             if (crashing && projects)
               throw Object.assign(new Error('injected crash before the projection put'), { name: 'Crash' });
             return next(args);
@@ -61,6 +67,9 @@ const dynaliteHarness: Harness = {
       store: new DynamoDbDocumentStore({ tableName: 'projection', clientFor: () => client }),
       crash: (on) => {
         crashing = on;
+      },
+      failVersionPuts: (on) => {
+        failingVersions = on;
       },
       projectedVersion: async (ref) => {
         const out = await client.send(
@@ -88,6 +97,9 @@ const inMemoryHarness: Harness = {
       store,
       crash: (on) => {
         store.crashBeforeProjection = on;
+      },
+      failVersionPuts: (on) => {
+        store.failVersionPuts = on;
       },
       projectedVersion: async (ref) => store.projectedVersion(ref),
       stop: async () => undefined,
@@ -233,6 +245,23 @@ describe.each([dynaliteHarness, inMemoryHarness])('DocumentStore projection cont
       expect(after[i]).toMatchObject({ key: ref.key, version: expected, content: { v: expected } });
       expect(await subject.projectedVersion(ref)).toBe(expected);
     }
+  });
+
+  it('answers nothing for a first version whose put failed, whatever its projection update did', async () => {
+    // Prepare
+    const ref = { tenantId: 'phantom', collection: 'profiles', key: 'lost' };
+    subject.failVersionPuts(true);
+    const failed = await store.append(ref, nextVersion(null, { cpu: 1 }, intent)).then(
+      () => 'written',
+      () => 'failed',
+    );
+    subject.failVersionPuts(false);
+    // Act
+    const read = await store.latestAll('phantom', ['profiles']);
+    // Assess
+    expect(failed).toBe('failed');
+    expect(await store.latest(ref)).toBeNull();
+    expect(read).toEqual([]);
   });
 
   it('answers nothing for a document that was announced but never written', async () => {

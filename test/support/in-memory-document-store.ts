@@ -35,6 +35,8 @@ export class InMemoryDocumentStore implements DocumentStore {
    * and the projection put would.
    */
   crashBeforeProjection = false;
+  /** Fault injection for the contract suite: while true, every version put fails and nothing is stored. */
+  failVersionPuts = false;
 
   #versions(ref: DocumentRef): Stored[] {
     const key = `${ref.tenantId}#${ref.collection}#${ref.key}`;
@@ -78,6 +80,7 @@ export class InMemoryDocumentStore implements DocumentStore {
 
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     const writeId = options.announced ?? (await this.announce(ref));
+    if (this.failVersionPuts) throw new Error('injected failure of the version put');
     const list = this.#versions(ref);
     if (list.some((v) => v.version === version.version)) throw new VersionTakenError(version.version);
     const stored = { ...structuredClone(version), writeId };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -132,7 +133,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     if (put.status === 'rejected') {
       // Why: our projection update may have landed with the content of a write that lost; put the
       // winner's back now (if this fails too, our announcement makes the next reader do it).
-      if (projected.status === 'fulfilled' && projected.value) await this.#repair(ref).catch(() => undefined);
+      // Announced again first: if there is no version to put back (a first version that failed),
+      // readers must keep checking the document until one removes the phantom.
+      if (projected.status === 'fulfilled' && projected.value) {
+        await this.announce(ref).catch(() => undefined);
+        await this.#repair(ref).catch(() => undefined);
+      }
       throw put.reason;
     }
     if (catalog.status === 'rejected') {
@@ -359,6 +365,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     if (latest === undefined) {
       // No version: the announced write never happened; a projection it left is a phantom.
       byKey.delete(sk);
+      if (seen && allSettled) await this.#deletePhantom(ref, seen);
     } else {
       const right = projectionItem(latest);
       byKey.set(sk, right);
@@ -374,6 +381,24 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (settled.length > 0) await this.#catalog(ref);
     }
     if (settled.length > 0) await this.#unannounce(ref, settled);
+  }
+
+  /** Deletes a projection item whose version was never written, unless a write has replaced it since. */
+  async #deletePhantom(ref: DocumentRef, phantom: { version: number; writeId: string }): Promise<void> {
+    try {
+      await translateDynamoError(() =>
+        this.#clientFor(ref.tenantId).send(
+          new DeleteCommand({
+            TableName: this.#tableName,
+            Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+            ConditionExpression: 'version = :pv AND writeId = :pw',
+            ExpressionAttributeValues: { ':pv': phantom.version, ':pw': phantom.writeId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /**
