@@ -1,15 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { JsonLineLogger, type LogLevel } from '../adapters/stdout/json-line-logger.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 
-/** Log levels Powertools Logger accepts. */
-export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+export type { LogLevel };
 
-/** The structured JSON logger (Powertools) used by every entry point. */
+/** The structured JSON logger used by every entry point (one JSON line per entry on stdout). */
 export function createLogger(level: LogLevel = 'INFO'): AppLogger {
-  const logger = new Logger({ serviceName: 'plumbline', logLevel: level });
-  return {
-    info: (message, attributes = {}) => logger.info(message, attributes),
-    warn: (message, attributes = {}) => logger.warn(message, attributes),
-    error: (message, attributes = {}) => logger.error(message, attributes),
-  };
+  return new JsonLineLogger('plumbline', level);
 }
