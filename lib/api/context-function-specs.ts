@@ -46,8 +46,16 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     description: 'Plumbline settings routes',
     memorySize: 512,
     timeoutSeconds: 10,
-    // Query: latest version and history; GetItem: one version; PutItem: the conditional append.
-    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    // Query: latest version and history; GetItem: one version; PutItem: the conditional append;
+    // UpdateItem: the announcement and update of the projection of latest contents; DeleteItem:
+    // a reader removing a projection item whose version was never written (issue 11).
+    tenantItemActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
     // Effective settings resolve secret references (`?resolveSecrets=true`) and check they exist.
     secrets: true,
   },
@@ -57,14 +65,28 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     memorySize: 512,
     timeoutSeconds: 10,
     // No notifier: the approvals routes send nothing (the NotifyRequester task does), so no topic and no sns:Publish.
-    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    // UpdateItem/DeleteItem: environment configurations are versioned documents with a projection (issue 11).
+    tenantItemActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
   },
   clusters: {
     description: 'Plumbline clusters and drift report routes (issue 14)',
     memorySize: 512,
     timeoutSeconds: 15,
-    // Query: listings; GetItem: a cluster, scan or report; PutItem: registration, scans; DeleteItem: removal.
-    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    // Query: listings; GetItem: a cluster, scan or report; PutItem: registration, scans; DeleteItem: removal;
+    // UpdateItem: drift policies are versioned documents with a projection (issue 11).
+    tenantItemActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
     // Report files read, pushed observations written; sending scans is granted by DriftScanning (it owns the queue).
     grant: (fn, data) => grantDriftReports(fn, data, 'read-reports'),
   },

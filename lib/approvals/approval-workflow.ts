@@ -63,7 +63,14 @@ const TASKS: Record<ApprovalTaskName, TaskSpec> = {
     entry: 'workflow/apply',
     description: 'apply an approved change request',
     timeoutSeconds: 30,
-    items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    // UpdateItem/DeleteItem: the write path maintains the projection of latest contents (issue 11).
+    items: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
   },
   NotifyRequester: {
     entry: 'workflow/notify-requester',

@@ -358,6 +358,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
     const allSettled = settled.length === (item.pending as Set<string>).size;
     const latest = await this.#latestItem(ref);
+    // Why the repairs below are best effort: the answer is right from the version read alone, and a
+    // reader whose role may not write (a read-only function) must still answer; the next one repairs.
+    const repairs: Promise<unknown>[] = [];
     const seen =
       item.version === undefined
         ? undefined
@@ -365,7 +368,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     if (latest === undefined) {
       // No version: the announced write never happened; a projection it left is a phantom.
       byKey.delete(sk);
-      if (seen && allSettled) await this.#deletePhantom(ref, seen);
+      if (seen && allSettled) repairs.push(this.#deletePhantom(ref, seen));
     } else {
       const right = projectionItem(latest);
       byKey.set(sk, right);
@@ -375,12 +378,16 @@ export class DynamoDbDocumentStore implements DocumentStore {
         seen.version < latestVersion ||
         (seen.version === latestVersion && seen.writeId !== latest.writeId)
       )
-        await this.#project(right, 'same-version');
+        repairs.push(this.#project(right, 'same-version'));
       else if (seen.version > latestVersion && allSettled)
-        await this.#project(right, 'phantom', undefined, seen);
-      if (settled.length > 0) await this.#catalog(ref);
+        repairs.push(this.#project(right, 'phantom', undefined, seen));
     }
-    if (settled.length > 0) await this.#unannounce(ref, settled);
+    await Promise.all(repairs.map((repair) => repair.catch(() => undefined)));
+    // Settled announcements go only once the projection is right (and the catalog item is there).
+    if (settled.length > 0 && repairs.length === 0)
+      await (latest ? this.#catalog(ref) : Promise.resolve())
+        .then(() => this.#unannounce(ref, settled))
+        .catch(() => undefined);
   }
 
   /** Deletes a projection item whose version was never written, unless a write has replaced it since. */
@@ -413,21 +420,29 @@ export class DynamoDbDocumentStore implements DocumentStore {
     byKey: Map<string, Record<string, unknown>>,
   ): Promise<void> {
     const keys = await this.listKeys(tenantId, collection);
+    let complete = true;
     await inChunks(keys, CHECKS_IN_FLIGHT, async (key) => {
       const sk = projectionSortKey(collection, key);
       if (byKey.has(sk)) return;
-      const latest = await this.#repair({ tenantId, collection, key });
-      if (latest) byKey.set(sk, projectionItem(latest));
+      const latest = await this.#latestItem({ tenantId, collection, key });
+      if (!latest) return;
+      byKey.set(sk, projectionItem(latest));
+      await this.#project(projectionItem(latest), 'same-version').catch(() => {
+        complete = false;
+      });
     });
-    await translateDynamoError(() =>
-      this.#clientFor(tenantId).send(
+    // Best effort like the repairs: a reader that may not write still answers from the versions,
+    // and the collection counts as built only once every one of its documents was put.
+    if (!complete) return;
+    await this.#clientFor(tenantId)
+      .send(
         new PutCommand({
           TableName: this.#tableName,
           // `<collection>#` with an empty key: no document has it, and a prefix Query of the collection finds it.
           Item: { pk: projectionKey(tenantId), sk: `${collection}#`, tenantId, collection, built: true },
         }),
-      ),
-    );
+      )
+      .catch(() => undefined);
   }
 
   /** True when version `version` exists and is the item this store wrote with `writeId`. */
