@@ -97,8 +97,4 @@ export function summarize(version: SettingsVersion): SettingsVersionSummary {
   return rest;
 }
 
-/** The public version record (the API's response body): everything but the stored patch. */
-export function toRecord(version: SettingsVersion): Omit<SettingsVersion, 'patch'> {
-  const { patch: _patch, ...rest } = version;
-  return rest;
-}
+export { toRecord } from './version-record.ts';

@@ -1,4 +1,5 @@
-import { type SettingsVersion, toRecord } from '../domain/settings-version.ts';
+import type { SettingsVersion } from '../domain/settings-version.ts';
+import { toRecord } from '../domain/version-record.ts';
 import type { WriteOutcome } from '../use-cases/approvals/write-outcome.ts';
 
 /** What a route handler returns; turned into an API Gateway v2 result at the edge. */

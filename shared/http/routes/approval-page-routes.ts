@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import type { JsonObject } from '../../domain/json-value.ts';
-import { decideByLink, inspectApprovalLink } from '../../use-cases/approvals/approval-links.ts';
 import {
   linkProblemStatus,
   renderApprovalPage,
@@ -39,7 +38,10 @@ export const approvalPageRoutes: Route[] = [
     params: TokenParams,
     responses: { 200: html, 400: html, 403: html, 404: html, 409: html, 410: html },
     handle: async ({ params: p }, deps) => {
-      const seen = await inspectApprovalLink(deps, p.token);
+      const seen = await (await import('../../use-cases/approvals/approval-links.ts')).inspectApprovalLink(
+        deps,
+        p.token,
+      );
       if (!seen.ok) return renderLinkProblemPage(seen.problem);
       const { request } = seen;
       const base =
@@ -70,7 +72,11 @@ export const approvalPageRoutes: Route[] = [
     body: { 'application/x-www-form-urlencoded': ApprovalPageBody, 'application/json': ApprovalPageBody },
     responses: { 200: html, 400: html, 403: html, 404: html, 409: html, 410: html },
     handle: async ({ params: p, body, contentType }, deps) => {
-      const outcome = await decideByLink(deps, p.token, body.comment || null);
+      const outcome = await (await import('../../use-cases/approvals/approval-links.ts')).decideByLink(
+        deps,
+        p.token,
+        body.comment || null,
+      );
       if (contentType === 'application/json') {
         return outcome.ok
           ? json(200, {

@@ -4,10 +4,6 @@ import {
   CHANGE_REQUEST_STATUSES,
   toView,
 } from '../../domain/approvals/change-request.ts';
-import { decideChangeRequest } from '../../use-cases/approvals/decide-change-request.ts';
-import { getChangeRequest } from '../../use-cases/approvals/get-change-request.ts';
-import { listChangeRequests } from '../../use-cases/approvals/list-change-requests.ts';
-import { withdrawChangeRequest } from '../../use-cases/approvals/withdraw-change-request.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -82,7 +78,9 @@ function decisionRoute(decision: 'approve' | 'reject'): Route {
       409: { description: 'The request is closed, or you already decided', schema: ProblemSchema },
     },
     handle: async ({ params: p, body, principal }, deps) => {
-      const request = await decideChangeRequest(deps, {
+      const request = await (
+        await import('../../use-cases/approvals/decide-change-request.ts')
+      ).decideChangeRequest(deps, {
         principal,
         id: p.id,
         decision,
@@ -129,7 +127,9 @@ export const changeRequestRoutes: Route[] = [
       ...problems,
     },
     handle: async ({ query, principal }, deps) => {
-      const page = await listChangeRequests(deps, {
+      const page = await (
+        await import('../../use-cases/approvals/list-change-requests.ts')
+      ).listChangeRequests(deps, {
         principal,
         status: query.status,
         env: query.env,
@@ -151,7 +151,15 @@ export const changeRequestRoutes: Route[] = [
     params: idParams,
     responses: { 200: { description: 'The change request', schema: ChangeRequestViewSchema }, ...problems },
     handle: async ({ params: p, principal }, deps) =>
-      json(200, toView(await getChangeRequest(deps, { principal, id: p.id }))),
+      json(
+        200,
+        toView(
+          await (await import('../../use-cases/approvals/get-change-request.ts')).getChangeRequest(deps, {
+            principal,
+            id: p.id,
+          }),
+        ),
+      ),
   }),
   decisionRoute('approve'),
   decisionRoute('reject'),
@@ -172,8 +180,13 @@ export const changeRequestRoutes: Route[] = [
       409: { description: 'The request is no longer pending', schema: ProblemSchema },
     },
     handle: async ({ params: p, body, principal }, deps) => {
-      await getChangeRequest(deps, { principal, id: p.id });
-      const request = await withdrawChangeRequest(deps, {
+      await (await import('../../use-cases/approvals/get-change-request.ts')).getChangeRequest(deps, {
+        principal,
+        id: p.id,
+      });
+      const request = await (
+        await import('../../use-cases/approvals/withdraw-change-request.ts')
+      ).withdrawChangeRequest(deps, {
         principal,
         id: p.id,
         comment: body.comment || null,

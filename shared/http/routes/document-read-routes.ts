@@ -1,9 +1,5 @@
 import * as v from 'valibot';
-import { toRecord } from '../../domain/settings-version.ts';
-import {
-  listVersionedDocuments,
-  readVersionedDocument,
-} from '../../use-cases/effective/versioned-documents.ts';
+import { toRecord } from '../../domain/version-record.ts';
 import { json, versionEtag } from '../http-result.ts';
 import { type AnySchema, defineRoute, type ResponseSpec, type Route } from '../route.ts';
 import { VersionNumberString, VersionRecordSchema } from '../schemas.ts';
@@ -57,7 +53,11 @@ export function documentReadRoutes(spec: DocumentReadSpec): Route[] {
       tags: [spec.tag],
       responses: { 200: { description: spec.listDescription, schema: ListingSchema }, ...spec.problems },
       handle: async ({ principal }, deps) =>
-        json(200, { items: await listVersionedDocuments(deps, principal, spec.collection) }),
+        json(200, {
+          items: await (
+            await import('../../use-cases/effective/versioned-documents.ts')
+          ).listVersionedDocuments(deps, principal, spec.collection),
+        }),
     }),
     defineRoute({
       id: spec.ids.get,
@@ -75,7 +75,9 @@ export function documentReadRoutes(spec: DocumentReadSpec): Route[] {
       },
       handle: async ({ params, query, principal }, deps) => {
         const key = spec.keyOf(params as Record<string, string>);
-        const found = await readVersionedDocument(deps, principal, spec.collection, key, query.version);
+        const found = await (
+          await import('../../use-cases/effective/versioned-documents.ts')
+        ).readVersionedDocument(deps, principal, spec.collection, key, query.version);
         return json(200, toRecord(found), versionEtag(found.version));
       },
     }),

@@ -1,13 +1,6 @@
 import * as v from 'valibot';
 import { DriftPolicyContentSchema } from '../../domain/documents/drift-policy-content.ts';
-import { toRecord } from '../../domain/settings-version.ts';
-import {
-  diffDriftPolicyVersions,
-  getDriftPolicy,
-  listDriftPolicyVersions,
-  rollbackDriftPolicy,
-} from '../../use-cases/drift/drift-policy-history.ts';
-import { putDriftPolicy } from '../../use-cases/drift/put-drift-policy.ts';
+import { toRecord } from '../../domain/version-record.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag, versionWriteResponse, writeResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
@@ -56,7 +49,12 @@ export const driftPolicyRoutes: Route[] = [
       ...readProblems(texts),
     },
     handle: async ({ params: p, query, principal }, deps) => {
-      const found = await getDriftPolicy(deps, principal, p.env, query.version);
+      const found = await (await import('../../use-cases/drift/drift-policy-history.ts')).getDriftPolicy(
+        deps,
+        principal,
+        p.env,
+        query.version,
+      );
       return json(200, toRecord(found), versionEtag(found.version));
     },
   }),
@@ -76,7 +74,7 @@ export const driftPolicyRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
-      const created = await putDriftPolicy(deps, {
+      const created = await (await import('../../use-cases/drift/put-drift-policy.ts')).putDriftPolicy(deps, {
         principal,
         env: p.env,
         policy: body.policy,
@@ -105,7 +103,9 @@ export const driftPolicyRoutes: Route[] = [
       ...readProblems(texts),
     },
     handle: async ({ params: p, query, principal }, deps) => {
-      const page = await listDriftPolicyVersions(deps, principal, p.env, {
+      const page = await (
+        await import('../../use-cases/drift/drift-policy-history.ts')
+      ).listDriftPolicyVersions(deps, principal, p.env, {
         limit: query.limit,
         before: decodeCursor(query.cursor),
       });
@@ -135,7 +135,16 @@ export const driftPolicyRoutes: Route[] = [
       ...readProblems(texts),
     },
     handle: async ({ params: p, query, principal }, deps) =>
-      json(200, await diffDriftPolicyVersions(deps, principal, p.env, query.from, query.to)),
+      json(
+        200,
+        await (await import('../../use-cases/drift/drift-policy-history.ts')).diffDriftPolicyVersions(
+          deps,
+          principal,
+          p.env,
+          query.from,
+          query.to,
+        ),
+      ),
   }),
   defineRoute({
     id: 'rollbackDriftPolicy',
@@ -153,7 +162,9 @@ export const driftPolicyRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
-      const created = await rollbackDriftPolicy(deps, {
+      const created = await (
+        await import('../../use-cases/drift/drift-policy-history.ts')
+      ).rollbackDriftPolicy(deps, {
         principal,
         env: p.env,
         toVersion: body.toVersion,

@@ -1,12 +1,6 @@
 import * as v from 'valibot';
 import { etagMatches } from '../../domain/layers/effective-settings.ts';
 import type { Scope } from '../../domain/scope.ts';
-import { getEffective } from '../../use-cases/effective/get-effective.ts';
-import { assertValid, validateChanges } from '../../use-cases/effective/validate-changes.ts';
-import {
-  annotateSecretReferences,
-  resolveSecretReferences,
-} from '../../use-cases/secrets/resolve-secret-references.ts';
 import { json } from '../http-result.ts';
 import { textHeaderSchema } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -88,7 +82,9 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
         p.instance === undefined
           ? { kind: 'service', env: p.env, service: p.service }
           : { kind: 'instance', env: p.env, service: p.service, instance: p.instance };
-      const { etag, ...view } = await getEffective(deps, {
+      const { etag, ...view } = await (
+        await import('../../use-cases/effective/get-effective.ts')
+      ).getEffective(deps, {
         principal: principal,
         scope,
         explain: query.explain === 'true',
@@ -96,10 +92,14 @@ function effectiveRoute(template: (typeof templates)[number]): Route {
       // Secret references (issue 13): resolved values are never cached and carry no ETag, so an
       // ETag of an unresolved answer can never be reused for a resolved one (or the reverse).
       if (query.resolveSecrets === 'true') {
-        const content = await resolveSecretReferences(deps, principal, p.env, view.content, requestId);
+        const content = await (
+          await import('../../use-cases/secrets/resolve-secret-references.ts')
+        ).resolveSecretReferences(deps, principal, p.env, view.content, requestId);
         return json(200, { ...view, content }, { 'cache-control': 'no-store' });
       }
-      const annotated = await annotateSecretReferences(deps, principal.tenantId, p.env, view.content);
+      const annotated = await (
+        await import('../../use-cases/secrets/resolve-secret-references.ts')
+      ).annotateSecretReferences(deps, principal.tenantId, p.env, view.content);
       const tagged =
         annotated.versionsTag === null ? etag : `${etag.slice(0, -1)}-s${annotated.versionsTag}"`;
       const cacheHeaders = { etag: tagged, 'cache-control': 'private, no-cache' };
@@ -150,10 +150,15 @@ export const validateRoute: Route = defineRoute({
       body.instance === undefined
         ? `envs/${params.env}/services/${params.service}`
         : `envs/${params.env}/services/${params.service}/instances/${body.instance}`;
-    const report = await validateChanges(deps, principal.tenantId, [
-      { collection: 'settings', key, content: body.content },
-    ]);
-    const { warnings } = assertValid(report, `The proposed layer ${key}`);
+    const report = await (await import('../../use-cases/effective/validate-changes.ts')).validateChanges(
+      deps,
+      principal.tenantId,
+      [{ collection: 'settings', key, content: body.content }],
+    );
+    const { warnings } = (await import('../../use-cases/effective/validate-changes.ts')).assertValid(
+      report,
+      `The proposed layer ${key}`,
+    );
     return json(200, { valid: true, warnings, targets: report.targets });
   },
 });

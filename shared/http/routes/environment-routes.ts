@@ -1,7 +1,5 @@
 import * as v from 'valibot';
 import { ApproverSchema, EnvironmentContentSchema } from '../../domain/documents/environment-content.ts';
-import { getEnvironment } from '../../use-cases/environments/get-environment.ts';
-import { putEnvironment } from '../../use-cases/environments/put-environment.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -48,7 +46,10 @@ export const environmentRoutes: Route[] = [
     params,
     responses: { 200: { description: 'The environment', schema: EnvironmentViewSchema }, ...problems },
     handle: async ({ params: p, principal }, deps) => {
-      const view = await getEnvironment(deps, { principal, env: p.env });
+      const view = await (await import('../../use-cases/environments/get-environment.ts')).getEnvironment(
+        deps,
+        { principal, env: p.env },
+      );
       return json(200, view, view.version === null ? {} : versionEtag(view.version));
     },
   }),
@@ -73,28 +74,34 @@ export const environmentRoutes: Route[] = [
     },
     handle: async ({ params: p, body, header, principal }, deps) => {
       const { reason, ticket, ...config } = body;
-      const outcome = await putEnvironment(deps, {
-        principal,
-        env: p.env,
-        config: {
-          protected: config.protected,
-          requiredApprovals: config.requiredApprovals,
-          approvalTimeout: config.approvalTimeout,
-          approvers: config.approvers.map((a) => ({
-            user: a.user,
-            ...(a.email ? { email: a.email } : {}),
-            ...(a.slack ? { slack: a.slack } : {}),
-          })),
-          ...(config.notify?.slackWebhookSecret
-            ? { notify: { slackWebhookSecret: config.notify.slackWebhookSecret } }
-            : {}),
+      const outcome = await (await import('../../use-cases/environments/put-environment.ts')).putEnvironment(
+        deps,
+        {
+          principal,
+          env: p.env,
+          config: {
+            protected: config.protected,
+            requiredApprovals: config.requiredApprovals,
+            approvalTimeout: config.approvalTimeout,
+            approvers: config.approvers.map((a) => ({
+              user: a.user,
+              ...(a.email ? { email: a.email } : {}),
+              ...(a.slack ? { slack: a.slack } : {}),
+            })),
+            ...(config.notify?.slackWebhookSecret
+              ? { notify: { slackWebhookSecret: config.notify.slackWebhookSecret } }
+              : {}),
+          },
+          reason,
+          ticket: ticket ?? null,
+          ifMatch: header.ifMatch,
         },
-        reason,
-        ticket: ticket ?? null,
-        ifMatch: header.ifMatch,
-      });
+      );
       return writeResponse(outcome, async () => {
-        const view = await getEnvironment(deps, { principal, env: p.env });
+        const view = await (await import('../../use-cases/environments/get-environment.ts')).getEnvironment(
+          deps,
+          { principal, env: p.env },
+        );
         return json(200, view, view.version === null ? {} : versionEtag(view.version));
       });
     },

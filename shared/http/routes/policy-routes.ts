@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { PolicyContentSchema } from '../../domain/documents/policy-content.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
-import { putPolicy } from '../../use-cases/policies/put-policy.ts';
 import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -57,7 +56,7 @@ export const policyRoutes: Route[] = [
       }),
     },
     handle: async ({ params, body, header, principal, rawPath }, deps) => {
-      const created = await putPolicy(deps, {
+      const created = await (await import('../../use-cases/policies/put-policy.ts')).putPolicy(deps, {
         principal: principal,
         env: params.env,
         policy: body.policy as EnvironmentPolicy,

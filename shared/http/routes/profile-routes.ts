@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { ProfileNameSchema } from '../../domain/documents/profile-content.ts';
-import { putProfile } from '../../use-cases/profiles/put-profile.ts';
 import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -47,7 +46,7 @@ export const profileRoutes: Route[] = [
       }),
     },
     handle: async ({ params, body, header, principal, rawPath }, deps) => {
-      const created = await putProfile(deps, {
+      const created = await (await import('../../use-cases/profiles/put-profile.ts')).putProfile(deps, {
         principal: principal,
         name: params.name,
         content: body.content,

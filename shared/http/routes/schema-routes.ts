@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { SchemaDocumentContentSchema } from '../../domain/documents/schema-document-content.ts';
-import { putSchema } from '../../use-cases/schemas/put-schema.ts';
 import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -57,7 +56,7 @@ export const schemaRoutes: Route[] = [
       }),
     },
     handle: async ({ params, body, header, principal, rawPath }, deps) => {
-      const created = await putSchema(deps, {
+      const created = await (await import('../../use-cases/schemas/put-schema.ts')).putSchema(deps, {
         principal: principal,
         service: params.service,
         document: { schema: body.schema, rules: body.rules, strict: body.strict },

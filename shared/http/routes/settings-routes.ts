@@ -1,16 +1,10 @@
 import * as v from 'valibot';
 import type { JsonValue } from '../../domain/json-value.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
-import { toRecord } from '../../domain/settings-version.ts';
+import { toRecord } from '../../domain/version-record.ts';
 import type { WriteOutcome } from '../../use-cases/approvals/write-outcome.ts';
-import { diffSettingsVersions } from '../../use-cases/settings/diff-settings-versions.ts';
-import { getSettings } from '../../use-cases/settings/get-settings.ts';
-import { listSettingsVersions } from '../../use-cases/settings/list-settings-versions.ts';
-import { patchSettings } from '../../use-cases/settings/patch-settings.ts';
-import { putSettings } from '../../use-cases/settings/put-settings.ts';
-import { rollbackSettings } from '../../use-cases/settings/rollback-settings.ts';
 import type { SettingsWrite } from '../../use-cases/settings/write-settings-layer.ts';
-import { resolveTag, TAG_PATTERN } from '../../use-cases/snapshots/tags.ts';
+import { TAG_PATTERN } from '../../use-cases/snapshots/snapshot-limits.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { ifMatchHeader, reasonHeader, ticketHeader } from '../preconditions.ts';
@@ -101,13 +95,17 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       responses: { 200: { description: 'The version record', schema: VersionRecordSchema }, ...problems },
       handle: async ({ params: p, query, principal }, deps) => {
         const scope = scopeFromParams(p);
-        const found = await getSettings(deps, {
+        const found = await (await import('../../use-cases/settings/get-settings.ts')).getSettings(deps, {
           principal: principal,
           scope,
           version:
             query.tag === undefined
               ? query.version
-              : await resolveTag(deps, { principal, scope, tag: query.tag }),
+              : await (await import('../../use-cases/snapshots/tags.ts')).resolveTag(deps, {
+                  principal,
+                  scope,
+                  tag: query.tag,
+                }),
         });
         return json(200, toRecord(found), versionEtag(found.version));
       },
@@ -128,7 +126,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       handle: async ({ params: p, query, body, header, principal, rawPath }, deps) =>
         writeResult(
           rawPath,
-          await putSettings(deps, {
+          await (await import('../../use-cases/settings/put-settings.ts')).putSettings(deps, {
             principal: principal,
             scope: scopeFromParams(p),
             content: body.content,
@@ -159,7 +157,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       handle: async ({ params: p, query, body, header, contentType, principal, rawPath }, deps) =>
         writeResult(
           rawPath,
-          await patchSettings(deps, {
+          await (await import('../../use-cases/settings/patch-settings.ts')).patchSettings(deps, {
             principal: principal,
             scope: scopeFromParams(p),
             format: contentType === 'application/json-patch+json' ? 'json-patch' : 'merge-patch',
@@ -201,7 +199,9 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         ...problems,
       },
       handle: async ({ params: p, query, principal }, deps) => {
-        const page = await listSettingsVersions(deps, {
+        const page = await (
+          await import('../../use-cases/settings/list-settings-versions.ts')
+        ).listSettingsVersions(deps, {
           principal: principal,
           scope: scopeFromParams(p),
           limit: query.limit,
@@ -235,12 +235,15 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       handle: async ({ params: p, query, principal }, deps) =>
         json(
           200,
-          await diffSettingsVersions(deps, {
-            principal: principal,
-            scope: scopeFromParams(p),
-            from: query.from,
-            to: query.to,
-          }),
+          await (await import('../../use-cases/settings/diff-settings-versions.ts')).diffSettingsVersions(
+            deps,
+            {
+              principal: principal,
+              scope: scopeFromParams(p),
+              from: query.from,
+              to: query.to,
+            },
+          ),
         ),
     }),
     defineRoute({
@@ -259,7 +262,9 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         ...settingsWriteProblems,
       },
       handle: async ({ params: p, body, header, principal, rawPath }, deps) => {
-        const created = await rollbackSettings(deps, {
+        const created = await (
+          await import('../../use-cases/settings/rollback-settings.ts')
+        ).rollbackSettings(deps, {
           principal: principal,
           scope: scopeFromParams(p),
           toVersion: body.toVersion,

@@ -3,9 +3,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import { authorize } from '../../domain/rbac.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
 import type { LayeredCollection } from '../../use-cases/effective/document-cache.ts';
-import { renderExport } from '../../use-cases/snapshots/export-snapshot.ts';
-import { importSnapshot, MAX_IMPORT_DOCUMENTS } from '../../use-cases/snapshots/import-snapshot.ts';
-import { listTags, TAG_PATTERN, tagVersion } from '../../use-cases/snapshots/tags.ts';
+import { MAX_IMPORT_DOCUMENTS, TAG_PATTERN } from '../../use-cases/snapshots/snapshot-limits.ts';
 import { json, writeResponse } from '../http-result.ts';
 import { reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -51,7 +49,7 @@ function tagRoutes(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       },
       handle: async ({ params: p, body, principal, rawPath }, deps) => {
         const scope = scopeFromParams(p);
-        const created = await tagVersion(deps, {
+        const created = await (await import('../../use-cases/snapshots/tags.ts')).tagVersion(deps, {
           principal: principal,
           scope,
           version: body.version,
@@ -79,7 +77,12 @@ function tagRoutes(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
         ...problems,
       },
       handle: async ({ params: p, principal }, deps) =>
-        json(200, { items: await listTags(deps, { principal: principal, scope: scopeFromParams(p) }) }),
+        json(200, {
+          items: await (await import('../../use-cases/snapshots/tags.ts')).listTags(deps, {
+            principal: principal,
+            scope: scopeFromParams(p),
+          }),
+        }),
     }),
   ];
 }
@@ -119,7 +122,7 @@ export const exportRoute: Route = defineRoute({
   },
   handle: async ({ query, principal }, deps) => {
     authorize(principal, 'settings:export', query.env);
-    const rendered = await renderExport(
+    const rendered = await (await import('../../use-cases/snapshots/export-snapshot.ts')).renderExport(
       deps,
       { principal: principal, env: query.env, service: query.service, at: query.at },
       query.format,
@@ -189,7 +192,7 @@ export const importRoute: Route = defineRoute({
         },
       ]);
     }
-    const report = await importSnapshot(deps, {
+    const report = await (await import('../../use-cases/snapshots/import-snapshot.ts')).importSnapshot(deps, {
       principal: principal,
       documents: body.documents.map((d) => ({ collection: d.collection, key: d.key, content: d.content })),
       mode: query.mode,

@@ -19,6 +19,7 @@ import { preloadTenant, type SharedReads } from '../effective/shared-reads.ts';
 import { assertValid, type ValidationReport, validateOneOfMany } from '../effective/validate-changes.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 import { SNAPSHOT_COLLECTIONS } from './export-snapshot.ts';
+import { MAX_IMPORT_DOCUMENTS } from './snapshot-limits.ts';
 
 /** A document as an import receives it (from a snapshot). */
 export interface ImportDocument {
@@ -71,8 +72,7 @@ const WRITE_PERMISSION: Record<LayeredCollection, Permission> = {
   policies: 'policies:write',
 };
 
-/** Documents one import may carry; split larger snapshots (one per environment, say). */
-export const MAX_IMPORT_DOCUMENTS = 1000;
+export { MAX_IMPORT_DOCUMENTS };
 
 /**
  * Documents validated at once. Each validation fans out its own reads (all

@@ -8,9 +8,7 @@ import type { Deps } from '../deps.ts';
 import { settingsRef } from '../settings/settings-ref.ts';
 import { type WriteDeps, writeNextVersion } from '../settings/write-next-version.ts';
 
-/** A release tag: `v1.2.3`, optionally with a pre-release (`v1.2.3-rc.1`). */
-export const TAG_PATTERN =
-  /^v(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-[0-9A-Za-z.-]{1,40})?$/;
+export { TAG_PATTERN } from './snapshot-limits.ts';
 
 /** One tag of a scope. */
 export interface TagEntry {
