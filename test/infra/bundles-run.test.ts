@@ -49,6 +49,7 @@ const DEPLOYED: Partial<Record<EnvName, string>> = {
   [ENV.linkSigningSecretArn]: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:link-AbCdEf`,
   [ENV.taskTokenKeyArn]: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/task-token-key`,
   [ENV.publicUrl]: 'https://api.example.test/',
+  [ENV.secretsKeyArn]: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/secrets-key`,
   [ENV.userClientId]: 'cli-client-id',
   // [ENV.tokenIssuer]: the loopback JWKS server's URL, set in beforeAll.
 };
