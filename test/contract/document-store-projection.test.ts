@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, type DynamoMiddleware } from '../../shared/adapters/aws/dynamodb-clients.ts';
 import {
@@ -273,5 +273,57 @@ describe.each([dynaliteHarness, inMemoryHarness])('DocumentStore projection cont
     // Assess
     expect(read).toEqual([]);
     expect(await subject.projectedVersion(ref)).toBeNull();
+  });
+});
+
+describe('DynamoDbDocumentStore projection of data written before it existed', () => {
+  it('builds a collection from its versions on first read, once', async () => {
+    // Prepare: documents written, then their projection items removed (as before issue 11)
+    const dynalite = await startDynalite();
+    await ensureTable(localDynamoConfig(dynalite.endpoint), 'legacy');
+    const client = createDocumentClient(localDynamoConfig(dynalite.endpoint));
+    try {
+      const store = new DynamoDbDocumentStore({ tableName: 'legacy', clientFor: () => client });
+      for (const key of ['global', 'envs/dev', 'envs/dev/services/api']) {
+        const ref = { tenantId: 'old', collection: 'settings', key };
+        await store.append(ref, nextVersion(null, { key }, intent));
+        await store.append(ref, nextVersion(await store.latest(ref), { key, v: 2 }, intent));
+      }
+      const projected = await client.send(
+        new QueryCommand({
+          TableName: 'legacy',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': projectionKey('old') },
+        }),
+      );
+      for (const item of projected.Items ?? [])
+        await client.send(new DeleteCommand({ TableName: 'legacy', Key: { pk: item.pk, sk: item.sk } }));
+      // Act
+      const first = await store.latestAll('old', ['settings']);
+      const kept = await client.send(
+        new QueryCommand({
+          TableName: 'legacy',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': projectionKey('old') },
+        }),
+      );
+      const second = await store.latestAll('old', ['settings']);
+      // Assess
+      expect(first.map((d) => [d.key, d.version, d.content])).toEqual([
+        ['envs/dev', 2, { key: 'envs/dev', v: 2 }],
+        ['envs/dev/services/api', 2, { key: 'envs/dev/services/api', v: 2 }],
+        ['global', 2, { key: 'global', v: 2 }],
+      ]);
+      expect((kept.Items ?? []).map((i) => String(i.sk))).toEqual([
+        'settings#',
+        'settings#envs/dev',
+        'settings#envs/dev/services/api',
+        'settings#global',
+      ]);
+      expect(second).toEqual(first);
+    } finally {
+      client.destroy();
+      await dynalite.close();
+    }
   });
 });
