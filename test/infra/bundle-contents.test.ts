@@ -83,6 +83,20 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect([...system.all].filter((p) => HEAVY.includes(p) && p !== 'yaml')).toEqual([]);
   });
 
+  it('loads no use case of the settings and approvals routes at cold start: the write path (JSON Patch) comes with the first request that needs it', () => {
+    for (const entry of ['http/settings', 'http/approvals']) {
+      // Act
+      const { coldStart, all } = of(entry);
+      // Assess: in a chunk of its own, not at cold start.
+      expect(coldStart.has('fast-json-patch'), entry).toBe(false);
+      expect(all.has('fast-json-patch'), entry).toBe(true);
+    }
+  });
+
+  it('carries Powertools Logger in no bundle: the AppLogger port is a JSON-lines writer', () => {
+    expect(ENTRIES.filter((entry) => of(entry).all.has('@aws-lambda-powertools/logger'))).toEqual([]);
+  });
+
   it('gives the approvals function no schema compiler, rule engine or RE2 in any chunk: its routes validate no settings', () => {
     // Prepare: what only the settings validators use.
     const validators = ['ajv', 'ajv-formats', '@marcbachmann/cel-js', 're2js'];
