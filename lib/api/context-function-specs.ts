@@ -8,6 +8,21 @@ import type { HouseFunction } from '../shared/house-function.ts';
 /** One item-level DynamoDB action a tenant session may be granted. */
 export type TenantItemAction = (typeof TENANT_ITEM_ACTIONS)[number];
 
+/**
+ * Item actions of a function that writes versioned documents: Query (latest
+ * version, history, listings), GetItem (one version), PutItem (the
+ * conditional append, catalog items), UpdateItem (announcements and updates
+ * of the projection of latest contents) and DeleteItem (a reader removing a
+ * projection item whose version was never written), issue 11.
+ */
+export const DOCUMENT_WRITER_ACTIONS: readonly TenantItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
 /** How one bounded context's Lambda function is sized and what it may touch. */
 export interface ContextFunctionSpec {
   description: string;
@@ -46,16 +61,7 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     description: 'Plumbline settings routes',
     memorySize: 512,
     timeoutSeconds: 10,
-    // Query: latest version and history; GetItem: one version; PutItem: the conditional append;
-    // UpdateItem: the announcement and update of the projection of latest contents; DeleteItem:
-    // a reader removing a projection item whose version was never written (issue 11).
-    tenantItemActions: [
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
+    tenantItemActions: DOCUMENT_WRITER_ACTIONS,
     // Effective settings resolve secret references (`?resolveSecrets=true`) and check they exist.
     secrets: true,
   },
@@ -65,28 +71,15 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     memorySize: 512,
     timeoutSeconds: 10,
     // No notifier: the approvals routes send nothing (the NotifyRequester task does), so no topic and no sns:Publish.
-    // UpdateItem/DeleteItem: environment configurations are versioned documents with a projection (issue 11).
-    tenantItemActions: [
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
+    // Environment configurations are versioned documents.
+    tenantItemActions: DOCUMENT_WRITER_ACTIONS,
   },
   clusters: {
     description: 'Plumbline clusters and drift report routes (issue 14)',
     memorySize: 512,
     timeoutSeconds: 15,
-    // Query: listings; GetItem: a cluster, scan or report; PutItem: registration, scans; DeleteItem: removal;
-    // UpdateItem: drift policies are versioned documents with a projection (issue 11).
-    tenantItemActions: [
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
+    // Clusters, scans and reports (DeleteItem: removal), and drift policies: versioned documents.
+    tenantItemActions: DOCUMENT_WRITER_ACTIONS,
     // Report files read, pushed observations written; sending scans is granted by DriftScanning (it owns the queue).
     grant: (fn, data) => grantDriftReports(fn, data, 'read-reports'),
   },

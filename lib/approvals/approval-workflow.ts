@@ -14,7 +14,7 @@ import {
   PARTITION_SUBSTITUTION,
 } from '../../shared/workflows/approval-workflow.ts';
 import { WORKFLOW_TASK_PORTS, type WorkflowTaskPort } from '../../shared/workflows/workflow-task-ports.ts';
-import type { TenantItemAction } from '../api/context-function-specs.ts';
+import { DOCUMENT_WRITER_ACTIONS, type TenantItemAction } from '../api/context-function-specs.ts';
 import type { ContextFunctions } from '../api/context-functions.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
@@ -63,14 +63,8 @@ const TASKS: Record<ApprovalTaskName, TaskSpec> = {
     entry: 'workflow/apply',
     description: 'apply an approved change request',
     timeoutSeconds: 30,
-    // UpdateItem/DeleteItem: the write path maintains the projection of latest contents (issue 11).
-    items: [
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
+    // The write path of versioned documents, projection included (issue 11).
+    items: DOCUMENT_WRITER_ACTIONS,
   },
   NotifyRequester: {
     entry: 'workflow/notify-requester',

@@ -99,7 +99,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       this.#clientFor(ref.tenantId).send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+          Key: projectionItemKey(ref),
           // Why a set: concurrent writers each add their id and each projection update removes only
           // its own, so one writer's success never hides another's crash.
           UpdateExpression: 'ADD pending :w SET tenantId = :t, #c = :c, docKey = :k',
@@ -257,7 +257,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       this.#clientFor(ref.tenantId).send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+          Key: projectionItemKey(ref),
           UpdateExpression: 'DELETE pending :w',
           ExpressionAttributeValues: { ':w': new Set(writeIds) },
         }),
@@ -397,7 +397,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
         this.#clientFor(ref.tenantId).send(
           new DeleteCommand({
             TableName: this.#tableName,
-            Key: { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) },
+            Key: projectionItemKey(ref),
             ConditionExpression: 'version = :pv AND writeId = :pw',
             ExpressionAttributeValues: { ':pv': phantom.version, ':pw': phantom.writeId },
           }),
@@ -514,6 +514,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
  */
 export function projectionKey(tenantId: string): string {
   return `${tenantId}#!latest`;
+}
+
+/** The key of a document's item in its tenant's projection. */
+function projectionItemKey(ref: DocumentRef): { pk: string; sk: string } {
+  return { pk: projectionKey(ref.tenantId), sk: projectionSortKey(ref.collection, ref.key) };
 }
 
 /** Sort key of a document in its tenant's projection. */
