@@ -36,7 +36,13 @@ export async function validateChanges(
   deps: Pick<Deps, 'documents'> & Partial<Pick<Deps, 'secrets'>>,
   tenantId: string,
   changes: readonly PendingDocument[],
-  options: { focus?: readonly PendingDocument[]; cache?: DocumentCache; keys?: StoredKeys } = {},
+  options: {
+    focus?: readonly PendingDocument[];
+    cache?: DocumentCache;
+    keys?: StoredKeys;
+    /** The configurations to select from, when the caller computed them for several calls. */
+    targets?: Promise<TargetList>;
+  } = {},
 ): Promise<ValidationReport> {
   const cache = options.cache ?? new DocumentCache(deps.documents, tenantId, changes);
   const focus = options.focus ?? changes;
@@ -53,7 +59,9 @@ export async function validateChanges(
   const pendingPolicies = new Set(cache.pendingKeys('policies'));
   const schemaKeys = { has: (k: string) => setOf(storedSchemas).has(k) || pendingSchemas.has(k) };
   const policyKeys = { has: (k: string) => setOf(storedPolicies).has(k) || pendingPolicies.has(k) };
-  const all = targetList(storedSettings, cache.pendingKeys('settings'));
+  const all = options.targets
+    ? await options.targets
+    : targetList(storedSettings, cache.pendingKeys('settings'));
   /** The targets at or below a scope key (every target lies below `global`). */
   const under = (scope: string) =>
     scope === 'global'
@@ -141,7 +149,7 @@ export async function validateChanges(
 }
 
 /** A tenant's effective configurations, sorted, with their scope keys. */
-interface TargetList {
+export interface TargetList {
   scopes: Scope[];
   keys: string[];
 }
@@ -188,6 +196,9 @@ function targetList(stored: readonly string[], pending: readonly string[]): Targ
   }
   return merged;
 }
+
+/** The configurations of each set of documents validated one by one (an import's), computed once. */
+const setTargets = new WeakMap<readonly PendingDocument[], Promise<TargetList>>();
 
 /** Configurations one validation evaluates at a time (their reads are shared and usually in memory). */
 const VALIDATIONS_IN_FLIGHT = 16;
@@ -253,15 +264,25 @@ export async function validateOneOfMany(
   keys: StoredKeys = listStoredKeys(deps, tenantId),
 ): Promise<ValidationReport> {
   const others = pending.filter((p) => p.collection !== doc.collection || p.key !== doc.key);
+  // Why one list for both calls, once per set: the configurations the set's layers create, selected
+  // relative to `doc`, are the same with and without it (a layer's own scope is selected either way).
+  let targets = setTargets.get(pending);
+  if (!targets) {
+    const layers = pending.filter((p) => p.collection === 'settings').map((p) => p.key);
+    targets = keys.settings.then((stored) => targetList(stored, layers));
+    setTargets.set(pending, targets);
+  }
   const [withDoc, without] = await Promise.all([
     validateChanges(deps, tenantId, pending, {
       focus: [doc],
       keys,
+      targets,
       cache: new DocumentCache(deps.documents, tenantId, pending, undefined, reads),
     }),
     validateChanges(deps, tenantId, others, {
       focus: [doc],
       keys,
+      targets,
       cache: new DocumentCache(deps.documents, tenantId, others, undefined, reads),
     }),
   ]);
