@@ -1,11 +1,5 @@
 import * as v from 'valibot';
 import type { JsonObject } from '../../domain/json-value.ts';
-import {
-  linkProblemStatus,
-  renderApprovalPage,
-  renderDecisionPage,
-  renderLinkProblemPage,
-} from '../approval-page.ts';
 import { json } from '../http-result.ts';
 import { PROBLEM_TYPE_BASE } from '../problem-details.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -42,7 +36,7 @@ export const approvalPageRoutes: Route[] = [
         deps,
         p.token,
       );
-      if (!seen.ok) return renderLinkProblemPage(seen.problem);
+      if (!seen.ok) return (await import('../approval-page.ts')).renderLinkProblemPage(seen.problem);
       const { request } = seen;
       const base =
         request.baseVersion === null
@@ -50,7 +44,7 @@ export const approvalPageRoutes: Route[] = [
           : ((
               await deps.documents.get({ tenantId: request.tenantId, ...request.target }, request.baseVersion)
             )?.content ?? null);
-      return renderApprovalPage({
+      return (await import('../approval-page.ts')).renderApprovalPage({
         request,
         approver: seen.claims.approver,
         tokens: seen.tokens,
@@ -86,11 +80,11 @@ export const approvalPageRoutes: Route[] = [
             })
           : // An RFC 9457 problem (the API's one error shape); `problem` keeps the link problem's code.
             json(
-              linkProblemStatus(outcome.problem),
+              (await import('../approval-page.ts')).linkProblemStatus(outcome.problem),
               {
                 type: `${PROBLEM_TYPE_BASE}approval-link-${outcome.problem}`,
                 title: 'The approval link cannot be used',
-                status: linkProblemStatus(outcome.problem),
+                status: (await import('../approval-page.ts')).linkProblemStatus(outcome.problem),
                 detail:
                   outcome.detail ??
                   `The approval link is ${outcome.problem.replaceAll('-', ' ')}; nothing was changed`,
@@ -99,9 +93,14 @@ export const approvalPageRoutes: Route[] = [
               { 'content-type': 'application/problem+json' },
             );
       }
-      if (!outcome.ok) return renderLinkProblemPage(outcome.problem, outcome.detail);
+      if (!outcome.ok)
+        return (await import('../approval-page.ts')).renderLinkProblemPage(outcome.problem, outcome.detail);
       const approver = outcome.request.decisions.at(-1)?.actor ?? '';
-      return renderDecisionPage(outcome.request, outcome.decision, approver);
+      return (await import('../approval-page.ts')).renderDecisionPage(
+        outcome.request,
+        outcome.decision,
+        approver,
+      );
     },
   }),
 ];
