@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDbAuditLog } from '../adapters/aws/dynamodb-audit-log.ts';
-import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
 import {
   DynamoDbChangeRequestStore,
   scanOpenChangeRequests,
@@ -12,15 +11,16 @@ import {
   type DynamoMiddleware,
   localDynamoConfig,
 } from '../adapters/aws/dynamodb-clients.ts';
+import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
 import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
 import { HmacLinkSigner } from '../adapters/crypto/hmac-link-signer.ts';
-import { LocalServiceAccountDirectory } from '../adapters/local/local-service-account-directory.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
 import { LocalScanQueue } from '../adapters/local/local-scan-queue.ts';
 import { MemoryReportStore } from '../adapters/local/local-scan-report-store.ts';
+import { LocalServiceAccountDirectory } from '../adapters/local/local-service-account-directory.ts';
 import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';

@@ -18,8 +18,8 @@ import {
   WebhookUnavailableError,
 } from '../../shared/adapters/aws/slack-webhook-notifier.ts';
 import { SnsNotifier } from '../../shared/adapters/aws/sns-notifier.ts';
-import { type DynaliteHandle, startDynalite } from '../../shared/adapters/local/dynalite-server.ts';
 import { HmacLinkSigner } from '../../shared/adapters/crypto/hmac-link-signer.ts';
+import { type DynaliteHandle, startDynalite } from '../../shared/adapters/local/dynalite-server.ts';
 import { LocalTokenCipher } from '../../shared/adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../../shared/adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../../shared/adapters/local/outbox-notifier.ts';
