@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --import tsx
+import { parseScanInterval } from '../shared/composition/local-drift-scanner.ts';
 /**
  * `npm start`: the embedded local runtime. Data lives in PLUMBLINE_DATA_DIR
  * (default ./.plumbline) and survives restarts; the API listens on
@@ -9,7 +10,6 @@
 import { type LocalRuntime, startLocalRuntime } from '../shared/composition/local-runtime.ts';
 import { SECRET_ROTATION_INTERVAL_ENV } from '../shared/composition/local-secret-rotation.ts';
 import { LocalStartError } from '../shared/composition/local-start-error.ts';
-import { parseScanInterval } from '../shared/composition/local-drift-scanner.ts';
 
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 const dataDir = process.env.PLUMBLINE_DATA_DIR ?? '.plumbline';

@@ -8,6 +8,7 @@ import { LocalServiceAccountDirectory } from '../adapters/local/local-service-ac
 import { LocalTokenAuthority, toApiGatewayClaims } from '../adapters/local/local-token-authority.ts';
 import type { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { LockHeldError, PidLockFile } from '../adapters/local/pid-lock-file.ts';
+import { startLocalReportBucket } from '../adapters/local/s3rver-report-bucket.ts';
 import { createHttpHandler, type HttpHandler } from '../http/create-http-handler.ts';
 import { devTokenRoute, LOCAL_DEV_TOKEN_ROUTE } from '../http/local-dev-token-route.ts';
 import { LOCAL_OAUTH_TOKEN_ROUTE, oauthTokenRoute } from '../http/local-oauth-token-route.ts';
@@ -16,6 +17,7 @@ import type { RouteContext } from '../http/route.ts';
 import { routesOf, routeTable } from '../http/route-table.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import type { Clock } from '../ports/clock.ts';
+import { loopbackClustersAllowed } from '../use-cases/clusters/loopback-clusters.ts';
 import {
   attachLocalApprovals,
   buildLocalDeps,
@@ -23,10 +25,6 @@ import {
   resumeOpenApprovals,
 } from './build-local-deps.ts';
 import { createLogger } from './create-logger.ts';
-import { startLocalSecretRotation } from './local-secret-rotation.ts';
-import { LocalStartError } from './local-start-error.ts';
-import { startLocalReportBucket } from '../adapters/local/s3rver-report-bucket.ts';
-import { loopbackClustersAllowed } from '../use-cases/clusters/loopback-clusters.ts';
 import {
   LOCAL_SCAN_CONCURRENCY,
   type LocalDriftOptions,
@@ -34,6 +32,8 @@ import {
   LocalScanQueue,
   startLocalDriftScanner,
 } from './local-drift-scanner.ts';
+import { startLocalSecretRotation } from './local-secret-rotation.ts';
+import { LocalStartError } from './local-start-error.ts';
 
 /** Options of {@link startLocalRuntime}. */
 export interface LocalRuntimeOptions {

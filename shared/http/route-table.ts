@@ -1,10 +1,10 @@
 import { approvalsContextRoutes } from './context-routes/approvals-context-routes.ts';
+import { clustersContextRoutes } from './context-routes/clusters-context-routes.ts';
+import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
+import { serviceAccountsContextRoutes } from './context-routes/service-accounts-context-routes.ts';
 import { settingsContextRoutes } from './context-routes/settings-context-routes.ts';
 import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { Route, RouteContext } from './route.ts';
-import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
-import { clustersContextRoutes } from './context-routes/clusters-context-routes.ts';
-import { serviceAccountsContextRoutes } from './context-routes/service-accounts-context-routes.ts';
 
 /**
  * The one route table: the local server serves it, the CDK stack builds the

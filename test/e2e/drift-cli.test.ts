@@ -15,14 +15,14 @@ const TOKEN = 'drift-cli-scanner-token';
 let rt: TestRuntime;
 let api: FakeApiServer;
 let dir: string;
-let tokens: Record<string, string>;
+let tokens: Record<'admin' | 'editor' | 'viewer', string>;
 
-async function plumb(as: string, args: string[], stdin?: string) {
+async function plumb(as: keyof typeof tokens, args: string[], stdin?: string) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(args, {
     output: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    env: { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: tokens[as] as string },
+    env: { PLUMBLINE_URL: rt.url, PLUMBLINE_TOKEN: tokens[as] },
     ...(stdin === undefined ? {} : { stdin: async () => stdin }),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

@@ -206,7 +206,7 @@ async function secretToken(
 ): Promise<string> {
   const ref = { tenantId: cluster.tenantId, env: cluster.env, name };
   const head = await deps.secrets.get(ref);
-  if (!head || head.state !== 'active') {
+  if (head?.state !== 'active') {
     throw new ClusterReadError(
       'cluster-unauthorized',
       `The token secret '${name}' does not exist in environment '${cluster.env}'`,
