@@ -19,6 +19,7 @@ import {
 import { notifierFrom } from './aws-notifier.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
+import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
 
 /** The tasks that only read and write the request. */
 function requestPorts(env: Env): ApprovalTaskDeps<'Validate' | 'ResolveTimeout'> {
@@ -50,6 +51,9 @@ export const buildResolveTimeoutTaskDeps: (env: Env) => ApprovalTaskDeps<'Resolv
 
 /** Task `Apply`: writes the approved version, marks the request. */
 export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {
+  // The secret ports read their variables on first use; Apply refuses at build, as for its other
+  // ports, so a function without the secrets key fails at cold start, not after an approval.
+  requireEnv(env, PORT_ENV.secrets);
   const table = tenantTableFrom(env);
   return {
     ...basePorts(env),
