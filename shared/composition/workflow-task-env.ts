@@ -29,7 +29,8 @@ export const PORT_ENV = {
   clusters: TENANT_DATA,
   reports: [ENV.reportsBucket],
   scanQueue: [ENV.scanQueueUrl],
-  serviceAccounts: [ENV.userPoolId, ENV.serviceAccountScope, ENV.tokenUrl],
+  // The accounts' items (tenant and roles) live in the table, behind the tenant-access role.
+  serviceAccounts: [...TENANT_DATA, ENV.userPoolId, ENV.serviceAccountScope, ENV.tokenUrl],
 } as const satisfies Record<Port, readonly EnvName[]>;
 
 /** Every variable the ports `ports` are built from, once each, in a stable order. */
