@@ -1,7 +1,6 @@
 import { UnprocessableError, type Violation } from '../../domain/errors.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
-import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import type { CompiledServiceSchema, ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
 import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
@@ -10,6 +9,7 @@ import { missingSecretReferences } from '../secrets/secret-references.ts';
 import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
 import { loadEffective } from './load-effective.ts';
 import { listStoredKeys, preloadTenant, type SharedReads, type StoredKeys } from './shared-reads.ts';
+import { brokenSchema, storedPolicy } from './stored-rules.ts';
 import { effectiveTargets, layerScopes } from './targets.ts';
 
 /** The result of validating proposed documents against every configuration they change. */
@@ -107,7 +107,8 @@ export async function validateChanges(
         if (!doc) return undefined;
         // The schema compiler (ajv, CEL, RE2) loads with the first schema to compile, not at cold start.
         const { compileServiceSchema } = await import('../../domain/validation/service-schema.ts');
-        return compileServiceSchema(tenantId, doc.content as unknown as ServiceSchemaDocument).compiled;
+        const compilation = compileServiceSchema(tenantId, doc.content as unknown as ServiceSchemaDocument);
+        return compilation.compiled ?? brokenSchema(service, compilation.violations);
       });
       schemas.set(service, found);
     }
@@ -125,13 +126,16 @@ export async function validateChanges(
         : cache.get('policies', `envs/${target.env}`),
       target.kind === 'service' || target.kind === 'instance' ? schemaOf(target.service) : undefined,
     ]);
+    const stored =
+      policyDoc && target.kind !== 'global' ? storedPolicy(target.env, policyDoc.content) : undefined;
     const outcome = validateEffective({
       target: key,
       content: loaded.effective.content,
       provenance: loaded.effective.provenance,
-      policy: (policyDoc?.content as EnvironmentPolicy | undefined) ?? undefined,
+      policy: stored?.policy,
       schema,
     });
+    if (stored?.violation) outcome.errors.push({ ...stored.violation, target: key });
     // Secret references must name a secret of each environment they reach (issue 13).
     const { secrets } = deps;
     const missing =
