@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,16 +20,10 @@ import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { FunctionAlarms } from '../observability/alarms.ts';
 import { grantTenantSecrets } from '../secrets/tenant-secret-grants.ts';
-import { vendedLogGroupName } from '../shared/aws-names.ts';
+import { nagArn, vendedLogGroupName } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
 import { grantApprovalEmail } from './grant-approval-email.ts';
-
-/** An ARN as cdk-nag prints it in finding ids (unresolved pseudo parameters as `<AWS::...>`). */
-function nagArn(stack: Stack, service: string, resource: string): string {
-  const show = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
-  return `arn:${show(stack.partition, 'Partition')}:${service}:${show(stack.region, 'Region')}:${show(stack.account, 'AccountId')}:${resource}`;
-}
 
 /** What each task function is and may touch beyond its ports (`WORKFLOW_TASK_PORTS`). */
 interface TaskSpec {

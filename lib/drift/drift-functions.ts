@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -8,7 +8,7 @@ import { SCAN_METRICS_NAMESPACE } from '../../shared/ports/metrics.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { grantTenantSecrets } from '../secrets/tenant-secret-grants.ts';
-import { viaService } from '../shared/aws-names.ts';
+import { nagArn, viaService } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
 import type { DriftQueue } from './drift-queue.ts';
@@ -126,15 +126,18 @@ export class DriftFunctions extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'sns') } },
       }),
     );
+    // Any account's role with the prefix, in the stack's partition (aws-cn in China).
+    const eksRoles = { region: '', account: '*' };
+    const eksRoleResource = `role/${EKS_ROLE_NAME_PREFIX}*`;
     this.scanner.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeEksReaderRoles',
         actions: ['sts:AssumeRole'],
-        resources: [`arn:aws:iam::*:role/${EKS_ROLE_NAME_PREFIX}*`],
+        resources: [Stack.of(this).formatArn({ service: 'iam', resource: eksRoleResource, ...eksRoles })],
       }),
     );
     Validations.of(this.scanner.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${EKS_ROLE_NAME_PREFIX}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'iam', eksRoleResource, eksRoles)}]`,
       reason:
         'An EKS cluster registered with a roleArn (often in another account) is read under that role; the scanner may assume only roles named plumbline-drift-*, which each cluster owner creates and trusts.',
     });
