@@ -28,6 +28,9 @@ const INLINE_PATCH_LIMIT = 100 * 1024;
 /** Announced documents a reader checks at once (one Query each). */
 const CHECKS_IN_FLIGHT = 16;
 
+/** The attributes of a projection item that come from one version (the rest name the document). */
+const PROJECTED_FIELDS = ['version', 'content', 'author', 'createdAt', 'contentHash', 'writeId'] as const;
+
 /** Chooses the DynamoDB client for a tenant (tenant-scoped credentials on AWS, one client locally). */
 export type DocumentClientFor = (tenantId: string) => DynamoDBDocumentClient;
 
@@ -131,13 +134,13 @@ export class DynamoDbDocumentStore implements DocumentStore {
       version.version === 1 ? this.#catalog(ref) : Promise.resolve(),
     ]);
     if (put.status === 'rejected') {
-      // Why: our projection update may have landed with the content of a write that lost; put the
-      // winner's back now (if this fails too, our announcement makes the next reader do it).
-      // Announced again first: if there is no version to put back (a first version that failed),
-      // readers must keep checking the document until one removes the phantom.
+      // Why: our projection update may have landed with the content of a write that failed (a lost
+      // race, or a put that outlasted the SDK's retries); take it back now, so that a failed write
+      // leaves the projection as it was. Announced again first: if the revert fails too, or a put
+      // that timed out lands late, readers keep checking the document and repair it.
       if (projected.status === 'fulfilled' && projected.value) {
         await this.announce(ref).catch(() => undefined);
-        await this.#repair(ref).catch(() => undefined);
+        await this.#revert(ref, { version: version.version, writeId }).catch(() => undefined);
       }
       throw put.reason;
     }
@@ -208,16 +211,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       'same-version': 'attribute_not_exists(version) OR version < :v OR (version = :v AND writeId <> :w)',
       phantom: 'version = :pv AND writeId = :pw',
     }[mode];
-    const fields = [
-      'version',
-      'content',
-      'author',
-      'createdAt',
-      'contentHash',
-      'writeId',
-      'tenantId',
-      'docKey',
-    ];
+    const fields = [...PROJECTED_FIELDS, 'tenantId', 'docKey'];
     const values: Record<string, unknown> = { ':c': item.collection };
     for (const field of fields) values[`:${field}`] = item[field];
     if (mode !== 'phantom') values[':v'] = item.version;
@@ -244,11 +238,34 @@ export class DynamoDbDocumentStore implements DocumentStore {
     }
   }
 
-  /** Puts the projection of a document's latest version (order-safe); returns that version item. */
-  async #repair(ref: DocumentRef): Promise<Record<string, unknown> | undefined> {
+  /**
+   * Takes back the projection of a write whose version put failed: puts the
+   * document's latest version back, or removes the projected fields when it
+   * has none, in both cases only while the projection still holds exactly
+   * that write (`ours`). Announcements are kept.
+   */
+  async #revert(ref: DocumentRef, ours: { version: number; writeId: string }): Promise<void> {
     const latest = await this.#latestItem(ref);
-    if (latest) await this.#project(projectionItem(latest), 'same-version');
-    return latest;
+    if (latest) {
+      await this.#project(projectionItem(latest), 'phantom', undefined, ours);
+      return;
+    }
+    try {
+      await translateDynamoError(() =>
+        this.#clientFor(ref.tenantId).send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: projectionItemKey(ref),
+            UpdateExpression: `REMOVE ${PROJECTED_FIELDS.map((f) => `#${f}`).join(', ')}`,
+            ConditionExpression: '#version = :pv AND #writeId = :pw',
+            ExpressionAttributeNames: Object.fromEntries(PROJECTED_FIELDS.map((f) => [`#${f}`, f])),
+            ExpressionAttributeValues: { ':pv': ours.version, ':pw': ours.writeId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** Removes announcements from a document's projection item. */
