@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
@@ -14,27 +14,29 @@ export const SCAN_MAX_RECEIVES = 3;
 export interface DriftQueueProps {
   /** The scanner's timeout: the visibility timeout is six times it, as Lambda's SQS guide advises. */
   scannerTimeout: Duration;
+  /**
+   * The key of its messages: the stateful stack's messaging key (keys are
+   * stateful: one deleted with this stack would strand messages in flight).
+   */
+  key: kms.IKey;
 }
 
 /**
  * The drift scan queue (issue 14): one message per cluster, encrypted with
- * a customer-managed KMS key (rotated), SSL-only, and a dead-letter queue
+ * the stateful stack's messaging key (customer-managed, rotated, retained),
+ * SSL-only, and a dead-letter queue
  * (same key) after {@link SCAN_MAX_RECEIVES} receives.
  *
- * @example const queue = new DriftQueue(this, 'Queue', { scannerTimeout: Duration.minutes(2) });
+ * @example const queue = new DriftQueue(this, 'Queue', { scannerTimeout: Duration.minutes(2), key: data.messagingKey });
  */
 export class DriftQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: DriftQueueProps) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Plumbline drift scan queue',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.key = props.key;
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.key,

@@ -41,7 +41,7 @@ export class DriftScanning extends Construct {
   constructor(scope: Construct, id: string, props: DriftScanningProps) {
     super(scope, id);
     const { data } = props;
-    this.queue = new DriftQueue(this, 'Queue', { scannerTimeout: SCANNER_TIMEOUT });
+    this.queue = new DriftQueue(this, 'Queue', { scannerTimeout: SCANNER_TIMEOUT, key: data.messagingKey });
     const dispatchFailures = new sqs.Queue(this, 'DispatchFailures', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.queue.key,
