@@ -18,6 +18,7 @@ import {
   type ApprovalTaskName,
   renderApprovalWorkflow,
 } from '../../shared/workflows/approval-workflow.ts';
+import { demoNamespace } from '../fixtures/k8s/demo-objects.ts';
 import { changeRequestFixture } from '../support/change-request-fixture.ts';
 import { type AwsDoubles, type RecordedCall, startAwsDoubles } from './support/aws-doubles.ts';
 import { type SynthesizedFunction, synthWithBundles, type TemplateJson } from './support/synth-bundles.ts';
@@ -51,6 +52,11 @@ const DEPLOYED: Partial<Record<EnvName, string>> = {
   [ENV.publicUrl]: 'https://api.example.test/',
   [ENV.secretsKeyArn]: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/secrets-key`,
   [ENV.userClientId]: 'cli-client-id',
+  [ENV.userPoolId]: 'eu-west-1_PoolStandIn',
+  [ENV.tokenUrl]: 'https://plumbline-dev.auth.eu-west-1.amazoncognito.com/oauth2/token',
+  [ENV.reportsBucket]: 'plumbline-reports-stand-in',
+  // [ENV.scanQueueUrl]: on the doubles' endpoint, set in beforeAll (the SQS client sends to its queue URL's host).
+  [ENV.alertsTopicArn]: `arn:aws:sns:eu-west-1:${ACCOUNT}:drift-alerts`,
   // [ENV.tokenIssuer]: the loopback JWKS server's URL, set in beforeAll.
 };
 
@@ -86,6 +92,7 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   DEPLOYED[ENV.tokenIssuer] = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/pool`;
+  DEPLOYED[ENV.scanQueueUrl] = `${doubles.endpoint}/${ACCOUNT}/plumbline-scans`;
 }, 240_000);
 
 afterAll(async () => {
@@ -141,6 +148,10 @@ async function invoke(fn: SynthesizedFunction, event: unknown): Promise<Invocati
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
       AWS_ENDPOINT_URL_SNS: endpoint,
       AWS_ENDPOINT_URL_SFN: endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint,
+      AWS_ENDPOINT_URL_SQS: endpoint,
+      // An IP endpoint: the S3 client addresses buckets path-style.
+      AWS_ENDPOINT_URL_S3: endpoint,
     },
   });
   let stdout = '';
@@ -397,6 +408,209 @@ describe('every synthesized function, run from its bundle with exactly its templ
     });
     expect(JSON.stringify(run.result)).toContain('"tenant_id":"acme"');
     expect(run.calls).toEqual([]);
+  });
+});
+
+const ADMIN = { sub: 'ada', tenant_id: TENANT, roles: 'admin' };
+const statusOf = (run: Invocation) => (run.result as { statusCode: number }).statusCode;
+const bodyOf = (run: Invocation) => JSON.parse(String((run.result as { body?: string }).body ?? 'null'));
+
+/** PUTs a secret in the unprotected `dev` environment through the secrets API bundle. */
+function putSecret(name: string): Promise<Invocation> {
+  return invoke(
+    httpFunction('Plumbline secrets routes'),
+    httpEvent('PUT /v1/secrets/envs/{env}/{name}', `/v1/secrets/envs/dev/${name}`, {
+      claims: ADMIN,
+      pathParameters: { env: 'dev', name },
+      body: { value: 's3cr3t-value', criticality: 'critical', category: 'data-access', reason: 'first use' },
+    }),
+  );
+}
+
+/** Registers a push-mode cluster in `dev` through the clusters API bundle and returns its id. */
+async function registerPushCluster(name: string): Promise<{ id: string; run: Invocation }> {
+  const run = await invoke(
+    httpFunction('Plumbline clusters'),
+    httpEvent('POST /v1/clusters', '/v1/clusters', {
+      claims: ADMIN,
+      body: { name, env: 'dev', auth: { type: 'push' } },
+    }),
+  );
+  expect(run.error).toBeUndefined();
+  expect(statusOf(run), JSON.stringify(run.result)).toBe(201);
+  return { id: bodyOf(run).id as string, run };
+}
+
+describe('the secrets, clusters, service-accounts, rotation and drift functions, run from their bundles (issue 16)', () => {
+  it('the secrets API seals a new secret under the secrets key with the tenant context, creates it in Secrets Manager and records its metadata', async () => {
+    // Act
+    const run = await putSecret('db-password');
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(statusOf(run), JSON.stringify(run.result)).toBe(201);
+    expect(bodyOf(run)).toMatchObject({ name: 'db-password', env: 'dev', version: 1 });
+    expectTenantSession(run.calls);
+    const generate = run.calls.find((c) => c.action === 'GenerateDataKey');
+    expect(generate?.service).toBe('kms');
+    expect(generate?.accessKeyId).toBe(doubles.vendedAccessKeyId);
+    expect(generate?.input).toMatchObject({
+      KeyId: DEPLOYED[ENV.secretsKeyArn],
+      KeySpec: 'AES_256',
+      EncryptionContext: { tenant: TENANT, env: 'dev', name: 'db-password', version: '1' },
+    });
+    const create = run.calls.find((c) => c.action === 'CreateSecret');
+    expect(create?.service).toBe('secretsmanager');
+    expect(create?.accessKeyId).toBe(doubles.vendedAccessKeyId);
+    expect(create?.input).toMatchObject({
+      Name: `plumbline/${TENANT}/dev/db-password`,
+      Tags: expect.arrayContaining([
+        { Key: 'plumbline:tenant', Value: TENANT },
+        { Key: 'plumbline:env', Value: 'dev' },
+      ]),
+    });
+    expect(JSON.stringify(create?.input)).not.toContain('s3cr3t-value');
+    const writes = run.calls.filter((c) => c.service === 'dynamodb' && /Put|Write|Update/.test(c.action));
+    expect(JSON.stringify(writes.map((c) => c.input))).toContain(`${TENANT}#`);
+    expect(JSON.stringify(writes.map((c) => c.input))).toContain('db-password');
+  });
+
+  it('the secrets API writes version 2 with PutSecretValue when If-Match names version 1', async () => {
+    // Prepare
+    await putSecret('api-key');
+    // Act
+    const event = httpEvent('PUT /v1/secrets/envs/{env}/{name}', '/v1/secrets/envs/dev/api-key', {
+      claims: ADMIN,
+      pathParameters: { env: 'dev', name: 'api-key' },
+      body: { value: 'next-value', criticality: 'critical', category: 'data-access', reason: 'rotate' },
+    }) as { headers: Record<string, string> };
+    event.headers['if-match'] = '"1"';
+    const run = await invoke(httpFunction('Plumbline secrets routes'), event);
+    // Assess
+    expect(statusOf(run), JSON.stringify(run.result)).toBe(200);
+    expect(run.calls.find((c) => c.action === 'GenerateDataKey')?.input.EncryptionContext).toEqual({
+      tenant: TENANT,
+      env: 'dev',
+      name: 'api-key',
+      version: '2',
+    });
+    expect(run.calls.find((c) => c.action === 'PutSecretValue')?.input).toMatchObject({
+      SecretId: `plumbline/${TENANT}/dev/api-key`,
+      VersionStages: ['AWSCURRENT'],
+    });
+  });
+
+  it('the rotation job lists the Plumbline secret scopes by name and tag with its own role, then reads each scope through a tenant session', async () => {
+    // Prepare
+    await putSecret('rotated-token');
+    const rotation = functions.find((f) => f.logicalId.includes('SecretRotation'));
+    if (!rotation) throw new Error('no rotation function');
+    // Act
+    const run = await invoke(rotation, { id: 'evt-1', time: '2030-01-01T03:00:00Z' });
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ scopes: 1, failed: 0 });
+    const list = run.calls.find((c) => c.action === 'ListSecrets');
+    expect(list?.service).toBe('secretsmanager');
+    expect(list?.accessKeyId).toBe(FUNCTION_KEY);
+    expect(list?.input).toMatchObject({
+      Filters: [
+        { Key: 'name', Values: ['plumbline/'] },
+        { Key: 'tag-key', Values: ['plumbline:tenant'] },
+      ],
+    });
+    expectTenantSession(run.calls);
+    expect(actions(run.calls).some((a) => a.startsWith('dynamodb:'))).toBe(true);
+  });
+
+  it('the clusters API registers a push-mode cluster, stores a pushed observation in the reports bucket and reads the cluster back', async () => {
+    // Act
+    const { id, run: registered } = await registerPushCluster('edge');
+    const pushed = await invoke(
+      httpFunction('Plumbline clusters'),
+      httpEvent('POST /v1/clusters/{id}/observations', `/v1/clusters/${id}/observations`, {
+        claims: ADMIN,
+        pathParameters: { id },
+        body: { apiVersion: 'v1', kind: 'List', items: demoNamespace('shop') },
+      }),
+    );
+    const read = await invoke(
+      httpFunction('Plumbline clusters'),
+      httpEvent('GET /v1/clusters/{id}', `/v1/clusters/${id}`, { claims: ADMIN, pathParameters: { id } }),
+    );
+    // Assess
+    expect(id).toMatch(/^c-[0-9a-f]{12}$/);
+    expectTenantSession(registered.calls);
+    expect(actions(registered.calls)).toContain('dynamodb:PutItem');
+    expect(statusOf(pushed), JSON.stringify(pushed.result)).toBe(202);
+    const put = pushed.calls.find((c) => c.action === 'PutObject');
+    expect(put).toMatchObject({
+      service: 's3',
+      accessKeyId: FUNCTION_KEY,
+      input: {
+        Bucket: DEPLOYED[ENV.reportsBucket],
+        Key: `${TENANT}/observations/${id}/latest.json`,
+        ContentType: 'application/json',
+      },
+    });
+    expect(statusOf(read)).toBe(200);
+    expect(bodyOf(read)).toMatchObject({ id, name: 'edge', env: 'dev' });
+    expectTenantSession(read.calls);
+  });
+
+  it('the service-accounts API creates a client-credentials app client on the pool from its environment and records the account under the tenant', async () => {
+    // Act
+    const run = await invoke(
+      httpFunction('Plumbline service-accounts'),
+      httpEvent('POST /v1/service-accounts', '/v1/service-accounts', {
+        claims: ADMIN,
+        body: { name: 'ci-deployer', roles: ['viewer:dev'], reason: 'CI reads settings' },
+      }),
+    );
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(statusOf(run), JSON.stringify(run.result)).toBe(201);
+    const body = bodyOf(run);
+    expect(body).toMatchObject({ tokenUrl: DEPLOYED[ENV.tokenUrl] });
+    const create = run.calls.find((c) => c.action === 'CreateUserPoolClient');
+    expect(create?.service).toBe('cognito-idp');
+    expect(create?.accessKeyId).toBe(FUNCTION_KEY);
+    expect(create?.input).toMatchObject({
+      UserPoolId: DEPLOYED[ENV.userPoolId],
+      ClientName: expect.stringMatching(new RegExp(`^plumbline-sa\\.${TENANT}\\.[0-9a-f-]{36}$`)),
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthScopes: ['plumbline/api'],
+    });
+    expectTenantSession(run.calls);
+    expect(actions(run.calls)).toContain('dynamodb:PutItem');
+  });
+
+  it('the drift dispatcher lists the clusters, records a queued scan for each and sends them to the queue from its environment', async () => {
+    // Prepare
+    const { id } = await registerPushCluster('dispatched');
+    const dispatcher = functions.find((f) => f.logicalId.includes('Dispatcher'));
+    if (!dispatcher) throw new Error('no drift dispatcher');
+    // Act
+    const run = await invoke(dispatcher, { source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    // Assess
+    expect(run.error).toBeUndefined();
+    const scan = run.calls.find((c) => c.action === 'Scan');
+    expect(scan?.accessKeyId).toBe(FUNCTION_KEY);
+    expect(scan?.input.TableName).toBe(TABLE);
+    const sends = run.calls.filter((c) => c.action === 'SendMessageBatch');
+    expect(sends.length).toBeGreaterThan(0);
+    const entries = sends.flatMap((c) => c.input.Entries as { Id: string; MessageBody: string }[]);
+    expect((run.result as { enqueued: number }).enqueued).toBe(entries.length);
+    for (const send of sends) {
+      expect(send).toMatchObject({ service: 'sqs', accessKeyId: FUNCTION_KEY });
+      expect(send.input.QueueUrl).toBe(DEPLOYED[ENV.scanQueueUrl]);
+    }
+    const mine = entries.map((e) => JSON.parse(e.MessageBody)).find((m) => m.clusterId === id);
+    expect(mine).toMatchObject({ tenantId: TENANT, clusterId: id, scanId: expect.any(String) });
+    const queued = run.calls.filter(
+      (c) => c.action === 'PutItem' && c.accessKeyId === doubles.vendedAccessKeyId,
+    );
+    expect(queued.length).toBe(entries.length);
   });
 });
 
