@@ -612,6 +612,63 @@ describe('the secrets, clusters, service-accounts, rotation and drift functions,
     );
     expect(queued.length).toBe(entries.length);
   });
+
+  it("the drift scanner reads a push cluster's observation from the reports bucket and writes the JSON, HTML and SARIF report objects", async () => {
+    // Prepare: a push cluster with a pushed observation (clusters bundle) and a drift policy for dev (settings bundle).
+    const { id } = await registerPushCluster('scanned');
+    const pushed = await invoke(
+      httpFunction('Plumbline clusters'),
+      httpEvent('POST /v1/clusters/{id}/observations', `/v1/clusters/${id}/observations`, {
+        claims: ADMIN,
+        pathParameters: { id },
+        body: { apiVersion: 'v1', kind: 'List', items: demoNamespace('shop') },
+      }),
+    );
+    expect(statusOf(pushed), JSON.stringify(pushed.result)).toBe(202);
+    const policy = await invoke(
+      httpFunction('Plumbline settings routes'),
+      httpEvent('PUT /v1/drift-policies/envs/{env}', '/v1/drift-policies/envs/dev', {
+        claims: ADMIN,
+        pathParameters: { env: 'dev' },
+        body: {
+          policy: { watch: { namespaces: ['shop'] }, tolerances: { default: 0.1 } },
+          reason: 'watch shop',
+        },
+      }),
+    );
+    expect(statusOf(policy), JSON.stringify(policy.result)).toBe(201);
+    const scanner = functions.find((f) => f.logicalId.includes('Scanner'));
+    if (!scanner) throw new Error('no drift scanner');
+    const scanId = `s${Date.now().toString(36).padStart(9, '0').slice(-9)}0000beef`;
+    // Act
+    const run = await invoke(scanner, {
+      Records: [{ messageId: 'm-1', body: JSON.stringify({ tenantId: TENANT, clusterId: id, scanId }) }],
+    });
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expectTenantSession(run.calls);
+    const bucket = DEPLOYED[ENV.reportsBucket];
+    const s3 = run.calls.filter((c) => c.service === 's3');
+    for (const call of s3) expect(call.accessKeyId).toBe(FUNCTION_KEY);
+    expect(s3.find((c) => c.action === 'GetObject')?.input).toEqual({
+      Bucket: bucket,
+      Key: `${TENANT}/observations/${id}/latest.json`,
+    });
+    const base = `${TENANT}/dev/${id}/${scanId}`;
+    expect(
+      s3
+        .filter((c) => c.action === 'PutObject')
+        .map((c) => [c.input.Key, c.input.ContentType])
+        .sort(),
+    ).toEqual([
+      [`${base}.html`, 'text/html; charset=utf-8'],
+      [`${base}.json`, 'application/json'],
+      [`${base}.sarif`, 'application/sarif+json'],
+    ]);
+    const report = JSON.parse(doubles.objects.get(`${bucket}/${base}.json`)?.body ?? '{}');
+    expect(report).toMatchObject({ id: scanId, cluster: id, env: 'dev', errors: [] });
+  });
 });
 
 describe('the HTTP API token authorizer, run from its bundle (issue 15)', () => {
