@@ -84,6 +84,27 @@ export const SAMPLE_OVERRIDES: Record<
     body: JSON.stringify({ name: 'sample', roles: ['viewer:dev'], reason: `${REASON} ${SAMPLE_MARKER}` }),
   },
   deleteServiceAccount: { headers: { 'plumbline-reason': REASON } },
+  // Secrets (issue 13): a value or `generate` is required, and a criticality and a category.
+  putSecret: {
+    contentType: 'application/json',
+    body: JSON.stringify({
+      value: `sample-value-${SAMPLE_MARKER}`,
+      criticality: 'standard',
+      category: 'application',
+      description: SAMPLE_MARKER,
+      reason: REASON,
+    }),
+  },
+  // Clusters (issue 14): a push cluster needs no endpoint nor credentials, so the local runtime registers it.
+  registerCluster: {
+    contentType: 'application/json',
+    body: JSON.stringify({ name: SAMPLE_MARKER, env: 'dev', auth: { type: 'push' } }),
+  },
+  // What `kubectl get deploy,sts,hpa -A -o json` prints for a cluster with no workloads.
+  pushObservations: {
+    contentType: 'application/json',
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }),
+  },
   // Layers and validation (issue 4): bodies the generic candidates cannot produce.
   putSchema: {
     contentType: 'application/json',
