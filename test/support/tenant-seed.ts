@@ -1,13 +1,14 @@
 import * as v from 'valibot';
 import type { Route } from '../../shared/http/route.ts';
 import { bearer, jsonOf, type RawResponse, send } from './http-client.ts';
-import { exampleOf, type RouteSample, SAMPLE_MARKER, sampleFor, urlOf } from './route-samples.ts';
+import { until } from './poll-until.ts';
+import { exampleOf, paramNames, type RouteSample, SAMPLE_MARKER, sampleFor, urlOf } from './route-samples.ts';
 
 /** What seeding a tenant produced. */
 export interface SeedResult {
   /** Route samples aimed at the tenant's real resources (an `{id}` filled with an id it created). */
   samples: { route: Route; sample: RouteSample }[];
-  /** Ids of resources the tenant's writes created (change requests ...). */
+  /** Ids of resources the tenant's writes created (change requests, clusters, scans, reports ...). */
   ids: string[];
   /** PUT routes whose sample the tenant could not create (status and body). */
   failures: string[];
@@ -68,9 +69,15 @@ export async function seedTenant(
     sendSample(baseUrl, token, mark(sample), await etagOf(baseUrl, token, sample));
   const ids: string[] = [];
   const failures: string[] = [];
-  const harvest = (res: RawResponse) => {
-    const id = (jsonOf(res) as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'string') ids.push(id);
+  const harvest = (res: RawResponse, into: string[] = ids) => {
+    const answer = jsonOf(res) as Record<string, unknown> | undefined;
+    for (const key of ID_KEYS) {
+      const id = answer?.[key];
+      if (typeof id === 'string' && !ids.includes(id)) {
+        ids.push(id);
+        if (into !== ids) into.push(id);
+      }
+    }
   };
 
   const puts = routes.filter((r) => r.method === 'PUT').sort((a, b) => a.path.length - b.path.length);
@@ -99,16 +106,42 @@ export async function seedTenant(
   for (const route of puts.filter((r) => r.path.includes('{env}')))
     harvest(await write(sampleFor(route, routes, { env: 'prod' })));
   if (options.postsAndPatches !== false) {
+    // Aimed at what earlier POSTs created (a cluster's observations and scans), never at the change
+    // requests above, which stay pending for the suites.
+    const created: string[] = [];
     for (const route of routes.filter((r) => r.method === 'POST' || r.method === 'PATCH')) {
-      harvest(await write(sampleFor(route, routes)));
+      harvest(await write(sampleFor(route, routes, aimedAt(route, created))), created);
+    }
+    // Asynchronous work (a scan) is awaited, and what it made (its report) harvested.
+    for (const route of routes.filter((r) => r.method === 'GET' && paramNames(r.path).length > 0)) {
+      const names = aimedAt(route, created);
+      if (Object.keys(names).length < paramNames(route.path).length) continue;
+      const sample = sampleFor(route, routes, names);
+      harvest(
+        await until(async () => {
+          const res = await sendSample(baseUrl, token, sample);
+          const state = (jsonOf(res) as { state?: unknown } | undefined)?.state;
+          return state === 'queued' || state === 'running' ? undefined : res;
+        }),
+      );
     }
   }
 
-  const samples = routes.map((route) => {
-    const id = route.path.includes('{id}')
-      ? ids.find((c) => route.params && v.safeParse(route.params, { id: c }).success)
-      : undefined;
-    return { route, sample: sampleFor(route, routes, id ? { id } : {}) };
-  });
+  const samples = routes.map((route) => ({ route, sample: sampleFor(route, routes, aimedAt(route, ids)) }));
   return { samples, ids, failures };
+}
+
+/** The answer keys that name a created resource. */
+const ID_KEYS = ['id', 'scanId', 'reportId'];
+
+/** Values for a route's id parameters (`{id}`, `{scanId}`): the first of `ids` each one's schema accepts. */
+function aimedAt(route: Route, ids: readonly string[]): Record<string, string> {
+  const entries = (route.params as { entries?: Record<string, v.GenericSchema> } | undefined)?.entries ?? {};
+  const names: Record<string, string> = {};
+  for (const name of paramNames(route.path).filter((n) => n === 'id' || n.endsWith('Id'))) {
+    const schema = entries[name];
+    const id = schema && ids.find((c) => v.safeParse(schema, c).success);
+    if (id) names[name] = id;
+  }
+  return names;
 }
