@@ -441,6 +441,18 @@ async function registerPushCluster(name: string): Promise<{ id: string; run: Inv
   return { id: bodyOf(run).id as string, run };
 }
 
+/** Pushes an observation of the demo `shop` namespace for a push cluster through the clusters API bundle. */
+function pushObservation(id: string): Promise<Invocation> {
+  return invoke(
+    httpFunction('Plumbline clusters'),
+    httpEvent('POST /v1/clusters/{id}/observations', `/v1/clusters/${id}/observations`, {
+      claims: ADMIN,
+      pathParameters: { id },
+      body: { apiVersion: 'v1', kind: 'List', items: demoNamespace('shop') },
+    }),
+  );
+}
+
 describe('the secrets, clusters, service-accounts, rotation and drift functions, run from their bundles (issue 16)', () => {
   it('the secrets API seals a new secret under the secrets key with the tenant context, creates it in Secrets Manager and records its metadata', async () => {
     // Act
@@ -525,14 +537,7 @@ describe('the secrets, clusters, service-accounts, rotation and drift functions,
   it('the clusters API registers a push-mode cluster, stores a pushed observation in the reports bucket and reads the cluster back', async () => {
     // Act
     const { id, run: registered } = await registerPushCluster('edge');
-    const pushed = await invoke(
-      httpFunction('Plumbline clusters'),
-      httpEvent('POST /v1/clusters/{id}/observations', `/v1/clusters/${id}/observations`, {
-        claims: ADMIN,
-        pathParameters: { id },
-        body: { apiVersion: 'v1', kind: 'List', items: demoNamespace('shop') },
-      }),
-    );
+    const pushed = await pushObservation(id);
     const read = await invoke(
       httpFunction('Plumbline clusters'),
       httpEvent('GET /v1/clusters/{id}', `/v1/clusters/${id}`, { claims: ADMIN, pathParameters: { id } }),
@@ -616,14 +621,7 @@ describe('the secrets, clusters, service-accounts, rotation and drift functions,
   it("the drift scanner reads a push cluster's observation from the reports bucket and writes the JSON, HTML and SARIF report objects", async () => {
     // Prepare: a push cluster with a pushed observation (clusters bundle) and a drift policy for dev (settings bundle).
     const { id } = await registerPushCluster('scanned');
-    const pushed = await invoke(
-      httpFunction('Plumbline clusters'),
-      httpEvent('POST /v1/clusters/{id}/observations', `/v1/clusters/${id}/observations`, {
-        claims: ADMIN,
-        pathParameters: { id },
-        body: { apiVersion: 'v1', kind: 'List', items: demoNamespace('shop') },
-      }),
-    );
+    const pushed = await pushObservation(id);
     expect(statusOf(pushed), JSON.stringify(pushed.result)).toBe(202);
     const policy = await invoke(
       httpFunction('Plumbline settings routes'),
