@@ -7,7 +7,7 @@ import type { Route } from '../../shared/http/route.ts';
 import { routeTable } from '../../shared/http/route-table.ts';
 import { jsonOf, type RawResponse } from '../support/http-client.ts';
 import { expectProblem, expectWellFormed } from '../support/problem-assertions.ts';
-import { type RouteSample, sampleFor } from '../support/route-samples.ts';
+import { paramNames, type RouteSample, sampleFor } from '../support/route-samples.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 import { tenantItems } from '../support/table-snapshot.ts';
 import { etagOf as etagOfResource, seedTenant, sendSample } from '../support/tenant-seed.ts';
@@ -30,7 +30,7 @@ const A_SECRET = `a-only-${run}`;
 let runtime: LocalRuntime;
 /** PUT routes whose sample request tenant A could not create: the matrix would protect nothing there. */
 const seedFailures: string[] = [];
-/** Ids of resources tenant A created (change requests in protected environments). */
+/** Ids of resources tenant A created (change requests in protected environments, clusters, scans, reports, service accounts). */
 let changeRequestIds: string[] = [];
 const tokens: Record<string, string> = {};
 /** Route samples, aimed at tenant A's resources once A is seeded. */
@@ -105,13 +105,13 @@ describe('tenant isolation matrix', () => {
     expect(seedFailures).toEqual([]);
   });
 
-  it('aims every route with an {id} at a resource tenant A really created', () => {
-    const withId = samples.filter(({ route }) => route.path.includes('{id}'));
+  it('aims every route with an {id} (and a {scanId}) at a resource tenant A really created', () => {
+    const idParams = (route: Route) => paramNames(route.path).filter((n) => n === 'id' || n.endsWith('Id'));
+    const withId = samples.filter(({ route }) => idParams(route).length > 0);
+    expect(withId.length).toBeGreaterThan(0);
     for (const { route, sample } of withId) {
-      expect(
-        changeRequestIds.some((id) => sample.path.includes(id)),
-        `${label(route)} -> ${sample.path}`,
-      ).toBe(true);
+      const aimed = sample.path.split('/').filter((segment) => changeRequestIds.includes(segment));
+      expect(aimed.length, `${label(route)} -> ${sample.path}`).toBe(idParams(route).length);
     }
   });
 
