@@ -11,7 +11,8 @@ import {
  * per scan (no API call: Lambda's log pipeline turns it into metrics).
  * Dimensions stay low-cardinality (the service; findings also by
  * `severity`); tenant, cluster and environment go in as metadata, readable
- * in Logs Insights without a metric per cluster.
+ * in Logs Insights without a metric per cluster. A failed scan emits only
+ * `ScanDuration` and `ScanFailures` (no score, no finding counts).
  *
  * @example const metrics = new PowertoolsScanMetrics({ namespace: SCAN_METRICS_NAMESPACE, serviceName: 'plumbline' });
  */
@@ -33,6 +34,8 @@ export class PowertoolsScanMetrics implements ScanMetrics {
     metrics.addMetric(SCAN_METRIC.scanFailures, MetricUnit.Count, m.failed ? 1 : 0);
     if (!m.failed) metrics.addMetric(SCAN_METRIC.driftScore, MetricUnit.NoUnit, m.driftScore);
     metrics.publishStoredMetrics();
+    // A failed scan measured no findings: zeros would drag the severity series down.
+    if (m.failed) return;
     for (const [severity, count] of Object.entries(m.counts)) {
       const bySeverity = this.#metrics();
       bySeverity.addDimension('severity', severity);
