@@ -25,6 +25,15 @@ const SCAN: ScanMeasurement = {
   failed: false,
 };
 
+/** The `CloudWatchMetrics` directive of one line: the namespace, one dimension set, the metrics. */
+const directive = (dimensions: string[], metrics: [string, string][]) => [
+  {
+    Namespace: 'Plumbline/Drift',
+    Dimensions: [dimensions],
+    Metrics: metrics.map(([Name, Unit]) => ({ Name, Unit })),
+  },
+];
+
 let write: MockInstance<typeof process.stdout.write>;
 
 /** The EMF lines written to stdout since the spy was installed. */
@@ -63,17 +72,14 @@ describe('PowertoolsScanMetrics (CloudWatch EMF on stdout)', () => {
     const lines = emfLines();
     expect(lines.map(withoutTimestamp)).toEqual([
       {
-        CloudWatchMetrics: [
-          {
-            Namespace: 'Plumbline/Drift',
-            Dimensions: [['service']],
-            Metrics: [
-              { Name: 'ScanDuration', Unit: 'Milliseconds' },
-              { Name: 'ScanFailures', Unit: 'Count' },
-              { Name: 'DriftScore', Unit: 'None' },
-            ],
-          },
-        ],
+        CloudWatchMetrics: directive(
+          ['service'],
+          [
+            ['ScanDuration', 'Milliseconds'],
+            ['ScanFailures', 'Count'],
+            ['DriftScore', 'None'],
+          ],
+        ),
         service: 'plumbline',
         ScanDuration: 1234,
         ScanFailures: 0,
@@ -90,13 +96,7 @@ describe('PowertoolsScanMetrics (CloudWatch EMF on stdout)', () => {
           ['low', 3],
         ] as const
       ).map(([severity, count]) => ({
-        CloudWatchMetrics: [
-          {
-            Namespace: 'Plumbline/Drift',
-            Dimensions: [['service', 'severity']],
-            Metrics: [{ Name: 'Findings', Unit: 'Count' }],
-          },
-        ],
+        CloudWatchMetrics: directive(['service', 'severity'], [['Findings', 'Count']]),
         service: 'plumbline',
         severity,
         Findings: count,
@@ -121,16 +121,13 @@ describe('PowertoolsScanMetrics (CloudWatch EMF on stdout)', () => {
     // Assess
     expect(emfLines().map(withoutTimestamp)).toEqual([
       {
-        CloudWatchMetrics: [
-          {
-            Namespace: 'Plumbline/Drift',
-            Dimensions: [['service']],
-            Metrics: [
-              { Name: 'ScanDuration', Unit: 'Milliseconds' },
-              { Name: 'ScanFailures', Unit: 'Count' },
-            ],
-          },
-        ],
+        CloudWatchMetrics: directive(
+          ['service'],
+          [
+            ['ScanDuration', 'Milliseconds'],
+            ['ScanFailures', 'Count'],
+          ],
+        ),
         service: 'plumbline',
         ScanDuration: 3000,
         ScanFailures: 1,
