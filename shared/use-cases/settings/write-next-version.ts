@@ -100,58 +100,71 @@ export async function writeNextVersion(
     await deps.documents.withdraw(ref, await announced).catch(() => undefined);
     return outcome;
   };
-  const latest = await deps.documents.latest(ref);
-  if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
-  if (latest !== null && guard.ifMatch === undefined) {
-    throw new PreconditionRequiredError(
-      `${ref.key} exists at version ${latest.version}; send If-Match: "${latest.version}" to replace it`,
-      latest.version,
-    );
-  }
-  // RFC 9110 §13.1.1: `If-Match: *` matches any current version and fails when there is none.
-  if (
-    guard.ifMatch !== undefined &&
-    (guard.ifMatch === '*' ? latest === null : guard.ifMatch !== latest?.version)
-  ) {
-    throw new PreconditionFailedError(
-      latest === null
-        ? `${ref.key} does not exist yet; omit If-Match to create it`
-        : `If-Match is "${guard.ifMatch}" but ${ref.key} is at version ${latest.version}; re-read and retry`,
-      latest?.version ?? null,
-    );
-  }
-  const content = await derive(latest);
-  // A no-op write returns what is there before validation and the approval gate: nothing to check or approve.
-  if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) {
-    return withdrawn(written(latest));
-  }
-  // Validation step: nothing is written when it throws; its warnings go into the version record.
-  const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
-  const record = nextVersion(latest, content, intent);
-  if (checked.warnings.length > 0) record.warnings = checked.warnings;
-  // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
-  // stores a change request instead and returns it (a 202 at the HTTP edge); nothing is appended.
-  // Why the cast: the overloads give every write without an approved change request the gate's ports.
-  if (guard.approvedChangeRequest === undefined) {
-    const gate = await gateProtectedWrite(deps as GateDeps, {
-      ref,
-      latest,
-      record,
-      intent,
-      prefetched,
-      shared: hooks.validate?.shared,
-    });
-    if (gate.kind === 'change-request') return withdrawn(gate);
-  }
+  // Why: a write refused before its append (404, 428, 412, 422, 409 ...) must leave nothing behind,
+  // not even its announcement, and must not answer while the announcement is still in flight.
+  let appending = false;
   try {
-    await deps.documents.append(ref, record, { announced: await announced });
+    return await prepareAndAppend();
   } catch (error) {
-    if (!(error instanceof VersionTakenError)) throw error;
-    const current = await deps.documents.latest(ref);
-    throw new PreconditionFailedError(
-      `${ref.key} changed while you wrote (now at version ${current?.version ?? error.version}); re-read and retry`,
-      current?.version ?? error.version,
-    );
+    if (!appending) await withdrawn(undefined);
+    throw error;
   }
-  return written(record);
+
+  async function prepareAndAppend(): Promise<WriteOutcome<SettingsVersion>> {
+    const latest = await deps.documents.latest(ref);
+    if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
+    if (latest !== null && guard.ifMatch === undefined) {
+      throw new PreconditionRequiredError(
+        `${ref.key} exists at version ${latest.version}; send If-Match: "${latest.version}" to replace it`,
+        latest.version,
+      );
+    }
+    // RFC 9110 §13.1.1: `If-Match: *` matches any current version and fails when there is none.
+    if (
+      guard.ifMatch !== undefined &&
+      (guard.ifMatch === '*' ? latest === null : guard.ifMatch !== latest?.version)
+    ) {
+      throw new PreconditionFailedError(
+        latest === null
+          ? `${ref.key} does not exist yet; omit If-Match to create it`
+          : `If-Match is "${guard.ifMatch}" but ${ref.key} is at version ${latest.version}; re-read and retry`,
+        latest?.version ?? null,
+      );
+    }
+    const content = await derive(latest);
+    // A no-op write returns what is there before validation and the approval gate: nothing to check or approve.
+    if (guard.skipUnchanged && latest !== null && contentHash(content) === latest.contentHash) {
+      return withdrawn(written(latest));
+    }
+    // Validation step: nothing is written when it throws; its warnings go into the version record.
+    const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
+    const record = nextVersion(latest, content, intent);
+    if (checked.warnings.length > 0) record.warnings = checked.warnings;
+    // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
+    // stores a change request instead and returns it (a 202 at the HTTP edge); nothing is appended.
+    // Why the cast: the overloads give every write without an approved change request the gate's ports.
+    if (guard.approvedChangeRequest === undefined) {
+      const gate = await gateProtectedWrite(deps as GateDeps, {
+        ref,
+        latest,
+        record,
+        intent,
+        prefetched,
+        shared: hooks.validate?.shared,
+      });
+      if (gate.kind === 'change-request') return withdrawn(gate);
+    }
+    appending = true;
+    try {
+      await deps.documents.append(ref, record, { announced: await announced });
+    } catch (error) {
+      if (!(error instanceof VersionTakenError)) throw error;
+      const current = await deps.documents.latest(ref);
+      throw new PreconditionFailedError(
+        `${ref.key} changed while you wrote (now at version ${current?.version ?? error.version}); re-read and retry`,
+        current?.version ?? error.version,
+      );
+    }
+    return written(record);
+  }
 }
