@@ -82,6 +82,20 @@ export const VersionRecordSchema = v.object({
 /** A history entry: the record without content. */
 export const VersionSummarySchema = v.omit(VersionRecordSchema, ['content']);
 
+/** A page of a document's history, newest first: summaries and the cursor of the next page. */
+export const VersionPageSchema = v.object({
+  items: v.array(VersionSummarySchema),
+  nextCursor: v.nullable(v.string()),
+});
+
+/** The RFC 6902 patch between two versions of a document, with the share of keys it touches. */
+export const VersionDiffSchema = v.object({
+  from: v.number(),
+  to: v.number(),
+  patch: v.array(v.unknown()),
+  keysTouchedPercent: v.number(),
+});
+
 /** An RFC 9457 problem body. */
 export const ProblemSchema = v.looseObject({
   type: v.string(),

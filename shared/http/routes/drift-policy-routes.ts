@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { DriftPolicyContentSchema } from '../../domain/documents/drift-policy-content.ts';
 import { toRecord } from '../../domain/version-record.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { json, versionEtag, versionWriteResponse, writeResponse } from '../http-result.ts';
+import { json, versionEtag, versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
@@ -11,9 +11,10 @@ import {
   ReasonSchema,
   RollbackBody,
   TicketSchema,
+  VersionDiffSchema,
   VersionNumberString,
+  VersionPageSchema,
   VersionRecordSchema,
-  VersionSummarySchema,
 } from '../schemas.ts';
 import { readProblems, writeProblems } from './common-responses.ts';
 
@@ -98,7 +99,7 @@ export const driftPolicyRoutes: Route[] = [
     responses: {
       200: {
         description: 'A page of version records without content',
-        schema: v.object({ items: v.array(VersionSummarySchema), nextCursor: v.nullable(v.string()) }),
+        schema: VersionPageSchema,
       },
       ...readProblems(texts),
     },
@@ -125,12 +126,7 @@ export const driftPolicyRoutes: Route[] = [
     responses: {
       200: {
         description: 'The patch from `from` to `to`',
-        schema: v.object({
-          from: v.number(),
-          to: v.number(),
-          patch: v.array(v.unknown()),
-          keysTouchedPercent: v.number(),
-        }),
+        schema: VersionDiffSchema,
       },
       ...readProblems(texts),
     },
@@ -171,10 +167,7 @@ export const driftPolicyRoutes: Route[] = [
         reason: body.reason,
         ifMatch: header.ifMatch,
       });
-      return writeResponse(created, (record) => {
-        const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;
-        return json(201, toRecord(record), { ...versionEtag(record.version), location });
-      });
+      return versionWriteResponse(rawPath.replace(/\/rollback$/, ''), created);
     },
   }),
 ];

@@ -6,7 +6,7 @@ import type { WriteOutcome } from '../../use-cases/approvals/write-outcome.ts';
 import type { SettingsWrite } from '../../use-cases/settings/write-settings-layer.ts';
 import { TAG_PATTERN } from '../../use-cases/snapshots/snapshot-limits.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { json, versionEtag, writeResponse } from '../http-result.ts';
+import { json, versionEtag, versionWriteResponse, writeResponse } from '../http-result.ts';
 import { ifMatchHeader, reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import {
@@ -16,9 +16,10 @@ import {
   ProblemSchema,
   PutSettingsBody,
   RollbackBody,
+  VersionDiffSchema,
   VersionNumberString,
+  VersionPageSchema,
   VersionRecordSchema,
-  VersionSummarySchema,
 } from '../schemas.ts';
 import { readProblems, writeProblems } from './common-responses.ts';
 
@@ -194,7 +195,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       responses: {
         200: {
           description: 'A page of version records without content',
-          schema: v.object({ items: v.array(VersionSummarySchema), nextCursor: v.nullable(v.string()) }),
+          schema: VersionPageSchema,
         },
         ...problems,
       },
@@ -223,12 +224,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       responses: {
         200: {
           description: 'The patch from `from` to `to`',
-          schema: v.object({
-            from: v.number(),
-            to: v.number(),
-            patch: v.array(v.unknown()),
-            keysTouchedPercent: v.number(),
-          }),
+          schema: VersionDiffSchema,
         },
         ...problems,
       },
@@ -271,10 +267,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
           reason: body.reason,
           ifMatch: header.ifMatch,
         });
-        return writeResponse(created, (record) => {
-          const location = `${rawPath.replace(/\/rollback$/, '')}?version=${record.version}`;
-          return json(201, toRecord(record), { ...versionEtag(record.version), location });
-        });
+        return versionWriteResponse(rawPath.replace(/\/rollback$/, ''), created);
       },
     }),
   ];
