@@ -1,6 +1,6 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Notification, Notifier } from '../../ports/notifier.ts';
-import { snsSubject } from './sns-notifier.ts';
+import { publishNotification } from './sns-notifier.ts';
 
 /**
  * Operational alerts (drift alerts, issue 14) published to the alerts SNS
@@ -21,19 +21,11 @@ export class SnsAlertNotifier implements Notifier {
   }
 
   async send(notification: Notification): Promise<void> {
-    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
-    await this.#client.send(
-      new PublishCommand({
-        TopicArn: this.#topicArn,
-        Subject: snsSubject(notification.subject),
-        Message: notification.text,
-        MessageAttributes: {
-          kind: attribute(notification.kind),
-          tenant: attribute(notification.tenantId),
-          to: attribute(notification.to),
-          ...(notification.reportUrl ? { reportUrl: attribute(notification.reportUrl) } : {}),
-        },
-      }),
-    );
+    await publishNotification(this.#client, this.#topicArn, notification, {
+      kind: notification.kind,
+      tenant: notification.tenantId,
+      to: notification.to,
+      ...(notification.reportUrl ? { reportUrl: notification.reportUrl } : {}),
+    });
   }
 }

@@ -20,6 +20,31 @@ export function snsSubject(subject: string): string {
 }
 
 /**
+ * Publishes a notification to an SNS topic: its subject made acceptable
+ * ({@link snsSubject}), its text as the message and each of `attributes` as
+ * a string message attribute a subscription may filter on.
+ *
+ * @example await publishNotification(client, topicArn, notification, { kind: notification.kind })
+ */
+export async function publishNotification(
+  client: SNSClient,
+  topicArn: string,
+  notification: Notification,
+  attributes: Record<string, string>,
+): Promise<void> {
+  await client.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: snsSubject(notification.subject),
+      Message: notification.text,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    }),
+  );
+}
+
+/**
  * Email notifications through the approvals SNS topic. Each message carries
  * `email` (lowercase), `to`, `kind` and `tenant` as message attributes, and
  * each email subscription has a filter policy on `email` admitting only its
@@ -40,21 +65,13 @@ export class SnsNotifier implements Notifier {
 
   async send(notification: Notification): Promise<void> {
     if (!notification.email) return;
-    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
-    await this.#client.send(
-      new PublishCommand({
-        TopicArn: this.#topicArn,
-        Subject: snsSubject(notification.subject),
-        Message: notification.text,
-        MessageAttributes: {
-          // Lowercase, as the subscriptions' filter policies are (exact, case-sensitive matching).
-          email: attribute(notification.email.trim().toLowerCase()),
-          to: attribute(notification.to),
-          kind: attribute(notification.kind),
-          tenant: attribute(notification.tenantId),
-          requestId: attribute(notification.requestId),
-        },
-      }),
-    );
+    await publishNotification(this.#client, this.#topicArn, notification, {
+      // Lowercase, as the subscriptions' filter policies are (exact, case-sensitive matching).
+      email: notification.email.trim().toLowerCase(),
+      to: notification.to,
+      kind: notification.kind,
+      tenant: notification.tenantId,
+      requestId: notification.requestId,
+    });
   }
 }
