@@ -33,3 +33,13 @@ export function table(headers: string[], rows: (string | number | null | undefin
 export function yaml(value: unknown): string {
   return stringify(value).trimEnd();
 }
+
+/**
+ * Prints `value` as indented JSON when `json` (the `--json` flag) is set,
+ * else the text `text(value)` renders for people.
+ *
+ * @example printJsonOr(ctx.output, options.json, view, (v) => `cluster ${v.name}`)
+ */
+export function printJsonOr<T>(output: Output, json: unknown, value: T, text: (value: T) => string): void {
+  output.out(json ? JSON.stringify(value, null, 2) : text(value));
+}

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table } from '../output.ts';
+import { printJsonOr, table } from '../output.ts';
 import { readStdin } from '../read-input.ts';
 import { ensureConfirmed } from './requests-command.ts';
 
@@ -42,26 +42,22 @@ function authOf(options: Opts): Record<string, string> {
 }
 
 function printCluster(ctx: CliContext, options: Opts, view: ClusterView, verb?: string): void {
-  if (options.json) {
-    ctx.output.out(JSON.stringify(view, null, 2));
-    return;
-  }
-  const auth =
-    view.auth.type === 'token'
-      ? `token (secret ${view.auth.secret})`
-      : view.auth.type === 'eks'
-        ? `eks ${view.auth.clusterName} in ${view.auth.region}${view.auth.roleArn ? ` as ${view.auth.roleArn}` : ''}`
-        : `push (observations older than ${view.maxObservationAgeMinutes ?? 30} min are stale)`;
-  ctx.output.out(
-    [
+  printJsonOr(ctx.output, options.json, view, (view) => {
+    const auth =
+      view.auth.type === 'token'
+        ? `token (secret ${view.auth.secret})`
+        : view.auth.type === 'eks'
+          ? `eks ${view.auth.clusterName} in ${view.auth.region}${view.auth.roleArn ? ` as ${view.auth.roleArn}` : ''}`
+          : `push (observations older than ${view.maxObservationAgeMinutes ?? 30} min are stale)`;
+    return [
       `${verb ? `${verb} ` : ''}cluster ${view.name} (${view.id})`,
       `env:       ${view.env}`,
       ...(view.endpoint ? [`endpoint:  ${view.endpoint}`] : []),
       `auth:      ${auth}`,
       ...(view.observedAt ? [`observed:  ${view.observedAt}`] : []),
       `created:   ${view.createdAt} by ${view.createdBy}`,
-    ].join('\n'),
-  );
+    ].join('\n');
+  });
 }
 
 /**
@@ -116,9 +112,7 @@ export function clustersCommand(ctx: CliContext): Command {
     .description('list the registered clusters')
     .action(async (options: Opts) => {
       const res = await apiClient(ctx, options).request('GET', '/v1/clusters');
-      const items = (res.body as { items: ClusterView[] }).items;
-      if (options.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
-      ctx.output.out(
+      printJsonOr(ctx.output, options.json, res.body as { items: ClusterView[] }, ({ items }) =>
         table(
           ['ID', 'NAME', 'ENV', 'AUTH', 'ENDPOINT'],
           items.map((c) => [c.id, c.name, c.env, c.auth.type, c.endpoint]),
@@ -157,10 +151,12 @@ export function clustersCommand(ctx: CliContext): Command {
         );
       }
       const res = await apiClient(ctx, options).request('POST', `${path(id)}/observations`, { body });
-      if (options.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
-      const accepted = res.body as { observedAt?: string; workloads?: number };
-      ctx.output.out(
-        `pushed observations of cluster ${id}${accepted.workloads === undefined ? '' : ` (${accepted.workloads} workloads)`}${accepted.observedAt ? ` at ${accepted.observedAt}` : ''}`,
+      printJsonOr(
+        ctx.output,
+        options.json,
+        res.body as { observedAt?: string; workloads?: number },
+        (accepted) =>
+          `pushed observations of cluster ${id}${accepted.workloads === undefined ? '' : ` (${accepted.workloads} workloads)`}${accepted.observedAt ? ` at ${accepted.observedAt}` : ''}`,
       );
     });
 

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { ServiceAccount } from '../../domain/service-accounts/service-account.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
-import { table } from '../output.ts';
+import { printJsonOr, table } from '../output.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | string[] | undefined>;
 
@@ -20,11 +20,7 @@ function printIssued(ctx: CliContext, options: Opts, view: IssuedView, verb: str
   ctx.output.err(
     'WARNING: the client secret is shown this once and cannot be read again; store it in your secret manager now.',
   );
-  if (options.json) {
-    ctx.output.out(JSON.stringify(view, null, 2));
-    return;
-  }
-  ctx.output.out(
+  printJsonOr(ctx.output, options.json, view, (view) =>
     [
       `${verb} service account ${view.name} (${view.id})`,
       `roles:         ${view.roles.join(' ')}`,
@@ -36,11 +32,7 @@ function printIssued(ctx: CliContext, options: Opts, view: IssuedView, verb: str
 }
 
 function printAccount(ctx: CliContext, options: Opts, view: AccountView): void {
-  if (options.json) {
-    ctx.output.out(JSON.stringify(view, null, 2));
-    return;
-  }
-  ctx.output.out(
+  printJsonOr(ctx.output, options.json, view, (view) =>
     [
       `service account ${view.name} (${view.id})`,
       `roles:      ${view.roles.join(' ')}`,
