@@ -108,11 +108,11 @@ export const ProblemSchema = v.looseObject({
 /**
  * The query of a paged listing: `limit` (1-100, given as a string, default
  * `defaultLimit`, a number or its text) and the opaque `cursor` of the
- * previous page.
+ * previous page (at most `cursorMaxLength` characters).
  *
  * @example query: pageQuery(50)
  */
-export function pageQuery(defaultLimit: number | string) {
+export function pageQuery(defaultLimit: number | string, cursorMaxLength = 300) {
   return v.object({
     limit: v.optional(
       v.pipe(
@@ -124,6 +124,6 @@ export function pageQuery(defaultLimit: number | string) {
       ),
       String(defaultLimit),
     ),
-    cursor: v.optional(v.pipe(v.string(), v.maxLength(300))),
+    cursor: v.optional(v.pipe(v.string(), v.maxLength(cursorMaxLength))),
   });
 }

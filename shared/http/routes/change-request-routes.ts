@@ -7,7 +7,7 @@ import {
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json } from '../http-result.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { NameSchema, ProblemSchema } from '../schemas.ts';
+import { NameSchema, ProblemSchema, pageQuery } from '../schemas.ts';
 import { readProblems } from './common-responses.ts';
 
 /** A change request id in a path. */
@@ -107,17 +107,7 @@ export const changeRequestRoutes: Route[] = [
         v.picklist(CHANGE_REQUEST_STATUSES, `status is one of ${CHANGE_REQUEST_STATUSES.join(', ')}`),
       ),
       env: v.optional(NameSchema),
-      limit: v.optional(
-        v.pipe(
-          v.string(),
-          v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-          v.transform(Number),
-          v.minValue(1),
-          v.maxValue(100),
-        ),
-        '20',
-      ),
-      cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+      ...pageQuery(20, 200).entries,
     }),
     responses: {
       200: {

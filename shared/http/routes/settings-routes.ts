@@ -15,6 +15,7 @@ import {
   NameSchema,
   ProblemSchema,
   PutSettingsBody,
+  pageQuery,
   RollbackBody,
   VersionDiffSchema,
   VersionNumberString,
@@ -179,19 +180,7 @@ function routesFor(template: (typeof SCOPE_TEMPLATES)[number]): Route[] {
       summary: `List ${name.toLowerCase()} settings versions, newest first`,
       tags,
       params,
-      query: v.object({
-        limit: v.optional(
-          v.pipe(
-            v.string(),
-            v.regex(/^[0-9]{1,3}$/, 'must be an integer'),
-            v.transform(Number),
-            v.minValue(1),
-            v.maxValue(100),
-          ),
-          '20',
-        ),
-        cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
-      }),
+      query: pageQuery(20, 200),
       responses: {
         200: {
           description: 'A page of version records without content',
