@@ -33,12 +33,7 @@ try {
   console.error(`Plumbline cannot start: ${error.message}`);
   process.exit(1);
 }
-console.log(`Plumbline local API listening on ${runtime.url}`);
-console.log(`Data directory: ${runtime.dataDir}`);
-console.log(
-  `Get a token (in another terminal, in this folder): npx plumb dev token --url ${runtime.url} --tenant acme --user alice --roles admin`,
-);
-
+// Why first: a supervisor (or a test) may signal as soon as it reads the banner.
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
@@ -49,3 +44,8 @@ const stop = async (signal: string) => {
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+console.log(`Plumbline local API listening on ${runtime.url}`);
+console.log(`Data directory: ${runtime.dataDir}`);
+console.log(
+  `Get a token (in another terminal, in this folder): npx plumb dev token --url ${runtime.url} --tenant acme --user alice --roles admin`,
+);
