@@ -1,14 +1,20 @@
 import type { Violation } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
+import { profileReferences } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, scopeEnv } from '../../domain/scope.ts';
 import type { SecretReferrer } from '../../domain/secrets/secret-errors.ts';
 import { findSecretReferences } from '../../domain/secrets/secret-reference.ts';
+import { limitReads } from '../concurrency/limit-reads.ts';
 import type { Deps } from '../deps.ts';
 
 /**
- * Every settings layer that references secret `name` where it reaches
- * environment `env`: the environment's own layers, and `global` (resolved
- * in every environment). One catalog Query plus one read per candidate layer.
+ * Every settings document that references secret `name` where it reaches
+ * environment `env`: the environment's own layers, `global` (resolved in
+ * every environment), and the resource profiles those layers pull in
+ * (reported as `profiles/<name>`, pointer inside the profile). Settings
+ * first, each sorted by key. Reads the tenant's layers and profiles from
+ * the projection of latest contents (one paginated Query behind the read
+ * limiter), so its cost does not grow one call per service.
  */
 export async function settingsReferencing(
   deps: Pick<Deps, 'documents'>,
@@ -16,24 +22,28 @@ export async function settingsReferencing(
   env: string,
   name: string,
 ): Promise<SecretReferrer[]> {
-  const keys = await deps.documents.listKeys(tenantId, 'settings');
-  const candidates = keys.filter((key) => {
-    const scope = parseScopeKey(key);
-    return scope !== undefined && (scope.kind === 'global' || scopeEnv(scope) === env);
-  });
-  const docs = await Promise.all(
-    candidates.map(async (key) => ({
-      key,
-      doc: await deps.documents.latest({ tenantId, collection: 'settings', key }),
-    })),
+  const docs = await limitReads(deps.documents).latestAll(tenantId, ['settings', 'profiles']);
+  const layers = docs.filter((doc) => doc.collection === 'settings' && reaches(doc.key, env));
+  const used = new Set(
+    layers.flatMap((layer) =>
+      profileReferences(layer.content).flatMap((ref) => (typeof ref.name === 'string' ? [ref.name] : [])),
+    ),
   );
-  return docs.flatMap(({ key, doc }) =>
-    doc
-      ? findSecretReferences(doc.content)
-          .filter((r) => r.name === name)
-          .map((r) => ({ document: key, pointer: r.pointer }))
-      : [],
-  );
+  const profiles = docs.filter((doc) => doc.collection === 'profiles' && used.has(doc.key));
+  const referrers = (document: string, content: JsonObject): SecretReferrer[] =>
+    findSecretReferences(content)
+      .filter((r) => r.name === name)
+      .map((r) => ({ document, pointer: r.pointer }));
+  return [
+    ...layers.flatMap((layer) => referrers(layer.key, layer.content)),
+    ...profiles.flatMap((profile) => referrers(`profiles/${profile.key}`, profile.content)),
+  ];
+}
+
+/** True when settings layer `key` takes part in environment `env`'s configurations. */
+function reaches(key: string, env: string): boolean {
+  const scope = parseScopeKey(key);
+  return scope !== undefined && (scope.kind === 'global' || scopeEnv(scope) === env);
 }
 
 /**
