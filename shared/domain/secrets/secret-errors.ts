@@ -2,7 +2,7 @@ import { ConflictError } from '../errors.ts';
 
 /** A settings document that references a secret. */
 export interface SecretReferrer {
-  /** Scope key of the settings layer (`global`, `envs/prod/services/api`). */
+  /** Scope key of the settings layer (`global`, `envs/prod/services/api`), or `profiles/<name>` for a profile a layer pulls in. */
   document: string;
   /** Pointer of the reference inside its content. */
   pointer: string;
