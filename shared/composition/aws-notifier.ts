@@ -20,7 +20,7 @@ export function notifierFrom(env: Env): Notifier {
     const [{ SecretsManagerValues }, { SlackWebhookNotifier }, { SnsNotifier }, { fanoutNotifier }] =
       await Promise.all([
         import('../adapters/aws/secrets-manager-values.ts'),
-        import('../adapters/aws/slack-webhook-notifier.ts'),
+        import('../adapters/slack/slack-webhook-notifier.ts'),
         import('../adapters/aws/sns-notifier.ts'),
         import('../ports/notifier.ts'),
       ]);

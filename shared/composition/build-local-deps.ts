@@ -14,7 +14,6 @@ import {
 import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
-import { SlackWebhookNotifier } from '../adapters/aws/slack-webhook-notifier.ts';
 import { HmacLinkSigner } from '../adapters/crypto/hmac-link-signer.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';
@@ -24,6 +23,7 @@ import { LocalServiceAccountDirectory } from '../adapters/local/local-service-ac
 import { LocalTokenCipher } from '../adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../adapters/local/outbox-notifier.ts';
+import { SlackWebhookNotifier } from '../adapters/slack/slack-webhook-notifier.ts';
 import type { ContextDeps } from '../http/context-ports.ts';
 import type { RouteContext } from '../http/route.ts';
 import type { AppLogger } from '../ports/app-logger.ts';

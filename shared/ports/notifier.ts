@@ -19,6 +19,17 @@ export interface Notification {
   slackWebhookSecret?: string;
 }
 
+/**
+ * A transient delivery failure (a webhook answered 5xx or 429, or could not
+ * be reached): the workflow step that sent the notification retries it.
+ */
+export class WebhookUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookUnavailableError';
+  }
+}
+
 /** Delivers notifications: SNS email and Slack on AWS, the outbox folder (and Slack) locally. */
 export interface Notifier {
   send(notification: Notification): Promise<void>;

@@ -1,6 +1,6 @@
-import { WebhookUnavailableError } from '../adapters/aws/slack-webhook-notifier.ts';
 import { ServiceUnavailableError } from '../domain/errors.ts';
 import { StaleRevisionError } from '../ports/change-request-store.ts';
+import { WebhookUnavailableError } from '../ports/notifier.ts';
 
 /** A workflow step failure with the error name the state machine's Retry/Catch match on. */
 export class WorkflowTaskError extends Error {

@@ -13,19 +13,16 @@ import { createDocumentClient, localDynamoConfig } from '../../shared/adapters/a
 import { ensureTable } from '../../shared/adapters/aws/ensure-table.ts';
 import { KmsTokenCipher } from '../../shared/adapters/aws/kms-token-cipher.ts';
 import { SfnWorkflowGateway } from '../../shared/adapters/aws/sfn-workflow-gateway.ts';
-import {
-  SlackWebhookNotifier,
-  WebhookUnavailableError,
-} from '../../shared/adapters/aws/slack-webhook-notifier.ts';
 import { SnsNotifier } from '../../shared/adapters/aws/sns-notifier.ts';
 import { HmacLinkSigner } from '../../shared/adapters/crypto/hmac-link-signer.ts';
 import { type DynaliteHandle, startDynalite } from '../../shared/adapters/local/dynalite-server.ts';
 import { LocalTokenCipher } from '../../shared/adapters/local/local-token-cipher.ts';
 import { LocalWorkflowRunner } from '../../shared/adapters/local/local-workflow-runner.ts';
 import { OutboxNotifier } from '../../shared/adapters/local/outbox-notifier.ts';
+import { SlackWebhookNotifier } from '../../shared/adapters/slack/slack-webhook-notifier.ts';
 import type { ChangeRequest } from '../../shared/domain/approvals/change-request.ts';
 import { StaleRevisionError } from '../../shared/ports/change-request-store.ts';
-import type { Notification } from '../../shared/ports/notifier.ts';
+import { type Notification, WebhookUnavailableError } from '../../shared/ports/notifier.ts';
 import type { TokenCipher } from '../../shared/ports/token-cipher.ts';
 import { TaskTokenGoneError } from '../../shared/ports/workflow-gateway.ts';
 import { localTaskArns, renderApprovalWorkflow } from '../../shared/workflows/approval-workflow.ts';

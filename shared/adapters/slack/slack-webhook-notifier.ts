@@ -1,4 +1,4 @@
-import type { Notification, Notifier } from '../../ports/notifier.ts';
+import { type Notification, type Notifier, WebhookUnavailableError } from '../../ports/notifier.ts';
 
 /**
  * Resolves a webhook secret name to its URL (Secrets Manager on AWS, local
@@ -6,14 +6,6 @@ import type { Notification, Notifier } from '../../ports/notifier.ts';
  * skips Slack (unknown secret, or one that does not belong to the tenant).
  */
 export type WebhookUrlResolver = (secretName: string, tenantId: string) => Promise<string | undefined>;
-
-/** A transient webhook failure (5xx, 429, network): the workflow step retries it. */
-export class WebhookUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WebhookUnavailableError';
-  }
-}
 
 /** The Block Kit message for one notification. */
 export function slackMessage(notification: Notification): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slackMessage } from '../../../shared/adapters/aws/slack-webhook-notifier.ts';
+import { slackMessage } from '../../../shared/adapters/slack/slack-webhook-notifier.ts';
 import type { ChangeRequest } from '../../../shared/domain/approvals/change-request.ts';
 import { quoted, singleLine } from '../../../shared/domain/approvals/user-text.ts';
 import {
