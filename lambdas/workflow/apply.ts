@@ -1,6 +1,6 @@
 /** Approval workflow task `Apply`: write the approved version. Lambda entry point. */
 import { buildApplyTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
-import { createApplyTask } from '../../shared/workflows/approval-task-handlers.ts';
+import { createApplyTask } from '../../shared/workflows/tasks/apply-task.ts';
 import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 
 /** Lambda handler: the task with the ports its composition root builds from this function's environment. */
