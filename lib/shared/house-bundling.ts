@@ -1,8 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
 import { buildOpenApi } from '../../shared/http/openapi.ts';
-import { routeTable } from '../../shared/http/route-table.ts';
+import type { RouteContext } from '../../shared/http/route.ts';
+import { lazyRouteGroups, routeTable } from '../../shared/http/route-table.ts';
 
 /** The repository root (where package.json, package-lock.json and `lambdas/` live). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -64,7 +66,12 @@ export function houseBuildOptions(entry: string, outdir: string): BuildOptions &
     metafile: true,
     logLevel: 'silent',
     // The OpenAPI document, prebuilt from the route table (see shared/http/openapi-document.ts).
-    define: { PLUMBLINE_OPENAPI_PREBUILT: 'true', PLUMBLINE_OPENAPI_DOCUMENT: prebuiltOpenApi() },
+    // The route index of each context that loads its routes lazily (see shared/http/lazy-routes.ts).
+    define: {
+      PLUMBLINE_OPENAPI_PREBUILT: 'true',
+      PLUMBLINE_OPENAPI_DOCUMENT: prebuiltOpenApi(),
+      ...routeIndexDefines(),
+    },
   };
 }
 
@@ -79,6 +86,19 @@ let openApiJson: string | undefined;
 function prebuiltOpenApi(): string {
   openApiJson ??= JSON.stringify(JSON.stringify(buildOpenApi(routeTable)));
   return openApiJson;
+}
+
+/**
+ * One `define` per context with lazily loaded routes: the JSON of its route
+ * index as a string literal (only the entry that reads it carries it).
+ */
+function routeIndexDefines(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(lazyRouteGroups).map(([context, groups]) => [
+      routeIndexDefine(context as RouteContext),
+      JSON.stringify(JSON.stringify(routeIndexOf(groups))),
+    ]),
+  );
 }
 
 /** Absolute path of a Lambda entry point, e.g. `lambdaEntry('http/settings')`. */

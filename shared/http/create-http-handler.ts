@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { NotFoundError } from '../domain/errors.ts';
 import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
+import { type LazyRoutes, routeKey } from './lazy-routes.ts';
 import { problemDetails } from './problem-details.ts';
 import { RouteNamer, redactingLogger, requestLog } from './request-log.ts';
 import type { Route, RouteContext } from './route.ts';
@@ -21,23 +22,41 @@ export type HttpHandler = (
  * route template (or a redacted path) and pass through {@link redactingLogger},
  * so no signed link or bearer token is ever logged.
  *
+ * `routes` is a list (the local runtime) or {@link LazyRoutes} (the Lambda
+ * entries: route keys at cold start, each route group's schemas and
+ * handlers on its first request).
+ *
  * @example export const handler = createHttpHandler(routesOf('settings'), buildAwsSettingsDeps(process.env));
  */
 export function createHttpHandler<C extends RouteContext>(
-  routes: readonly Route<unknown, unknown, unknown, C>[],
+  routes: readonly Route<unknown, unknown, unknown, C>[] | LazyRoutes<C>,
   deps: ContextDeps<C>,
 ): HttpHandler {
-  const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const source = 'load' in routes ? routes : eagerRoutes(routes);
   const logger = redactingLogger(deps.logger);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(requestLog(logger, new RouteNamer(routes)))
+    .use(requestLog(logger, new RouteNamer(source.keys.map(methodAndPath))))
     .use(problemDetails(logger))
     .handler(async (event) => {
-      const route = byKey.get(event.routeKey);
+      const route = await source.load(event.routeKey);
       if (!route) throw new NotFoundError(`No route for ${event.routeKey}`);
       return toApiGatewayResult(await runRoute(route, event, deps));
     });
   return handler as unknown as HttpHandler;
+}
+
+/** A route list as {@link LazyRoutes} (everything already loaded). */
+function eagerRoutes<C extends RouteContext>(
+  routes: readonly Route<unknown, unknown, unknown, C>[],
+): LazyRoutes<C> {
+  const byKey = new Map(routes.map((route) => [routeKey(route), route]));
+  return { keys: [...byKey.keys()], load: async (key) => byKey.get(key) };
+}
+
+/** `GET /v1/x/{id}` as its method and path. */
+function methodAndPath(key: string): { method: string; path: string } {
+  const space = key.indexOf(' ');
+  return { method: key.slice(0, space), path: key.slice(space + 1) };
 }
 
 /**

@@ -2,7 +2,6 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AppLogger } from '../ports/app-logger.ts';
 import { authorizerClaims } from './auth-context.ts';
-import type { Route } from './route.ts';
 
 /** What a redacted path segment or secret is replaced with in logs. */
 export const REDACTED = '{…}';
@@ -70,7 +69,7 @@ export class RouteNamer {
   readonly #literals: ReadonlySet<string>;
   readonly #templates: ReadonlySet<string>;
 
-  constructor(routes: readonly Route[]) {
+  constructor(routes: readonly { method: string; path: string }[]) {
     this.#templates = new Set(routes.map((route) => `${route.method} ${route.path}`));
     this.#literals = new Set(
       routes.flatMap((route) =>

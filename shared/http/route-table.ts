@@ -1,9 +1,10 @@
-import { approvalsContextRoutes } from './context-routes/approvals-context-routes.ts';
-import { clustersContextRoutes } from './context-routes/clusters-context-routes.ts';
+import { approvalsContextRoutes, approvalsRouteGroups } from './context-routes/approvals-context-routes.ts';
+import { clustersContextRoutes, clustersRouteGroups } from './context-routes/clusters-context-routes.ts';
 import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
 import { serviceAccountsContextRoutes } from './context-routes/service-accounts-context-routes.ts';
-import { settingsContextRoutes } from './context-routes/settings-context-routes.ts';
+import { settingsContextRoutes, settingsRouteGroups } from './context-routes/settings-context-routes.ts';
 import { systemContextRoutes } from './context-routes/system-context-routes.ts';
+import type { RouteGroups } from './lazy-routes.ts';
 import type { Route, RouteContext } from './route.ts';
 
 /**
@@ -32,3 +33,14 @@ export function routesOf<C extends RouteContext>(context: C): Route<unknown, unk
 export function routeContexts(): RouteContext[] {
   return [...new Set(routeTable.map((route) => route.context))];
 }
+
+/**
+ * The route groups of each context whose Lambda loads its routes lazily
+ * (`context-routes/<context>-route-loaders.ts`); `houseBuildOptions`
+ * prebuilds their indexes into the bundles.
+ */
+export const lazyRouteGroups: Partial<Record<RouteContext, RouteGroups>> = {
+  settings: settingsRouteGroups,
+  approvals: approvalsRouteGroups,
+  clusters: clustersRouteGroups,
+};

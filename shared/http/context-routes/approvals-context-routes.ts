@@ -1,11 +1,24 @@
+import type { RouteGroups } from '../lazy-routes.ts';
 import type { Route } from '../route.ts';
 import { approvalPageRoutes } from '../routes/approval-page-routes.ts';
 import { changeRequestRoutes } from '../routes/change-request-routes.ts';
 import { environmentRoutes } from '../routes/environment-routes.ts';
 
+/**
+ * The route groups of the approvals context, one per module of `routes/`: in its
+ * Lambda bundle each loads with the first request of one of its routes
+ * (`approvals-route-loaders.ts`), so a cold start loads only its own group.
+ */
+export const approvalsRouteGroups = {
+  environments: environmentRoutes,
+  changeRequests: changeRequestRoutes,
+  approvalPage: approvalPageRoutes,
+} as const satisfies RouteGroups;
+
 /** The routes of the approvals context: environments, change requests, the approval page. */
-export const approvalsContextRoutes = [
-  ...environmentRoutes,
-  ...changeRequestRoutes,
-  ...approvalPageRoutes,
-] as Route<unknown, unknown, unknown, 'approvals'>[];
+export const approvalsContextRoutes = Object.values(approvalsRouteGroups).flat() as Route<
+  unknown,
+  unknown,
+  unknown,
+  'approvals'
+>[];

@@ -1,9 +1,20 @@
+import type { RouteGroups } from '../lazy-routes.ts';
 import type { Route } from '../route.ts';
 import { clusterRoutes } from '../routes/cluster-routes.ts';
 import { driftReportRoutes } from '../routes/drift-report-routes.ts';
 
+/**
+ * The route groups of the clusters context, one per module of `routes/`: in its
+ * Lambda bundle each loads with the first request of one of its routes
+ * (`clusters-route-loaders.ts`), so a cold start loads only its own group.
+ */
+export const clustersRouteGroups = {
+  clusters: clusterRoutes,
+  driftReports: driftReportRoutes,
+} as const satisfies RouteGroups;
+
 /** The routes of the clusters context (issue 14): clusters, observations, scans and drift reports. */
-export const clustersContextRoutes = [...clusterRoutes, ...driftReportRoutes] as Route<
+export const clustersContextRoutes = Object.values(clustersRouteGroups).flat() as Route<
   unknown,
   unknown,
   unknown,
