@@ -8,12 +8,6 @@ import {
   metadataView,
   SECRET_NAME_PATTERN,
 } from '../../domain/secrets/secret-model.ts';
-import { deleteSecret, restoreSecret } from '../../use-cases/secrets/delete-secret.ts';
-import { getSecret } from '../../use-cases/secrets/get-secret.ts';
-import { putSecret } from '../../use-cases/secrets/put-secret.ts';
-import { revealSecret } from '../../use-cases/secrets/reveal-secret.ts';
-import { rotateSecret } from '../../use-cases/secrets/rotate-secret.ts';
-import { rotationDue } from '../../use-cases/secrets/rotation-due.ts';
 import { decodeAfterCursor, encodeAfterCursor } from '../cursor.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { ifMatchHeader, reasonHeader } from '../preconditions.ts';
@@ -136,7 +130,7 @@ export const secretRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params, body, header, principal, requestId }, deps) => {
-      const outcome = await putSecret(deps, {
+      const outcome = await (await import('../../use-cases/secrets/put-secret.ts')).putSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -205,7 +199,11 @@ export const secretRoutes: Route[] = [
     },
     handle: async ({ query, principal }, deps) => {
       authorize(principal, 'secrets:read', query.env);
-      const due = await rotationDue(deps, principal.tenantId, query.env);
+      const due = await (await import('../../use-cases/secrets/rotation-due.ts')).rotationDue(
+        deps,
+        principal.tenantId,
+        query.env,
+      );
       return json(200, {
         items: due.map((d) => ({ ...metadataView(d.metadata), periodDays: d.periodDays, dueAt: d.dueAt })),
       });
@@ -241,7 +239,10 @@ export const secretRoutes: Route[] = [
     },
     handle: async ({ params, principal }, deps) => {
       const ref = { tenantId: principal.tenantId, env: params.env, name: params.name };
-      const { metadata, versions } = await getSecret(deps, ref);
+      const { metadata, versions } = await (await import('../../use-cases/secrets/get-secret.ts')).getSecret(
+        deps,
+        ref,
+      );
       return json(200, { ...metadataView(metadata), versions }, versionEtag(metadata.version));
     },
   }),
@@ -264,7 +265,7 @@ export const secretRoutes: Route[] = [
       ...writeProblems(texts),
     },
     handle: async ({ params, body, header, principal, requestId }, deps) => {
-      const outcome = await rotateSecret(deps, {
+      const outcome = await (await import('../../use-cases/secrets/rotate-secret.ts')).rotateSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -313,7 +314,7 @@ export const secretRoutes: Route[] = [
       412: { description: 'If-Match is stale' },
     },
     handle: async ({ params, query, header, principal, requestId }, deps) => {
-      const metadata = await deleteSecret(deps, {
+      const metadata = await (await import('../../use-cases/secrets/delete-secret.ts')).deleteSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -343,7 +344,7 @@ export const secretRoutes: Route[] = [
       412: { description: 'If-Match is stale' },
     },
     handle: async ({ params, body, header, principal, requestId }, deps) => {
-      const metadata = await restoreSecret(deps, {
+      const metadata = await (await import('../../use-cases/secrets/delete-secret.ts')).restoreSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
@@ -376,7 +377,7 @@ export const secretRoutes: Route[] = [
       ...readProblems({ ...texts, forbidden: 'Role secret-reader (for this environment) is required' }),
     },
     handle: async ({ params, query, principal, requestId }, deps) => {
-      const revealed = await revealSecret(deps, {
+      const revealed = await (await import('../../use-cases/secrets/reveal-secret.ts')).revealSecret(deps, {
         principal,
         env: params.env,
         name: params.name,
