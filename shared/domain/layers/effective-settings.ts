@@ -38,8 +38,8 @@ export interface EffectiveSettings {
   layers: { scope: string; version: number }[];
   /** The profiles the layers reference, with the version used (unknown ones are absent). */
   profiles: { name: string; version: number }[];
-  /** Leaf pointer -> where it came from. */
-  provenance: Map<string, Provenance>;
+  /** Leaf pointer -> where it came from (computed on first access). */
+  readonly provenance: Map<string, Provenance>;
 }
 
 /**
@@ -84,7 +84,10 @@ export function computeEffective(
     profiles: [...used]
       .map(([name, version]) => ({ name, version }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    provenance: merged.provenance,
+    // A getter: the provenance walk runs only for callers that read it (explain, violations).
+    get provenance() {
+      return merged.provenance;
+    },
   };
 }
 

@@ -6,7 +6,10 @@ export interface MergeInput<S> {
   source: S;
 }
 
-/** The merged content and, for every leaf pointer, the source of the layer that supplied it. */
+/**
+ * The merged content and, for every leaf pointer, the source of the layer
+ * that supplied it (computed on first access of `provenance`).
+ */
 export interface MergeResult<S> {
   content: JsonObject;
   provenance: Map<string, S>;
@@ -55,13 +58,31 @@ export function mergeLayers<S>(layers: readonly MergeInput<S>[]): MergeResult<S>
         }
         mergeInto(child, value, source);
       } else {
-        setOwn(target, key, structuredClone(value));
+        // Scalars are immutable; only arrays need a copy (the result never shares a mutable input).
+        setOwn(target, key, Array.isArray(value) ? structuredClone(value) : value);
         sources.set(key, source);
       }
     }
   };
   for (const layer of layers) mergeInto(content, layer.content, layer.source);
 
+  // Why lazy: most callers (validation of thousands of configurations, export) need only the
+  // content; the provenance walk runs on first access, and the result is kept.
+  let provenance: Map<string, S> | undefined;
+  return {
+    content,
+    get provenance(): Map<string, S> {
+      provenance ??= provenanceOf(content, assigned);
+      return provenance;
+    },
+  };
+}
+
+/** Leaf pointer -> source, from the sources {@link mergeLayers} recorded per object of the result. */
+function provenanceOf<S>(
+  content: JsonObject,
+  assigned: ReadonlyMap<JsonObject, Map<string, S>>,
+): Map<string, S> {
   const provenance = new Map<string, S>();
   // `inherited` is the source of the deepest assignment above `node` (an `undefined` source defers to it).
   const walk = (node: JsonObject, path: string, inherited: S | undefined): void => {
@@ -76,7 +97,7 @@ export function mergeLayers<S>(layers: readonly MergeInput<S>[]): MergeResult<S>
     }
   };
   walk(content, '', undefined);
-  return { content, provenance };
+  return provenance;
 }
 
 /**

@@ -38,18 +38,22 @@ export interface ProfileReference {
  */
 export function profileReferences(document: JsonValue): ProfileReference[] {
   const out: ProfileReference[] = [];
-  const walk = (node: JsonValue, path: string): void => {
-    if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) walk(child, `${path}/${i}`);
-    } else if (isJsonObject(node)) {
-      for (const [key, child] of Object.entries(node)) {
-        if (key === PROFILE_KEY) out.push({ pointer: path, name: child });
-        else walk(child, `${path}/${escapePointerToken(key)}`);
-      }
-    }
-  };
-  walk(document, '');
+  collectReferences(document, '', out);
   return out;
+}
+
+// A module-level function, not a closure per call: this runs for every layer of every configuration a
+// wide write validates (tens of thousands of calls), where a fresh closure per call shows in profiles.
+function collectReferences(node: JsonValue, path: string, out: ProfileReference[]): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) collectReferences(node[i] as JsonValue, `${path}/${i}`, out);
+  } else if (isJsonObject(node)) {
+    for (const key of Object.keys(node)) {
+      const child = node[key] as JsonValue;
+      if (key === PROFILE_KEY) out.push({ pointer: path, name: child });
+      else collectReferences(child, `${path}/${escapePointerToken(key)}`, out);
+    }
+  }
 }
 
 /** The distinct profile names a document references (strings only). */
@@ -77,6 +81,8 @@ export function expandProfiles<S>(
   profiles: ReadonlyMap<string, ProfileContent>,
   profileSource: (source: S, name: string, profile: ProfileContent) => S,
 ): MergeInput<S>[] {
+  // Most layers reference no profile: merged as they are (the merge never modifies its inputs).
+  if (!holdsProfileKey(layer.content)) return [layer];
   const pseudo: { depth: number; input: MergeInput<S> }[] = [];
   const strip = (node: JsonValue, tokens: string[], inArray: boolean): JsonValue => {
     if (Array.isArray(node)) return node.map((child) => strip(child, tokens, true));
@@ -104,6 +110,17 @@ export function expandProfiles<S>(
   const stripped = strip(layer.content, [], false) as JsonObject;
   pseudo.sort((a, b) => a.depth - b.depth);
   return [...pseudo.map((p) => p.input), { content: stripped, source: layer.source }];
+}
+
+/** True when `node` holds a `$profile` key at any depth (no allocation: it runs for every layer merged). */
+function holdsProfileKey(node: JsonValue): boolean {
+  if (Array.isArray(node)) {
+    for (const child of node) if (holdsProfileKey(child)) return true;
+  } else if (isJsonObject(node)) {
+    for (const key of Object.keys(node))
+      if (key === PROFILE_KEY || holdsProfileKey(node[key] as JsonValue)) return true;
+  }
+  return false;
 }
 
 /** `content` wrapped in one object per token, each key an own data property (`__proto__` too). */

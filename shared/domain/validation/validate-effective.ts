@@ -11,6 +11,7 @@ export interface EffectiveCheck {
   /** The effective configuration's scope (`envs/prod/services/api`), named in each violation as `target`. */
   target: string;
   content: JsonObject;
+  /** Read only when a violation needs its layer named (a lazy map is never computed for a valid configuration). */
   provenance: ReadonlyMap<string, Provenance>;
   /** The environment's policy, if it has one. */
   policy?: EnvironmentPolicy | undefined;

@@ -63,13 +63,8 @@ export async function validateChanges(
     ? await options.targets
     : targetList(storedSettings, cache.pendingKeys('settings'));
   /** The targets at or below a scope key (every target lies below `global`). */
-  const under = (scope: string) =>
-    scope === 'global'
-      ? all.scopes
-      : all.scopes.filter((_, i) => {
-          const key = all.keys[i] as string;
-          return key === scope || key.startsWith(`${scope}/`);
-        });
+  const under = (scope: string): readonly Scope[] =>
+    scope === 'global' ? all.scopes : (belowIndex(all).get(scope) ?? []);
 
   const selected = new Map<string, Scope>();
   const add = (scope: Scope) => selected.set(scopeKey(scope), scope);
@@ -131,7 +126,10 @@ export async function validateChanges(
     const outcome = validateEffective({
       target: key,
       content: loaded.effective.content,
-      provenance: loaded.effective.provenance,
+      // A getter: the provenance walk runs only when a violation needs its layer named.
+      get provenance() {
+        return loaded.effective.provenance;
+      },
       policy: stored?.policy,
       schema,
     });
@@ -199,6 +197,32 @@ function targetList(stored: readonly string[], pending: readonly string[]): Targ
     merged.keys.push(scopeKey(merged.scopes.at(-1) as Scope));
   }
   return merged;
+}
+
+const belowIndexes = new WeakMap<TargetList, Map<string, Scope[]>>();
+
+/**
+ * Layer scope key (below `global`) -> the targets at or below it, in list
+ * order, built once per target list: a profile write looks up each layer
+ * that references it instead of filtering every configuration per layer.
+ */
+function belowIndex(list: TargetList): Map<string, Scope[]> {
+  let index = belowIndexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const target of list.scopes)
+      for (const layer of layerScopes(target).slice(1)) {
+        const key = scopeKey(layer);
+        let below = index.get(key);
+        if (!below) {
+          below = [];
+          index.set(key, below);
+        }
+        below.push(target);
+      }
+    belowIndexes.set(list, index);
+  }
+  return index;
 }
 
 /** The configurations of each set of documents validated one by one (an import's), computed once. */
