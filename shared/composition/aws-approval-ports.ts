@@ -1,4 +1,3 @@
-import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
 import { type DocumentClientFor, DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import { createTenantDocumentClients } from '../adapters/aws/tenant-document-clients.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
@@ -80,9 +79,17 @@ export function documentStoreFrom(table: TenantTable): DocumentStore {
   return new DynamoDbDocumentStore(table);
 }
 
-/** Change requests and used approval-link ids, in the same table behind the same clients. */
+/**
+ * Change requests and used approval-link ids, in the same table behind the
+ * same clients, for an HTTP context: the adapter loads with the first route
+ * that reads or opens a change request (most settings and secrets routes
+ * never do). The workflow tasks, which always do, build it at cold start.
+ */
 export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
-  return new DynamoDbChangeRequestStore(table);
+  return lazyPort(async () => {
+    const { DynamoDbChangeRequestStore } = await import('../adapters/aws/dynamodb-change-request-store.ts');
+    return new DynamoDbChangeRequestStore(table);
+  });
 }
 
 /** The approval state machine (Step Functions); the SFN client loads on the first call. */

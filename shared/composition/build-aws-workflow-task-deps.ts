@@ -5,13 +5,15 @@
  * names, so a function's template environment and its code cannot drift
  * apart. Built on the first invocation (see `lazyTask`).
  */
+import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
+import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
 import {
-  changeRequestStoreFrom,
   documentStoreFrom,
   type Env,
   linkSignerFrom,
   publicUrlFrom,
+  type TenantTable,
   tenantTableFrom,
   tokenCipherFrom,
   workflowGatewayFrom,
@@ -20,6 +22,11 @@ import { notifierFrom } from './aws-notifier.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+
+/** Every task reads or writes its change request, so the store is built at cold start (not behind a lazy port). */
+function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
+  return new DynamoDbChangeRequestStore(table);
+}
 
 /** The tasks that only read and write the request. */
 function requestPorts(env: Env): ApprovalTaskDeps<'Validate' | 'ResolveTimeout'> {
