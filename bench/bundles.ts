@@ -7,7 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_FILE, bundleOutputs, houseBuildOptions } from '../lib/shared/house-bundling.ts';
+import { contextEnvNames } from '../shared/composition/context-env.ts';
 import { ENV } from '../shared/composition/env-vars.ts';
+import { taskEnvNames } from '../shared/composition/workflow-task-env.ts';
+import type { RouteContext } from '../shared/http/route.ts';
+import type { ApprovalTaskName } from '../shared/workflows/approval-workflow.ts';
 import { ratio, type Summary, summarize } from './stats.ts';
 
 /** One measured bundle (code-split: an entry and chunks loaded on first use). */
@@ -32,7 +36,11 @@ export interface EntryFigures extends BundleFigures {
   sdkClients: string[];
   /** Those of them loaded at cold start (the rest load on first use). */
   coldSdkClients: string[];
+  /** The floor: the clients it loads at cold start (a document client on DynamoDB when it uses lib-dynamodb). */
   floor: BundleFigures & { imports: string[] };
+  /** For a function using lib-dynamodb: the floor with the bare DynamoDBClient instead. */
+  floorWithoutDocumentClient?: BundleFigures;
+  ratioWithoutDocumentClient?: { bytes: number | null; initMedian: number | null };
   ratio: {
     bytes: number | null;
     gzipBytes: number | null;
@@ -65,6 +73,16 @@ function clientsIn(metafile: Metafile, outputs: string[]): string[] {
   ].sort();
 }
 
+/** Packages among the inputs of some outputs (`@aws-sdk/lib-dynamodb` ...). */
+function packagesIn(metafile: Metafile, outputs: string[]): string[] {
+  const inputs = outputs.flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}));
+  return [
+    ...new Set(
+      inputs.map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((p) => p !== undefined),
+    ),
+  ];
+}
+
 async function sizes(
   base: string,
   metafile: Metafile,
@@ -94,22 +112,48 @@ function lambdaFiles(): string[] {
   return out.sort();
 }
 
-/** Dummy values for every environment variable the functions read (the CDK stack sets the real ones). */
-function functionEnv(): Record<string, string> {
+/** What Lambda itself sets, and dummy credentials (no call leaves the machine at import). */
+const LAMBDA_ENV: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_DEV: 'false',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+};
+
+/** A dummy value of the right shape for one of our variables (ARNs, URLs, names). */
+function dummyValue(name: string): string {
+  if (name.endsWith('_ARN')) return `arn:aws:iam::000000000000:role/${name.toLowerCase()}`;
+  if (name.includes('LOG_LEVEL')) return 'ERROR';
+  if (name === ENV.tokenIssuer) return 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench';
+  if (name.endsWith('_URL')) return 'https://example.invalid/';
+  if (name === ENV.clusterTimeoutMs) return '60000';
+  return `bench-${name.toLowerCase()}`;
+}
+
+/**
+ * The variables the stack declares on the function of `entry` (`lambdas/<entry>.ts`): an HTTP
+ * context's `contextEnvNames`, a workflow task's `taskEnvNames`, the authorizer's issuer and
+ * client id; for the other functions (their variables set in lib/ one by one), every name of `ENV`.
+ */
+function templateEnvNames(entry: string): string[] {
+  const [trigger, name = ''] = entry.split('/');
+  const camel = name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+  if (trigger === 'http') return contextEnvNames(name as RouteContext);
+  if (trigger === 'workflow') return taskEnvNames(camel as ApprovalTaskName);
+  if (entry === 'auth/http-authorizer') return [ENV.tokenIssuer, ENV.userClientId];
+  return Object.values(ENV);
+}
+
+/** A function's environment as its template gives it (dummy values), plus what HouseFunction adds. */
+function functionEnv(entry: string): Record<string, string> {
   const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_DEV: 'false',
-    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    ...LAMBDA_ENV,
+    [ENV.serviceName]: 'plumbline',
+    [ENV.logLevel]: 'ERROR',
   };
-  for (const name of Object.values(ENV) as string[]) {
-    if (name.endsWith('_ARN')) env[name] = `arn:aws:iam::000000000000:role/${name.toLowerCase()}`;
-    else if (name.includes('LOG_LEVEL')) env[name] = 'ERROR';
-    else if (name.endsWith('_URL')) env[name] = 'https://example.invalid/';
-    else env[name] = `bench-${name.toLowerCase()}`;
-  }
+  for (const name of templateEnvNames(entry)) env[name] = dummyValue(name);
   return env;
 }
 
@@ -161,7 +205,6 @@ try {
  */
 export async function measureBundles(runs: number, log: (line: string) => void): Promise<BundleReport> {
   const outDir = await mkdtemp(join(tmpdir(), 'plumbline-bench-'));
-  const env = functionEnv();
 
   type Built = {
     name: string;
@@ -172,6 +215,10 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     clients: string[];
     coldClients: string[];
     imports: string[];
+    /** The environment it is loaded with. */
+    env: Record<string, string>;
+    /** Its cold start uses `@aws-sdk/lib-dynamodb` (its floor then has a document client). */
+    documentClient: boolean;
   };
   const entries: Built[] = [];
   const skipped: string[] = [];
@@ -193,6 +240,8 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       clients: clientsIn(result.metafile, all),
       coldClients: clientsIn(result.metafile, cold),
       imports: [],
+      env: functionEnv(name),
+      documentClient: packagesIn(result.metafile, cold).includes('@aws-sdk/lib-dynamodb'),
     };
     entries.push(built);
     log(
@@ -202,19 +251,31 @@ export async function measureBundles(runs: number, log: (line: string) => void):
 
   // One floor per distinct set of SDK clients, built the same way: the clients the function loads at cold
   // start imported and constructed, the ones it loads on first use behind a dynamic import (their own chunks).
+  // A function whose cold start uses lib-dynamodb gets two floors: one with `DynamoDBDocumentClient.from(new
+  // DynamoDBClient({}))` (the ratio the goal is judged on: it is an @aws-sdk client class the function calls for
+  // every item it reads or writes), one with the bare DynamoDBClient (printed too, so nobody is misled).
   const floors = new Map<string, Built>();
-  const floorKey = (e: Built) =>
-    `${e.coldClients.join('+') || 'none'}|${e.clients.filter((c) => !e.coldClients.includes(c)).join('+')}`;
-  for (const entry of entries) {
-    const key = floorKey(entry);
+  const floorKey = (e: Built, documentClient = e.documentClient) =>
+    `${e.coldClients.join('+') || 'none'}|${e.clients.filter((c) => !e.coldClients.includes(c)).join('+')}${documentClient ? '|document client' : ''}`;
+  const wanted = entries.flatMap((e) => [
+    { entry: e, documentClient: e.documentClient },
+    ...(e.documentClient ? [{ entry: e, documentClient: false }] : []),
+  ]);
+  for (const { entry, documentClient } of wanted) {
+    const key = floorKey(entry, documentClient);
     if (floors.has(key)) continue;
     const withClass = (pkgs: string[]) =>
       pkgs.map((pkg) => ({ pkg, cls: clientClassOf(pkg) })).filter((c) => c.cls !== undefined);
     const eager = withClass(entry.coldClients);
     const lazy = withClass(entry.clients.filter((c) => !entry.coldClients.includes(c)));
+    const construct = (cls: string | undefined) =>
+      documentClient && cls === 'DynamoDBClient'
+        ? `DynamoDBDocumentClient.from(new ${cls}({}))`
+        : `new ${cls}({})`;
     const source = [
       ...eager.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
-      `export const clients = [${eager.map(({ cls }) => `new ${cls}({})`).join(', ')}];`,
+      ...(documentClient ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"] : []),
+      `export const clients = [${eager.map(({ cls }) => construct(cls)).join(', ')}];`,
       `export const later = [${lazy.map(({ pkg, cls }) => `async () => new (await import('${pkg}')).${cls}({})`).join(', ')}];`,
       'export const handler = async () => ({ statusCode: 200 });',
     ].join('\n');
@@ -233,7 +294,10 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       ...(await sizes(ROOT, result.metafile)),
       clients: entry.clients,
       coldClients: entry.coldClients,
+      env: LAMBDA_ENV,
+      documentClient,
       imports: [
+        ...(documentClient ? ['DynamoDBDocumentClient from @aws-sdk/lib-dynamodb'] : []),
         ...eager.map(({ pkg, cls }) => `${cls} from ${pkg}`),
         ...lazy.map(({ pkg, cls }) => `${cls} from ${pkg} (on first use)`),
       ],
@@ -248,11 +312,11 @@ export async function measureBundles(runs: number, log: (line: string) => void):
   const empty: number[] = [];
   log(`  loading ${targets.length} bundles in ${runs} fresh processes each ...`);
   for (let i = 0; i < runs; i++) {
-    empty.push((await spawnTimed(['-e', '0'], env)).ms);
+    empty.push((await spawnTimed(['-e', '0'], LAMBDA_ENV)).ms);
     for (const target of targets) {
       const out = await spawnTimed(
         ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(target.file).href],
-        env,
+        target.env,
       );
       processSamples.get(target.file)?.push(out.ms);
       try {
@@ -286,6 +350,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       const floor = floors.get(floorKey(e)) as Built;
       const mine = figures(e);
       const base = figures(floor);
+      const bare = e.documentClient ? figures(floors.get(floorKey(e, false)) as Built) : undefined;
       return {
         entry: e.name,
         sdkClients: e.clients,
@@ -298,6 +363,15 @@ export async function measureBundles(runs: number, log: (line: string) => void):
           initMedian: ratio(mine.initMs.median, base.initMs.median),
           initP90: ratio(mine.initMs.p90, base.initMs.p90),
         },
+        ...(bare
+          ? {
+              floorWithoutDocumentClient: bare,
+              ratioWithoutDocumentClient: {
+                bytes: ratio(mine.bytes, bare.bytes),
+                initMedian: ratio(mine.initMs.median, bare.initMs.median),
+              },
+            }
+          : {}),
       };
     }),
     skipped,
