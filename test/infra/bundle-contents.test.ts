@@ -9,10 +9,12 @@ import {
   PROJECT_ROOT,
 } from '../../lib/shared/house-bundling.ts';
 
-/** The packages a bundle holds: at cold start (the entry and what it imports statically), and in all its chunks. */
+/** What a bundle holds: packages and our own modules, at cold start (the entry and what it imports statically) and in all its chunks. */
 interface BundlePackages {
   coldStart: Set<string>;
   all: Set<string>;
+  /** Our own modules (`shared/...`) loaded at cold start. */
+  coldModules: Set<string>;
 }
 
 /** Every Lambda entry: `http/settings`, `workflow/apply`, `cognito/pre-token-generation` ... */
@@ -36,7 +38,12 @@ function packagesOf(metafile: Metafile): BundlePackages {
         .map(packageOf)
         .filter((name): name is string => name !== undefined),
     );
-  return { coldStart: packages(coldStart), all: packages(all) };
+  const coldModules = new Set(
+    coldStart
+      .flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}))
+      .filter((input) => !input.includes('node_modules')),
+  );
+  return { coldStart: packages(coldStart), all: packages(all), coldModules };
 }
 
 const bundles = new Map<string, BundlePackages>();
@@ -141,5 +148,41 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
         entry,
       ).toEqual([]);
     }
+  });
+
+  it('loads no route declaration (schemas, handlers) and no valibot at the cold start of the settings, approvals and clusters functions: each route group loads with its first request', () => {
+    for (const entry of ['http/settings', 'http/approvals', 'http/clusters']) {
+      // Act
+      const { coldStart, coldModules, all } = of(entry);
+      // Assess: the route modules and valibot sit in chunks loaded on first use.
+      expect(
+        [...coldModules].filter((m) => m.startsWith('shared/http/routes/')),
+        entry,
+      ).toEqual([]);
+      expect(coldStart.has('valibot'), entry).toBe(false);
+      expect(all.has('valibot'), entry).toBe(true);
+    }
+  });
+
+  it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {
+    const store = 'shared/adapters/aws/dynamodb-change-request-store.ts';
+    for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
+      expect(of(entry).coldModules.has(store), entry).toBe(false);
+    }
+    for (const entry of ENTRIES.filter((e) => e.startsWith('workflow/'))) {
+      expect(of(entry).coldModules.has(store), entry).toBe(true);
+    }
+  });
+
+  it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
+    const tasks = ENTRIES.filter((e) => e.startsWith('workflow/'));
+    // Act
+    const withPatch = tasks.filter((entry) => of(entry).all.has('fast-json-patch'));
+    const withSlack = tasks.filter((entry) =>
+      [...of(entry).coldModules].some((m) => m.startsWith('shared/adapters/slack/')),
+    );
+    // Assess
+    expect(withPatch).toEqual(['workflow/apply']);
+    expect(withSlack).toEqual([]);
   });
 });
