@@ -20,6 +20,23 @@ import {
   type VersionPage,
   VersionTakenError,
 } from '../../ports/document-store.ts';
+import {
+  type CachedDocument,
+  frozenContent,
+  ProjectionCache,
+  type TenantSnapshot,
+} from './projection-cache.ts';
+import {
+  applyChanges,
+  type Change,
+  type ChangeKind,
+  changeSortKey,
+  changesKey,
+  gapsOf,
+  HEAD_SORT_KEY,
+  type Head,
+  toChange,
+} from './projection-changes.ts';
 import { isTransientDynamoError, translateDynamoError } from './translate-dynamo-error.ts';
 
 /** Above this, the stored patch is gzipped so that content + patch stay under DynamoDB's 400 KB item limit. */
@@ -30,6 +47,28 @@ const CHECKS_IN_FLIGHT = 16;
 
 /** The attributes of a projection item that come from one version (the rest name the document). */
 const PROJECTED_FIELDS = ['version', 'content', 'author', 'createdAt', 'contentHash', 'writeId'] as const;
+
+/** Content bytes of tenant snapshots a store keeps by default (the JSON size of their contents). */
+const CACHE_BYTES = 32 * 1024 * 1024;
+
+/** A change item lives this long (DynamoDB TTL); a snapshot not refreshed for half of it is read again whole. */
+const CHANGE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** The stores of this process, for {@link dropProjectionCaches}. */
+const liveCaches = new Set<WeakRef<ProjectionCache>>();
+
+/**
+ * Forgets every tenant snapshot of every store of this process: the next
+ * read of each tenant is a full one, as in a fresh process. For the bench's
+ * cold figures.
+ */
+export function dropProjectionCaches(): void {
+  for (const ref of liveCaches) {
+    const cache = ref.deref();
+    if (cache) cache.clear();
+    else liveCaches.delete(ref);
+  }
+}
 
 /** Chooses the DynamoDB client for a tenant (tenant-scoped credentials on AWS, one client locally). */
 export type DocumentClientFor = (tenantId: string) => DynamoDBDocumentClient;
@@ -46,10 +85,22 @@ export type DocumentClientFor = (tenantId: string) => DynamoDBDocumentClient;
 export class DynamoDbDocumentStore implements DocumentStore {
   readonly #tableName: string;
   readonly #clientFor: DocumentClientFor;
+  readonly #now: () => number;
+  readonly #cache: ProjectionCache;
 
-  constructor(options: { tableName: string; clientFor: DocumentClientFor }) {
+  constructor(options: {
+    tableName: string;
+    clientFor: DocumentClientFor;
+    /** The clock announcements and changes are dated with (tests move it). */
+    now?: () => number;
+    /** Content bytes of tenant snapshots to keep in memory ({@link latestAll}); 0 keeps none. */
+    cacheBytes?: number;
+  }) {
     this.#tableName = options.tableName;
     this.#clientFor = options.clientFor;
+    this.#now = options.now ?? Date.now;
+    this.#cache = new ProjectionCache(options.cacheBytes ?? CACHE_BYTES);
+    liveCaches.add(new WeakRef(this.#cache));
   }
 
   async latest(ref: DocumentRef): Promise<SettingsVersion | null> {
@@ -97,7 +148,69 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   async announce(ref: DocumentRef): Promise<string> {
     // The id carries its time: a reader tells a settled announcement from one still in flight.
-    const writeId = `${Date.now()}-${randomUUID()}`;
+    const writeId = `${this.#now()}-${randomUUID()}`;
+    // Both in this one round: the document's announcement, and the write's place in the change log.
+    const [, seq] = await Promise.all([this.#announce(ref, writeId), this.#allocate(ref.tenantId)]);
+    return `${writeId}@${seq}`;
+  }
+
+  /** Hands out the tenant's next change sequence number (the head's counter; one UpdateItem). */
+  async #allocate(tenantId: string): Promise<number> {
+    const out = await translateDynamoError(() =>
+      this.#clientFor(tenantId).send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: changesKey(tenantId), sk: HEAD_SORT_KEY },
+          // Why `at`: a reader tells a gap (a number handed out, its change not landed) that has
+          // outlived any write from one still in flight by when the numbers after it were handed out.
+          UpdateExpression: 'ADD #seq :one SET #at = :now, tenantId = :t',
+          ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },
+          ExpressionAttributeValues: { ':one': 1, ':now': this.#now(), ':t': tenantId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return Number(out.Attributes?.seq);
+  }
+
+  /**
+   * Puts change `seq` of the tenant's change log. Unconditional: a
+   * sequence number belongs to one write, which is its only writer.
+   */
+  async #putChange(
+    ref: DocumentRef,
+    seq: number,
+    kind: ChangeKind,
+    projected?: Record<string, unknown>,
+  ): Promise<void> {
+    const now = this.#now();
+    await translateDynamoError(() =>
+      this.#clientFor(ref.tenantId).send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...(projected ? Object.fromEntries(PROJECTED_FIELDS.map((f) => [f, projected[f]])) : {}),
+            pk: changesKey(ref.tenantId),
+            sk: changeSortKey(seq),
+            tenantId: ref.tenantId,
+            collection: ref.collection,
+            docKey: ref.key,
+            kind,
+            at: now,
+            expiresAt: Math.floor((now + CHANGE_RETENTION_MS) / 1000),
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Records a change under a new sequence number (a failed write's `recheck`): two calls, one after the other. */
+  async #record(ref: DocumentRef, kind: ChangeKind): Promise<void> {
+    await this.#putChange(ref, await this.#allocate(ref.tenantId), kind);
+  }
+
+  /** The document's announcement of write `writeId` (see {@link DocumentStore.announce}). */
+  async #announce(ref: DocumentRef, writeId: string): Promise<void> {
     await translateDynamoError(() =>
       this.#clientFor(ref.tenantId).send(
         new UpdateCommand({
@@ -116,37 +229,55 @@ export class DynamoDbDocumentStore implements DocumentStore {
         }),
       ),
     );
-    return writeId;
+  }
+
+  /** Announces the document again under a fresh id (a failed write's), outside the change log. */
+  async #reannounce(ref: DocumentRef): Promise<void> {
+    await this.#announce(ref, `${this.#now()}-${randomUUID()}`);
   }
 
   async withdraw(ref: DocumentRef, announced: string): Promise<void> {
-    await this.#unannounce(ref, [announced]);
+    const { writeId, seq } = parseToken(announced);
+    // The change log learns that this number changed nothing, so readers need not wait for it.
+    await Promise.all([
+      this.#unannounce(ref, [writeId]),
+      seq === undefined ? undefined : this.#putChange(ref, seq, 'void'),
+    ]);
   }
 
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     // One id per write: it tells our own version item from a rival's with the same number.
-    const writeId = options.announced ?? (await this.announce(ref));
+    const { writeId, seq } = parseToken(options.announced ?? (await this.announce(ref)));
     const item = toItem(ref, version, writeId);
-    // One round: the version put, the projection update and (version 1) the catalog put run together.
-    const [put, projected, catalog] = await Promise.allSettled([
+    // One round: the version put, the projection update, the change item and (version 1) the catalog put.
+    const [put, projected, change, catalog] = await Promise.allSettled([
       this.#putVersion(ref, item, version.version, writeId),
       this.#project(projectionItem(item), 'newer', writeId),
+      seq === undefined ? undefined : this.#putChange(ref, seq, 'put', item),
       version.version === 1 ? this.#catalog(ref) : Promise.resolve(),
     ]);
     if (put.status === 'rejected') {
+      // Why: our change item may have landed with the content of a write that failed; readers that
+      // applied it re-read the document when they meet this later change.
+      if (change.status === 'fulfilled') await this.#record(ref, 'recheck').catch(() => undefined);
       // Why: our projection update may have landed with the content of a write that failed (a lost
       // race, or a put that outlasted the SDK's retries); take it back now, so that a failed write
       // leaves the projection as it was. Announced again first: if the revert fails too, or a put
       // that timed out lands late, readers keep checking the document and repair it.
       if (projected.status === 'fulfilled' && projected.value) {
-        await this.announce(ref).catch(() => undefined);
+        await this.#reannounce(ref).catch(() => undefined);
         await this.#revert(ref, { version: version.version, writeId }).catch(() => undefined);
       }
       throw put.reason;
     }
+    if (change.status === 'rejected' && seq !== undefined) {
+      // Why once more: until it lands, processes with a copy of the projection see a gap at `seq`,
+      // and learn of this write only when the gap has outlived any write (a full read then).
+      await this.#putChange(ref, seq, 'put', item).catch(() => undefined);
+    }
     if (catalog.status === 'rejected') {
       // Why: the version is written; keep it announced so the next reader puts the catalog item.
-      await this.#catalog(ref).catch(() => this.announce(ref).catch(() => undefined));
+      await this.#catalog(ref).catch(() => this.#reannounce(ref).catch(() => undefined));
     }
     // Not landed: a newer version is projected, or a rival that lost this number put its projection
     // first (ours replaces it). Either way our announcement goes; a failed update leaves it for readers.
@@ -304,6 +435,189 @@ export class DynamoDbDocumentStore implements DocumentStore {
     collections: readonly string[],
     options: LatestAllOptions = {},
   ): Promise<ProjectedDocument[]> {
+    const held = this.#cache.get(tenantId);
+    const fresh = held && this.#now() - held.refreshedAt < CHANGE_RETENTION_MS / 2;
+    let snapshot: TenantSnapshot | undefined;
+    if (held && fresh && collections.every((c) => held.collections.has(c)))
+      snapshot = await this.#refresh(tenantId, held, options);
+    // Why a single collection is read as before: a narrow request (the profiles of one effective
+    // read) must not pay for reading the whole tenant just to start a copy.
+    else if (collections.length === 1)
+      return [...(await this.#readProjection(tenantId, collections, options)).values()]
+        .map(toProjected)
+        .sort(byCollectionAndKey);
+    else
+      snapshot = await this.#fullRead(
+        tenantId,
+        [...new Set([...collections, ...(held?.collections ?? [])])],
+        options,
+      );
+    const wanted = new Set(collections);
+    return [...snapshot.documents.values()]
+      .filter((doc) => wanted.has(doc.collection))
+      .map(({ writeId: _, ...doc }) => doc)
+      .sort(byCollectionAndKey);
+  }
+
+  /**
+   * Brings a tenant's snapshot up to date from the change log: one Query
+   * of the changes after its watermark and the head (one round trip, one
+   * request per MB). Changes apply order-safe; a document two writers gave
+   * the same version, or a failed write's `recheck`, is read from its
+   * versions. A gap (a number handed out, its change not landed) stops the
+   * watermark below it while young (its write is in flight: the next read
+   * looks again); an old one means a write died between its version put
+   * and its change item, and the snapshot is read again whole (its
+   * announcement checks see what that write left).
+   */
+  async #refresh(tenantId: string, held: TenantSnapshot, options: LatestAllOptions): Promise<TenantSnapshot> {
+    const started = this.#now();
+    const { changes, head } = await this.#queryChanges(tenantId, held.watermark);
+    const gaps = gapsOf(changes, held.watermark, head, started, ANNOUNCEMENT_SETTLE_MS);
+    if (gaps.old.length > 0) return this.#fullRead(tenantId, [...held.collections], options);
+    // Why a copy: a request that is building its answer from the held snapshot keeps what it read.
+    const snapshot: TenantSnapshot = { ...held, documents: new Map(held.documents), refreshedAt: started };
+    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, changes, cachedDocument));
+    snapshot.watermark = Math.min(
+      (gaps.young[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.max(head.seq, changes.at(-1)?.seq ?? 0, held.watermark),
+    );
+    this.#cache.set(tenantId, snapshot);
+    return snapshot;
+  }
+
+  /**
+   * Reads a tenant's projection whole (as a process with no copy does) and
+   * keeps it as the tenant's snapshot. In the same round trip, the change
+   * log's recent changes (newest first, down to one older than any write
+   * can take): a write in flight during the read may have landed in neither
+   * the projection read nor its announcement checks, so those changes are
+   * applied on top, and the watermark is the head, stopped below any young
+   * gap. Gaps older than that are writes that settled or died before the
+   * read began: the read and its checks saw them.
+   */
+  async #fullRead(
+    tenantId: string,
+    collections: readonly string[],
+    options: LatestAllOptions,
+  ): Promise<TenantSnapshot> {
+    const started = this.#now();
+    const [projection, recent] = await Promise.all([
+      this.#readProjection(tenantId, collections, options),
+      this.#recentChanges(tenantId, started - ANNOUNCEMENT_SETTLE_MS),
+    ]);
+    const documents = new Map<string, CachedDocument>();
+    for (const [sk, item] of projection) documents.set(sk, cachedDocument(item));
+    const snapshot: TenantSnapshot = {
+      watermark: 0,
+      collections: new Set(collections),
+      documents,
+      refreshedAt: started,
+    };
+    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, recent.changes, cachedDocument));
+    const gaps = gapsOf(recent.changes, recent.below, recent.head, started, ANNOUNCEMENT_SETTLE_MS);
+    snapshot.watermark = Math.min(
+      (gaps.young[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.max(recent.head.seq, recent.changes.at(-1)?.seq ?? 0),
+    );
+    this.#cache.set(tenantId, snapshot);
+    return snapshot;
+  }
+
+  /** Reads the latest version of each document to recheck (bounded concurrency) into the snapshot. */
+  async #recheck(
+    tenantId: string,
+    snapshot: TenantSnapshot,
+    docs: ReadonlyMap<string, { collection: string; key: string }>,
+  ): Promise<void> {
+    await inChunks([...docs], CHECKS_IN_FLIGHT, async ([sk, { collection, key }]) => {
+      const latest = await this.#latestItem({ tenantId, collection, key });
+      if (latest) snapshot.documents.set(sk, cachedDocument(projectionItem(latest)));
+      else snapshot.documents.delete(sk);
+    });
+  }
+
+  /** The change log's items after `after`, oldest first, and its head (all pages, one after another). */
+  async #queryChanges(tenantId: string, after: number): Promise<{ changes: Change[]; head: Head }> {
+    const changes: Change[] = [];
+    let head: Head = { seq: 0, at: 0 };
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await translateDynamoError(() =>
+        this.#clientFor(tenantId).send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk AND sk > :after',
+            ExpressionAttributeValues: { ':pk': changesKey(tenantId), ':after': changeSortKey(after) },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of out.Items ?? [])
+        if (item.sk === HEAD_SORT_KEY) head = { seq: Number(item.seq), at: Number(item.at) };
+        else changes.push(toChange(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return { changes, head };
+  }
+
+  /**
+   * The head and the newest changes, read newest first until a change that
+   * landed before `since` (every number below it was handed out before
+   * then). Returns them oldest first, with `below`: the number under which
+   * nothing more was read.
+   */
+  async #recentChanges(
+    tenantId: string,
+    since: number,
+  ): Promise<{ changes: Change[]; head: Head; below: number }> {
+    const changes: Change[] = [];
+    let head: Head = { seq: 0, at: 0 };
+    let below = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await translateDynamoError(() =>
+        this.#clientFor(tenantId).send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': changesKey(tenantId) },
+            ScanIndexForward: false,
+            ConsistentRead: true,
+            Limit: RECENT_PAGE,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      startKey = out.LastEvaluatedKey;
+      for (const item of out.Items ?? []) {
+        if (item.sk === HEAD_SORT_KEY) {
+          head = { seq: Number(item.seq), at: Number(item.at) };
+          continue;
+        }
+        const change = toChange(item);
+        changes.push(change);
+        if (change.at < since) {
+          below = change.seq;
+          startKey = undefined;
+          break;
+        }
+      }
+    } while (startKey);
+    return { changes: changes.reverse(), head, below };
+  }
+
+  /**
+   * The tenant's projection of the requested collections, read whole, with
+   * announced documents checked (and repaired) and collections built from
+   * their versions where never built.
+   */
+  async #readProjection(
+    tenantId: string,
+    collections: readonly string[],
+    options: LatestAllOptions,
+  ): Promise<Map<string, Record<string, unknown>>> {
     const unchecked = new Set((options.unchecked ?? []).map((d) => projectionSortKey(d.collection, d.key)));
     // One collection: a prefix Query; several: the whole partition (one request per MB either way).
     const items = await this.#queryProjection(
@@ -325,11 +639,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     }
     await inChunks(announced, CHECKS_IN_FLIGHT, (item) => this.#check(item, byKey));
     await Promise.all(collections.filter((c) => !built.has(c)).map((c) => this.#build(tenantId, c, byKey)));
-    return [...byKey.values()]
-      .map(toProjected)
-      .sort((a, b) =>
-        a.collection === b.collection ? compare(a.key, b.key) : compare(a.collection, b.collection),
-      );
+    return byKey;
   }
 
   /** Every item of the projection partition under `prefix` (all pages, one after another). */
@@ -371,7 +681,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     };
     const sk = String(item.sk);
     const settled = [...(item.pending as Set<string>)].filter(
-      (id) => Date.now() - Number.parseInt(id, 10) > ANNOUNCEMENT_SETTLE_MS,
+      (id) => this.#now() - Number.parseInt(id, 10) > ANNOUNCEMENT_SETTLE_MS,
     );
     const allSettled = settled.length === (item.pending as Set<string>).size;
     const latest = await this.#latestItem(ref);
@@ -567,6 +877,34 @@ function isConditionFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     (error as Error | null)?.name === 'ConditionalCheckFailedException'
   );
+}
+
+/** Changes read per page when looking back from the head (a cold read's recent changes). */
+const RECENT_PAGE = 100;
+
+/** An announcement token: the write id, and the write's sequence number in the change log. */
+function parseToken(token: string): { writeId: string; seq: number | undefined } {
+  const at = token.lastIndexOf('@');
+  if (at < 0) return { writeId: token, seq: undefined };
+  return { writeId: token.slice(0, at), seq: Number(token.slice(at + 1)) };
+}
+
+/** A snapshot's document from a projection (or change) item: its content parsed once and frozen. */
+function cachedDocument(item: Record<string, unknown>): CachedDocument {
+  return {
+    collection: String(item.collection),
+    key: String(item.docKey),
+    version: Number(item.version),
+    author: String(item.author),
+    createdAt: String(item.createdAt),
+    contentHash: String(item.contentHash),
+    content: frozenContent(item.content),
+    writeId: String(item.writeId),
+  };
+}
+
+function byCollectionAndKey(a: ProjectedDocument, b: ProjectedDocument): number {
+  return a.collection === b.collection ? compare(a.key, b.key) : compare(a.collection, b.collection);
 }
 
 function compare(a: string, b: string): number {

@@ -1,0 +1,116 @@
+import type { CachedDocument, TenantSnapshot } from './projection-cache.ts';
+
+// The tenant's change log: what lets a process with a copy of the projection bring it up to date
+// by reading only what changed. Partition `<tenant>#!changes` (IAM LeadingKeys still fences it):
+// one head item whose counter each write bumps in its read round (`~head`, sorted after every
+// change, so that one Query of the changes after a sequence number also reads the head), and one
+// change item per write, `c#<12-digit seq>`, put in the write's second round with the version.
+
+/** Partition key of a tenant's change log. */
+export function changesKey(tenantId: string): string {
+  return `${tenantId}#!changes`;
+}
+
+/** Sort key of the change log's head: after every change item. */
+export const HEAD_SORT_KEY = '~head';
+
+/** Sort key of the change with sequence number `seq`. */
+export function changeSortKey(seq: number): string {
+  return `c#${String(seq).padStart(12, '0')}`;
+}
+
+/**
+ * What one write did: `put` (a version, with the projected fields),
+ * `void` (the write was withdrawn: nothing changed), `recheck` (a write
+ * whose version put failed after its change item may have landed: readers
+ * re-read the document's latest version).
+ */
+export type ChangeKind = 'put' | 'void' | 'recheck';
+
+/** A change item as read back. */
+export interface Change {
+  seq: number;
+  kind: ChangeKind;
+  collection: string;
+  key: string;
+  /** When the writer put it (ms, the writer's clock). */
+  at: number;
+  /** For `put`: the projection item's fields (version, writeId, content ...). */
+  item: Record<string, unknown>;
+}
+
+/** The head as read back: the last sequence number handed out and when. */
+export interface Head {
+  seq: number;
+  at: number;
+}
+
+/** Reads a change item. */
+export function toChange(item: Record<string, unknown>): Change {
+  return {
+    seq: Number(String(item.sk).slice(2)),
+    kind: item.kind === 'void' || item.kind === 'recheck' ? item.kind : 'put',
+    collection: String(item.collection),
+    key: String(item.docKey),
+    at: Number(item.at),
+    item,
+  };
+}
+
+/**
+ * The sequence numbers in `(after, head.seq]` that have no change item in
+ * `changes` (sorted by seq): writes still in flight, or dead. A gap is
+ * `old` when it was handed out more than `settleMs` before `now`: the
+ * next change above it landed before then (it was handed out after the
+ * gap), or, with none above it, the head's last bump was before then. An
+ * old gap's write has settled or died; a full read of the projection (its
+ * announcement checks) sees what it left.
+ */
+export function gapsOf(
+  changes: readonly Change[],
+  after: number,
+  head: Head,
+  now: number,
+  settleMs: number,
+): { young: number[]; old: number[] } {
+  const young: number[] = [];
+  const old: number[] = [];
+  const horizon = Math.max(head.seq, changes.at(-1)?.seq ?? 0);
+  let next = 0;
+  for (let seq = after + 1; seq <= horizon; seq++) {
+    while (next < changes.length && (changes[next] as Change).seq < seq) next++;
+    const above = changes[next];
+    if (above?.seq === seq) continue;
+    const allocatedBefore = above ? above.at : head.at;
+    (now - allocatedBefore > settleMs ? old : young).push(seq);
+  }
+  return { young, old };
+}
+
+/**
+ * Applies changes (sorted by seq) to a snapshot's documents, order-safe: a
+ * document only moves to a newer version. Returns the documents that need
+ * their latest version read: a `recheck`, or a version number the snapshot
+ * already holds from another write (one of two racing writers lost its put).
+ */
+export function applyChanges(
+  snapshot: TenantSnapshot,
+  changes: readonly Change[],
+  toDocument: (item: Record<string, unknown>) => CachedDocument,
+): Map<string, { collection: string; key: string }> {
+  const recheck = new Map<string, { collection: string; key: string }>();
+  for (const change of changes) {
+    if (!snapshot.collections.has(change.collection) || change.kind === 'void') continue;
+    const sk = `${change.collection}#${change.key}`;
+    if (change.kind === 'recheck') {
+      recheck.set(sk, change);
+      continue;
+    }
+    const held = snapshot.documents.get(sk);
+    const version = Number(change.item.version);
+    if (!held || held.version < version) snapshot.documents.set(sk, toDocument(change.item));
+    else if (held.version === version && held.writeId !== String(change.item.writeId))
+      recheck.set(sk, change);
+  }
+  return recheck;
+}
