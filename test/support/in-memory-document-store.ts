@@ -27,8 +27,20 @@ interface Projected {
  * contents with its announced writes.
  */
 export class InMemoryDocumentStore implements DocumentStore {
-  readonly #docs = new Map<string, Stored[]>();
-  readonly #projection = new Map<string, Projected>();
+  readonly #docs: Map<string, Stored[]>;
+  readonly #projection: Map<string, Projected>;
+  readonly #now: () => number;
+
+  /**
+   * With `shares`, this store reads and writes the other's Maps: two
+   * stores over one table, as two processes over one DynamoDB table.
+   * `now` is the clock announcements are dated with.
+   */
+  constructor(options: { shares?: InMemoryDocumentStore; now?: () => number } = {}) {
+    this.#docs = options.shares ? options.shares.#docs : new Map();
+    this.#projection = options.shares ? options.shares.#projection : new Map();
+    this.#now = options.now ?? Date.now;
+  }
   /**
    * Fault injection for the contract suite: while true, an append writes its
    * version and then stops, as a process that crashes between the version put
@@ -69,7 +81,7 @@ export class InMemoryDocumentStore implements DocumentStore {
   }
 
   async announce(ref: DocumentRef): Promise<string> {
-    const writeId = `${Date.now()}-${randomUUID()}`;
+    const writeId = `${this.#now()}-${randomUUID()}`;
     this.#item(ref).pending.add(writeId);
     return writeId;
   }
@@ -140,7 +152,7 @@ export class InMemoryDocumentStore implements DocumentStore {
         const latest = this.#versions(ref).at(-1);
         if (latest) this.#project(ref, latest);
         for (const writeId of item.pending)
-          if (Date.now() - Number.parseInt(writeId, 10) > ANNOUNCEMENT_SETTLE_MS)
+          if (this.#now() - Number.parseInt(writeId, 10) > ANNOUNCEMENT_SETTLE_MS)
             item.pending.delete(writeId);
       }
       if (item.doc) {
