@@ -1,7 +1,10 @@
 import { approvalsContextRoutes, approvalsRouteGroups } from './context-routes/approvals-context-routes.ts';
 import { clustersContextRoutes, clustersRouteGroups } from './context-routes/clusters-context-routes.ts';
-import { secretsContextRoutes } from './context-routes/secrets-context-routes.ts';
-import { serviceAccountsContextRoutes } from './context-routes/service-accounts-context-routes.ts';
+import { secretsContextRoutes, secretsRouteGroups } from './context-routes/secrets-context-routes.ts';
+import {
+  serviceAccountsContextRoutes,
+  serviceAccountsRouteGroups,
+} from './context-routes/service-accounts-context-routes.ts';
 import { settingsContextRoutes, settingsRouteGroups } from './context-routes/settings-context-routes.ts';
 import { systemContextRoutes } from './context-routes/system-context-routes.ts';
 import type { RouteGroups } from './lazy-routes.ts';
@@ -43,4 +46,6 @@ export const lazyRouteGroups: Partial<Record<RouteContext, RouteGroups>> = {
   settings: settingsRouteGroups,
   approvals: approvalsRouteGroups,
   clusters: clustersRouteGroups,
+  secrets: secretsRouteGroups,
+  'service-accounts': serviceAccountsRouteGroups,
 };

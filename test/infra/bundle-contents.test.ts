@@ -150,8 +150,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
-  it('loads no route declaration (schemas, handlers) and no valibot at the cold start of the settings, approvals and clusters functions: each route group loads with its first request', () => {
-    for (const entry of ['http/settings', 'http/approvals', 'http/clusters']) {
+  it('loads no route declaration (schemas, handlers) and no valibot at the cold start of the settings, approvals, clusters, secrets and service-accounts functions: each route group loads with its first request', () => {
+    for (const entry of [
+      'http/settings',
+      'http/approvals',
+      'http/clusters',
+      'http/secrets',
+      'http/service-accounts',
+    ]) {
       // Act
       const { coldStart, coldModules, all } = of(entry);
       // Assess: the route modules and valibot sit in chunks loaded on first use.
