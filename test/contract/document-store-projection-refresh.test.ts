@@ -51,15 +51,15 @@ const dynaliteHarness: Harness = {
         stack.add(
           (next) => async (args) => {
             const input = args.input as {
-              Key?: { pk?: unknown };
-              Item?: { pk?: unknown; sk?: unknown };
+              Key?: { pk?: unknown; sk?: unknown };
+              Item?: { sk?: unknown };
               UpdateExpression?: string;
             };
             const projects =
               String(input.Key?.pk ?? '').endsWith('#!latest') &&
               (input.UpdateExpression ?? '').startsWith('SET #version');
             const logsChange =
-              String(input.Item?.pk ?? '').endsWith('#!changes') && String(input.Item?.sk).startsWith('c#');
+              String(input.Key?.pk ?? '').endsWith('#!changes') && String(input.Key?.sk).startsWith('c#');
             if (failingVersions && String(input.Item?.sk ?? '').startsWith('v#'))
               throw Object.assign(new Error('injected failure of the version put'), { name: 'Rejected' });
             if (crashing && (projects || logsChange))

@@ -174,8 +174,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
   }
 
   /**
-   * Puts change `seq` of the tenant's change log. Unconditional: a
-   * sequence number belongs to one write, which is its only writer.
+   * Writes change `seq` of the tenant's change log. Unconditional: a
+   * sequence number belongs to one write, its only writer. An UpdateItem
+   * that sets every attribute (the same as a put of a fresh key): the
+   * version put stays the write's one PutItem.
    */
   async #putChange(
     ref: DocumentRef,
@@ -184,21 +186,24 @@ export class DynamoDbDocumentStore implements DocumentStore {
     projected?: Record<string, unknown>,
   ): Promise<void> {
     const now = this.#now();
+    const fields: Record<string, unknown> = {
+      ...(projected ? Object.fromEntries(PROJECTED_FIELDS.map((f) => [f, projected[f]])) : {}),
+      tenantId: ref.tenantId,
+      collection: ref.collection,
+      docKey: ref.key,
+      kind,
+      at: now,
+      expiresAt: Math.floor((now + CHANGE_RETENTION_MS) / 1000),
+    };
+    const names = Object.keys(fields);
     await translateDynamoError(() =>
       this.#clientFor(ref.tenantId).send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.#tableName,
-          Item: {
-            ...(projected ? Object.fromEntries(PROJECTED_FIELDS.map((f) => [f, projected[f]])) : {}),
-            pk: changesKey(ref.tenantId),
-            sk: changeSortKey(seq),
-            tenantId: ref.tenantId,
-            collection: ref.collection,
-            docKey: ref.key,
-            kind,
-            at: now,
-            expiresAt: Math.floor((now + CHANGE_RETENTION_MS) / 1000),
-          },
+          Key: { pk: changesKey(ref.tenantId), sk: changeSortKey(seq) },
+          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
         }),
       ),
     );
@@ -880,7 +885,7 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 /** Changes read per page when looking back from the head (a cold read's recent changes). */
-const RECENT_PAGE = 100;
+const RECENT_PAGE = 1000;
 
 /** An announcement token: the write id, and the write's sequence number in the change log. */
 function parseToken(token: string): { writeId: string; seq: number | undefined } {
