@@ -106,6 +106,14 @@ function withoutAnnouncements(item: Record<string, unknown>): Record<string, unk
   return rest;
 }
 
+/**
+ * False for the change log's items (issue 11): a failed write takes a number there and records
+ * a change its readers re-check; versions, catalog and projected content are what must not move.
+ */
+function outsideChangeLog(item: Record<string, unknown>): boolean {
+  return !(item.pk as { S: string }).S.endsWith('#!changes');
+}
+
 function expect503(res: RawResponse, context: string): void {
   expect(res.status, context).toBe(503);
   expectProblem(res, context);
@@ -187,7 +195,9 @@ describe('faults that outlast the SDK policy', () => {
       expect503(res, `PUT under ${kind}`);
       expect(probe.attemptsOf('PutItem')).toHaveLength(3);
       const after = await scanTable(runtime);
-      expect(after.map(withoutAnnouncements)).toEqual(before.map(withoutAnnouncements));
+      expect(after.filter(outsideChangeLog).map(withoutAnnouncements)).toEqual(
+        before.filter(outsideChangeLog).map(withoutAnnouncements),
+      );
       expect(announcements(after).length - announcements(before).length).toBeLessThanOrEqual(1);
       expect(announcements(after)).toEqual(expect.arrayContaining(announcements(before)));
       probe.reset();
