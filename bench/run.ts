@@ -133,6 +133,7 @@ async function scalePart(step: string): Promise<ScaleReport> {
         route: r.name,
         status: r.status,
         'median ms': r.ms,
+        'cold ms': r.coldMs,
         calls: r.calls,
         'critical path': r.criticalPath,
         goal: r.goal,
@@ -141,7 +142,12 @@ async function scalePart(step: string): Promise<ScaleReport> {
     );
   }
   table(
-    scale.ratios.map((r) => ({ route: r.name, 'time x (largest/smallest N)': r.timeRatio, goal: r.goal })),
+    scale.ratios.map((r) => ({
+      route: r.name,
+      'time x (largest/smallest N)': r.timeRatio,
+      'cold x': r.coldRatio,
+      goal: r.goal,
+    })),
   );
   log(`Peak RSS across the scale run (local runtime in this process): ${scale.peakRssMB} MB\n`);
   return scale;
