@@ -180,6 +180,17 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads the change request code of a secret write (the approval step, RFC 6902 diffs) only when the write is gated, in the rotation job and the secrets API', () => {
+    for (const entry of ['scheduled/rotate-secrets', 'http/secrets']) {
+      // Act
+      const { coldStart, coldModules, all } = of(entry);
+      // Assess: not at cold start; in a chunk loaded by a write to a protected environment.
+      expect(coldModules.has('shared/use-cases/approvals/gate-protected-write.ts'), entry).toBe(false);
+      expect(coldStart.has('fast-json-patch'), entry).toBe(false);
+      expect(all.has('fast-json-patch'), entry).toBe(true);
+    }
+  });
+
   it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
     const tasks = ENTRIES.filter((e) => e.startsWith('workflow/'));
     // Act

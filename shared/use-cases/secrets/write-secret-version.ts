@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { ConflictError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import { rotationDays, rotationDueAt } from '../../domain/secrets/rotation-period.ts';
 import { type SecretMetadata, type SecretRef, secretContext } from '../../domain/secrets/secret-model.ts';
-import { type IfMatch, nextVersion, type SettingsVersion } from '../../domain/settings-version.ts';
+import type { IfMatch } from '../../domain/settings-version.ts';
 import { SecretVersionConflictError } from '../../ports/secret-store.ts';
-import { gateProtectedWrite } from '../approvals/gate-protected-write.ts';
 import { type WriteOutcome, written } from '../approvals/write-outcome.ts';
 import { loadEnvironmentConfig } from '../environments/load-environment-config.ts';
 import { sealEnvelope } from './envelope-cipher.ts';
@@ -102,27 +100,9 @@ export async function writeSecretVersion(
   envConfig.catch(() => undefined);
   const envelope = await sealEnvelope(deps.keys, secretContext(ref, version), write.value);
   if ((await envConfig).config.protected) {
-    // Why pending: the approver never sees the value; the sealed envelope waits, bound to the
-    // version it will become, and the apply step moves it in unopened.
-    const pendingId = `pv-${randomBytes(12).toString('hex')}`;
-    await deps.secrets.putPending(ref, pendingId, envelope);
-    const gate = await gateProtectedWrite(deps, {
-      ref: { tenantId: ref.tenantId, collection: SECRETS_COLLECTION, key: `envs/${ref.env}/${ref.name}` },
-      latest: head ? pseudoVersion(ref, head, intent) : null,
-      record: nextVersion(
-        head ? pseudoVersion(ref, head, intent) : null,
-        { ...secretProposal(ref, write.fields, 'changed'), pendingValue: pendingId },
-        { author: intent.author, reason: intent.reason, ticket: null, createdAt: intent.at },
-      ),
-      intent: {
-        author: intent.author,
-        ...(intent.authorEmail ? { authorEmail: intent.authorEmail } : {}),
-        reason: intent.reason,
-        ticket: null,
-        createdAt: intent.at,
-      },
-      prefetched: envConfig,
-    });
+    // Loaded only here: the change request code (and its diffs) is for protected environments.
+    const { gateSecretWrite } = await import('./gate-secret-write.ts');
+    const gate = await gateSecretWrite(deps, write, envConfig, envelope);
     if (gate.kind === 'change-request') return gate;
   }
   const metadata = await nextMetadata(deps, ref, head, write.fields, version, intent);
@@ -201,21 +181,4 @@ export function checkPrecondition(
       head?.version ?? null,
     );
   }
-}
-
-/** The head as the change request's base "version" (metadata only). */
-function pseudoVersion(
-  ref: SecretRef,
-  head: SecretMetadata,
-  intent: Pick<SecretIntent, 'at'>,
-): SettingsVersion {
-  return {
-    ...nextVersion(null, secretProposal(ref, head, 'unchanged'), {
-      author: head.createdBy,
-      reason: 'current',
-      ticket: null,
-      createdAt: intent.at,
-    }),
-    version: head.version,
-  };
 }
