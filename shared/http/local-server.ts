@@ -10,11 +10,11 @@ import {
 } from '../domain/errors.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
 import type { HttpHandler } from './create-http-handler.ts';
+import { MAX_BODY_BYTES } from './parse-body.ts';
 import { problemResult } from './problem-details.ts';
 import { logRequest, RouteNamer, redactingLogger } from './request-log.ts';
 import type { Route, RouteContext } from './route.ts';
 import { RouteMatcher } from './route-matcher.ts';
-import { MAX_BODY_BYTES } from './run-route.ts';
 
 /** What the local server needs: the route table, a handler per context and a token verifier. */
 export interface LocalServerOptions {

@@ -180,6 +180,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads body parsing (JSON shape and prototype-key checks) with the first route that has a body, not at the cold start of any HTTP function', () => {
+    for (const entry of ENTRIES.filter((e) => e.startsWith('http/'))) {
+      expect(of(entry).coldModules.has('shared/http/forbidden-keys.ts'), entry).toBe(false);
+    }
+    // The loop is not empty: it covers the settings function, whose writes have a body.
+    expect(ENTRIES).toContain('http/settings');
+  });
+
   it('loads the change request code of a secret write (the approval step, RFC 6902 diffs) only when the write is gated, in the rotation job and the secrets API', () => {
     for (const entry of ['scheduled/rotate-secrets', 'http/secrets']) {
       // Act
