@@ -9,6 +9,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { JsonObject } from '../../domain/json-value.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import {
   ANNOUNCEMENT_SETTLE_MS,
@@ -449,7 +450,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     // read) must not pay for reading the whole tenant just to start a copy.
     else if (collections.length === 1)
       return [...(await this.#readProjection(tenantId, collections, options)).values()]
-        .map(toProjected)
+        .map((item) => toProjected(item))
         .sort(byCollectionAndKey);
     else
       snapshot = await this.#fullRead(
@@ -896,16 +897,7 @@ function parseToken(token: string): { writeId: string; seq: number | undefined }
 
 /** A snapshot's document from a projection (or change) item: its content parsed once and frozen. */
 function cachedDocument(item: Record<string, unknown>): CachedDocument {
-  return {
-    collection: String(item.collection),
-    key: String(item.docKey),
-    version: Number(item.version),
-    author: String(item.author),
-    createdAt: String(item.createdAt),
-    contentHash: String(item.contentHash),
-    content: frozenContent(item.content),
-    writeId: String(item.writeId),
-  };
+  return { ...toProjected(item, frozenContent(item.content)), writeId: String(item.writeId) };
 }
 
 function byCollectionAndKey(a: ProjectedDocument, b: ProjectedDocument): number {
@@ -964,7 +956,10 @@ function projectionItem(version: Record<string, unknown>): Record<string, unknow
   };
 }
 
-function toProjected(item: Record<string, unknown>): ProjectedDocument {
+function toProjected(
+  item: Record<string, unknown>,
+  content: JsonObject = typeof item.content === 'string' ? JSON.parse(item.content) : {},
+): ProjectedDocument {
   return {
     collection: String(item.collection),
     key: String(item.docKey),
@@ -972,7 +967,7 @@ function toProjected(item: Record<string, unknown>): ProjectedDocument {
     author: String(item.author),
     createdAt: String(item.createdAt),
     contentHash: String(item.contentHash),
-    content: typeof item.content === 'string' ? JSON.parse(item.content) : {},
+    content,
   };
 }
 
