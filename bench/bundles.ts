@@ -32,6 +32,13 @@ export interface BundleFigures {
 /** An entry point next to its floor. */
 export interface EntryFigures extends BundleFigures {
   entry: string;
+  /**
+   * For a function whose routes load by group on first request (`shared/http/lazy-routes.ts`):
+   * the cold-start bytes plus the chunks of the first request's route group (its schemas and
+   * handlers, valibot included; not the body parser or use cases loaded on first use), for its
+   * lightest and its heaviest group. Closer to what a real cold request loads; `bytes` leaves the group out.
+   */
+  firstRequest?: { lightest: { group: string; bytes: number }; heaviest: { group: string; bytes: number } };
   /** `@aws-sdk/client-*` packages the bundle contains. */
   sdkClients: string[];
   /** Those of them loaded at cold start (the rest load on first use). */
@@ -81,6 +88,44 @@ function packagesIn(metafile: Metafile, outputs: string[]): string[] {
       inputs.map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((p) => p !== undefined),
     ),
   ];
+}
+
+/** Outputs reachable from `start` through static imports (`start` included). */
+function staticClosure(metafile: Metafile, start: string): Set<string> {
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length > 0) {
+    for (const imported of metafile.outputs[queue.shift() as string]?.imports ?? []) {
+      if (
+        imported.kind === 'import-statement' &&
+        metafile.outputs[imported.path] &&
+        !seen.has(imported.path)
+      ) {
+        seen.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * For a bundle whose route groups load on first request: cold-start bytes plus each route
+ * group's chunk and what it imports statically (a route module of `shared/http/routes/` that
+ * is the entry of a chunk), for the lightest and the heaviest group; `undefined` without groups.
+ */
+function firstRequestBytes(metafile: Metafile): EntryFigures['firstRequest'] {
+  const cold = new Set(bundleOutputs(metafile).coldStart);
+  const groups = Object.entries(metafile.outputs)
+    .filter(([, o]) => o.entryPoint?.startsWith('shared/http/routes/'))
+    .map(([name, o]) => {
+      const loaded = new Set([...cold, ...staticClosure(metafile, name)]);
+      const bytes = [...loaded].reduce((sum, n) => sum + (metafile.outputs[n]?.bytes ?? 0), 0);
+      return { group: (o.entryPoint as string).replace(/^shared\/http\/routes\/|\.ts$/g, ''), bytes };
+    })
+    .sort((a, b) => a.bytes - b.bytes);
+  const [lightest, heaviest] = [groups[0], groups.at(-1)];
+  return lightest && heaviest ? { lightest, heaviest } : undefined;
 }
 
 async function sizes(
@@ -219,6 +264,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     env: Record<string, string>;
     /** Its cold start uses `@aws-sdk/lib-dynamodb` (its floor then has a document client). */
     documentClient: boolean;
+    firstRequest?: EntryFigures['firstRequest'];
   };
   const entries: Built[] = [];
   const skipped: string[] = [];
@@ -243,6 +289,8 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       env: functionEnv(name),
       documentClient: packagesIn(result.metafile, cold).includes('@aws-sdk/lib-dynamodb'),
     };
+    const firstRequest = firstRequestBytes(result.metafile);
+    if (firstRequest) built.firstRequest = firstRequest;
     entries.push(built);
     log(
       `  built lambdas/${name}.ts: ${(built.bytes / 1024).toFixed(0)} KiB at cold start (${(built.totalBytes / 1024).toFixed(0)} KiB in all), clients ${built.coldClients.join(', ') || 'none'} (first use: ${built.clients.filter((c) => !built.coldClients.includes(c)).join(', ') || 'none'})`,
@@ -353,6 +401,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       const bare = e.documentClient ? figures(floors.get(floorKey(e, false)) as Built) : undefined;
       return {
         entry: e.name,
+        ...(e.firstRequest ? { firstRequest: e.firstRequest } : {}),
         sdkClients: e.clients,
         coldSdkClients: e.coldClients,
         ...mine,

@@ -87,6 +87,10 @@ async function bundlesPart(step: string): Promise<Awaited<ReturnType<typeof meas
       // Against the floor without the document client (bare DynamoDBClient), for functions that use lib-dynamodb.
       'size x bare': e.ratioWithoutDocumentClient?.bytes ?? '',
       'init x bare': e.ratioWithoutDocumentClient?.initMedian ?? '',
+      // Cold start plus the chunks of the first request's route group (lightest-heaviest), for lazily routed functions.
+      'with route group': e.firstRequest
+        ? `${(e.firstRequest.lightest.bytes / 1024).toFixed(1)}-${kib(e.firstRequest.heaviest.bytes)}`
+        : '',
       clients: e.coldSdkClients.map((c) => c.replace('@aws-sdk/client-', '')).join(' ') || 'none',
       error: e.error ?? '',
     })),
