@@ -95,7 +95,9 @@ describe(`the delete check of a secret with ${SERVICES} services (issue 11's lef
     expect(small.res.status).toBe(200);
     expect(large.res.status).toBe(200);
     expect(large.calls.ops).toEqual(small.calls.ops);
-    expect(large.calls.total).toBeLessThan(10);
+    // A constant, whatever the number of services: the secret's own reads and delete, plus one cold
+    // projection read (its Query, the change log's Query beside it, the one-time build from the catalog).
+    expect(large.calls.total).toBeLessThanOrEqual(10);
   }, 60_000);
 
   it('finds references in global, a service layer, an instance layer and a profile a dev layer pulls in, and nothing else', async () => {
