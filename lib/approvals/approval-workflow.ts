@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
 import { type EnvName, taskEnvNames } from '../../shared/composition/workflow-task-env.ts';
+import { SLACK_SECRETS_ROOT } from '../../shared/domain/tenant-session-policy.ts';
 import {
   APPROVAL_TASKS,
   type ApprovalTaskName,
@@ -124,7 +125,7 @@ export class ApprovalWorkflow extends Construct {
       {
         service: 'secretsmanager',
         resource: 'secret',
-        resourceName: 'plumbline/slack/*',
+        resourceName: `${SLACK_SECRETS_ROOT}*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       },
       stack,
@@ -161,9 +162,8 @@ export class ApprovalWorkflow extends Construct {
           new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [slackSecrets] }),
         );
         Validations.of(fn.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'secretsmanager', 'secret:plumbline/slack/*')}]`,
-          reason:
-            'Tenants name their Slack webhook secrets under plumbline/slack/<tenant>/; the handler reads only the caller tenant’s prefix.',
+          id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'secretsmanager', `secret:${SLACK_SECRETS_ROOT}*`)}]`,
+          reason: `Tenants name their Slack webhook secrets under ${SLACK_SECRETS_ROOT}<tenant>/; the handler reads only the caller tenant’s prefix.`,
         });
       },
       linkSigner: (fn) => data.signingSecret.grantRead(fn.role),

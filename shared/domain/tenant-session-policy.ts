@@ -86,6 +86,14 @@ export function tenantSecretArnPattern(tableArn: string, tenant: string): string
   return `arn:${partition}:secretsmanager:${region}:${account}:secret:plumbline/${tenant}/*`;
 }
 
+/**
+ * Where tenants keep the Slack webhook secrets of approval notifications:
+ * `plumbline-slack/<tenant>/...`. A root of its own, beside `plumbline/`,
+ * so that no tenant id (a tenant named `slack` included) makes a tenant's
+ * secret prefix `plumbline/<tenant>/` cover another tenant's webhook.
+ */
+export const SLACK_SECRETS_ROOT = 'plumbline-slack/';
+
 /** STS allows at most 2,048 characters of session policy (before its own packing). */
 export const SESSION_POLICY_MAX_CHARS = 2048;
 

@@ -83,7 +83,7 @@ describe('secrets isolation in the synthesized stacks (issue 13)', () => {
         // The only other prefix is the Slack webhook secrets of approval notifications (read-only).
         const tenantScoped = resources.includes(`plumbline/${TENANT}/*`);
         const slack =
-          resources.includes('plumbline/slack/*') &&
+          resources.includes('plumbline-slack/*') &&
           asList(s.Action).join() === 'secretsmanager:GetSecretValue';
         expect(tenantScoped || slack).toBe(true);
       }

@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
  * call per cold start and rotation window, not per request). Values never
  * reach logs or errors.
  *
- * @example const values = new SecretsManagerValues(); await values.get('plumbline/slack/prod')
+ * @example const values = new SecretsManagerValues(); await values.get('plumbline-slack/acme/prod')
  */
 export class SecretsManagerValues {
   readonly #client: SecretsManagerClient;

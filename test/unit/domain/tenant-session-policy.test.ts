@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   leadingKeysCondition,
   SESSION_POLICY_MAX_CHARS,
+  SLACK_SECRETS_ROOT,
   TENANT_ITEM_ACTIONS,
   tenantKeyPrefix,
+  tenantSecretArnPattern,
   tenantSessionName,
   tenantSessionPolicy,
 } from '../../../shared/domain/tenant-session-policy.ts';
@@ -168,5 +170,19 @@ describe('tenantSessionPolicy with the secrets key (issue 13)', () => {
 
     // Assess
     expect(JSON.stringify(policy)).not.toMatch(/secretsmanager|EncryptionContext/);
+  });
+
+  it("never reaches another tenant's Slack webhook secret, whatever the tenant id (a tenant named slack included)", () => {
+    const secretArn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+    fc.assert(
+      fc.property(fc.oneof(tenantId, fc.constant('slack')), tenantId, (tenant, other) => {
+        // Act
+        const pattern = tenantSecretArnPattern(tableArn, tenant);
+
+        // Assess
+        expect(stringLike(pattern, secretArn(`${SLACK_SECRETS_ROOT}${other}/prod`))).toBe(false);
+        expect(stringLike(pattern, secretArn(`plumbline/${tenant}/prod/db-password`))).toBe(true);
+      }),
+    );
   });
 });
