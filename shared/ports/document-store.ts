@@ -48,6 +48,15 @@ export interface AppendOptions {
    * it, `append` announces the write itself first (one more sequential call).
    */
   announced?: string;
+  /**
+   * Puts the version first, then the projection update and the change item
+   * (one more round). Without it the three go together, so the write cannot
+   * tell readers that its version landed: its announcement stays until a
+   * reader checks the version, and processes that keep a copy of the
+   * projection check the version of each change they did not write. For
+   * bulk loads, whose readers would otherwise check every document.
+   */
+  bulk?: boolean;
 }
 
 /**

@@ -23,6 +23,14 @@ interface Pair {
   crashAfterVersion(on: boolean): void;
   /** While on, every version put of store `a` fails. */
   failVersionPuts(on: boolean): void;
+  /**
+   * While on, a version put of store `a` fails after the rest of its round
+   * (projection update, change item) was sent, and store `a` then sends
+   * nothing more (its process died before taking the write back).
+   */
+  dieAfterFailedVersionPut(on: boolean): void;
+  /** A store over the same table with no copy of the projection (a fresh process). */
+  fresh(): DocumentStore;
   /** Full reads of the projection store `b` made so far (a Query of the projection partition), when the adapter has any. */
   fullReads(): number | undefined;
   stop(): Promise<void>;
@@ -44,6 +52,8 @@ const dynaliteHarness: Harness = {
     let now = Date.now();
     let crashing = false;
     let failingVersions = false;
+    let dying = false;
+    let dead = false;
     let projectionQueries = 0;
     // Why middlewares: the crash must hit exactly what an append sends after its version put.
     const faults: DynamoMiddleware = {
@@ -60,6 +70,13 @@ const dynaliteHarness: Harness = {
               (input.UpdateExpression ?? '').startsWith('SET #version');
             const logsChange =
               String(input.Key?.pk ?? '').endsWith('#!changes') && String(input.Key?.sk).startsWith('c#');
+            if (dead) throw Object.assign(new Error('injected: the process died'), { name: 'Died' });
+            if (dying && String(input.Item?.sk ?? '').startsWith('v#')) {
+              // Why the pause: the rest of the write's round (sent with the version put) goes out first.
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              dead = true;
+              throw Object.assign(new Error('injected failure of the version put'), { name: 'Rejected' });
+            }
             if (failingVersions && String(input.Item?.sk ?? '').startsWith('v#'))
               throw Object.assign(new Error('injected failure of the version put'), { name: 'Rejected' });
             if (crashing && (projects || logsChange))
@@ -98,6 +115,11 @@ const dynaliteHarness: Harness = {
       failVersionPuts: (on) => {
         failingVersions = on;
       },
+      dieAfterFailedVersionPut: (on) => {
+        dying = on;
+        dead = false;
+      },
+      fresh: () => new DynamoDbDocumentStore({ tableName: 'refresh', clientFor: () => clientB, now: clock }),
       fullReads: () => projectionQueries,
       stop: async () => {
         clientA.destroy();
@@ -126,6 +148,10 @@ const inMemoryHarness: Harness = {
       failVersionPuts: (on) => {
         a.failVersionPuts = on;
       },
+      dieAfterFailedVersionPut: (on) => {
+        a.dieAfterFailedVersionPut = on;
+      },
+      fresh: () => new InMemoryDocumentStore({ shares: a, now: clock }),
       fullReads: () => undefined,
       stop: async () => undefined,
     };
@@ -252,6 +278,37 @@ describe.each([dynaliteHarness, inMemoryHarness])(
       // Assess
       expect(outcome).toBe('failed');
       expect(summary(read)).toEqual([['profiles', 'web', 1, { cpu: 1 }]]);
+    });
+
+    it('never answers, warm or cold, the content of a write whose version put failed and whose process died before taking it back', async () => {
+      // Prepare: b holds a warm copy; a's write of version 2 fails its version put, then a dies
+      const tenantId = 'died';
+      const ref = { tenantId, collection: 'profiles', key: 'web' };
+      await write(pair.a, ref, { cpu: 1 });
+      await pair.b.latestAll(tenantId, WIDE);
+      const failing = nextVersion(await pair.a.latest(ref), { cpu: 99 }, intent);
+      pair.dieAfterFailedVersionPut(true);
+      const outcome = await pair.a.append(ref, failing).then(
+        () => 'written',
+        () => 'failed',
+      );
+      pair.dieAfterFailedVersionPut(false);
+      // Act: while the failed write is young, then once it is old; warm, cold, and one collection alone
+      const reads = [
+        await pair.b.latestAll(tenantId, WIDE),
+        await pair.fresh().latestAll(tenantId, WIDE),
+        await pair.fresh().latestAll(tenantId, ['profiles']),
+      ];
+      pair.advance(ANNOUNCEMENT_SETTLE_MS + 1000);
+      reads.push(
+        await pair.b.latestAll(tenantId, WIDE),
+        await pair.fresh().latestAll(tenantId, WIDE),
+        await pair.fresh().latestAll(tenantId, ['profiles']),
+      );
+      // Assess
+      expect(outcome).toBe('failed');
+      expect(await pair.b.latest(ref)).toMatchObject({ version: 1, content: { cpu: 1 } });
+      for (const read of reads) expect(summary(read)).toEqual([['profiles', 'web', 1, { cpu: 1 }]]);
     });
 
     it('ends, in both warm copies, at every document latest version when writers on both stores interleave', async () => {

@@ -49,6 +49,12 @@ export class InMemoryDocumentStore implements DocumentStore {
   crashBeforeProjection = false;
   /** Fault injection for the contract suite: while true, every version put fails and nothing is stored. */
   failVersionPuts = false;
+  /**
+   * Fault injection for the contract suite: while true, an append's
+   * projection update lands (as DynamoDB's, sent alongside the version put)
+   * but its version put fails, and the process dies before taking it back.
+   */
+  dieAfterFailedVersionPut = false;
 
   #versions(ref: DocumentRef): Stored[] {
     const key = `${ref.tenantId}#${ref.collection}#${ref.key}`;
@@ -93,6 +99,11 @@ export class InMemoryDocumentStore implements DocumentStore {
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     const writeId = options.announced ?? (await this.announce(ref));
     if (this.failVersionPuts) throw new Error('injected failure of the version put');
+    if (this.dieAfterFailedVersionPut) {
+      // As on DynamoDB, the projection update keeps the write's announcement: readers check it.
+      this.#project(ref, { ...structuredClone(version), writeId });
+      throw new Error('injected failure of the version put, then the process died');
+    }
     const list = this.#versions(ref);
     if (list.some((v) => v.version === version.version)) throw new VersionTakenError(version.version);
     const stored = { ...structuredClone(version), writeId };
@@ -149,7 +160,12 @@ export class InMemoryDocumentStore implements DocumentStore {
       const ref = { tenantId, collection, key };
       // An announced document is checked against its versions, and its projection repaired.
       if (item.pending.size > 0 && !unchecked.has(`${collection}\n${key}`)) {
-        const latest = this.#versions(ref).at(-1);
+        const versions = this.#versions(ref);
+        const seen = item.doc;
+        // A projected write whose version never landed (its put failed, its process died) goes.
+        if (seen && !versions.some((v) => v.version === seen.version && v.writeId === seen.writeId))
+          delete item.doc;
+        const latest = versions.at(-1);
         if (latest) this.#project(ref, latest);
         for (const writeId of item.pending)
           if (this.#now() - Number.parseInt(writeId, 10) > ANNOUNCEMENT_SETTLE_MS)

@@ -33,6 +33,7 @@ export async function seedDocuments(
       store.append(
         { tenantId, collection: doc.collection, key: doc.key },
         nextVersion(null, doc.content, intent),
+        { bulk: true },
       ),
     );
   } finally {

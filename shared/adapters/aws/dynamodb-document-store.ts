@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -33,10 +34,13 @@ import {
   type ChangeKind,
   changeSortKey,
   changesKey,
+  confirmChanges,
   gapsOf,
   HEAD_SORT_KEY,
   type Head,
   toChange,
+  type VersionKey,
+  versionKeyOf,
 } from './projection-changes.ts';
 import { isTransientDynamoError, translateDynamoError } from './translate-dynamo-error.ts';
 
@@ -54,6 +58,13 @@ const CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A change item lives this long (DynamoDB TTL); a snapshot not refreshed for half of it is read again whole. */
 const CHANGE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Changes this store knows landed (its own successful writes, changes it confirmed) kept at most; then it forgets them all. */
+const TRUSTED_CHANGES = 100_000;
+
+/** Version items a reader confirms per BatchGetItem (DynamoDB's limit), and such requests in flight. */
+const CONFIRM_BATCH = 100;
+const CONFIRMS_IN_FLIGHT = 4;
 
 /** The stores of this process, for {@link dropProjectionCaches}. */
 const liveCaches = new Set<WeakRef<ProjectionCache>>();
@@ -88,6 +99,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
   readonly #clientFor: DocumentClientFor;
   readonly #now: () => number;
   readonly #cache: ProjectionCache;
+  /** `<tenant>#<seq>` of the changes known to name a version that landed (see {@link confirmChanges}). */
+  readonly #trusted = new Set<string>();
 
   constructor(options: {
     tableName: string;
@@ -185,10 +198,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     seq: number,
     kind: ChangeKind,
     projected?: Record<string, unknown>,
+    landed = false,
   ): Promise<void> {
     const now = this.#now();
     const fields: Record<string, unknown> = {
       ...(projected ? Object.fromEntries(PROJECTED_FIELDS.map((f) => [f, projected[f]])) : {}),
+      ...(landed ? { landed: true } : {}),
       tenantId: ref.tenantId,
       collection: ref.collection,
       docKey: ref.key,
@@ -237,11 +252,6 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
   }
 
-  /** Announces the document again under a fresh id (a failed write's), outside the change log. */
-  async #reannounce(ref: DocumentRef): Promise<void> {
-    await this.#announce(ref, `${this.#now()}-${randomUUID()}`);
-  }
-
   async withdraw(ref: DocumentRef, announced: string): Promise<void> {
     const { writeId, seq } = parseToken(announced);
     // The change log learns that this number changed nothing, so readers need not wait for it.
@@ -253,12 +263,17 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   async append(ref: DocumentRef, version: SettingsVersion, options: AppendOptions = {}): Promise<void> {
     // One id per write: it tells our own version item from a rival's with the same number.
-    const { writeId, seq } = parseToken(options.announced ?? (await this.announce(ref)));
+    const announced = options.announced ?? (await this.announce(ref));
+    const { writeId, seq } = parseToken(announced);
     const item = toItem(ref, version, writeId);
+    if (options.bulk) return this.#appendInOrder(ref, item, version.version, announced);
     // One round: the version put, the projection update, the change item and (version 1) the catalog put.
+    // Why the projection update keeps our announcement: it lands alongside a version put that may
+    // fail, and a process that dies then cannot take it back; readers check the document against its
+    // versions until one of them finds our version landed and removes the announcement.
     const [put, projected, change, catalog] = await Promise.allSettled([
       this.#putVersion(ref, item, version.version, writeId),
-      this.#project(projectionItem(item), 'newer', writeId),
+      this.#project(projectionItem(item), 'newer'),
       seq === undefined ? undefined : this.#putChange(ref, seq, 'put', item),
       version.version === 1 ? this.#catalog(ref) : Promise.resolve(),
     ]);
@@ -268,22 +283,21 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (change.status === 'fulfilled') await this.#record(ref, 'recheck').catch(() => undefined);
       // Why: our projection update may have landed with the content of a write that failed (a lost
       // race, or a put that outlasted the SDK's retries); take it back now, so that a failed write
-      // leaves the projection as it was. Announced again first: if the revert fails too, or a put
+      // leaves the projection as it was. Our announcement stays: if the revert fails too, or a put
       // that timed out lands late, readers keep checking the document and repair it.
-      if (projected.status === 'fulfilled' && projected.value) {
-        await this.#reannounce(ref).catch(() => undefined);
+      if (projected.status === 'fulfilled' && projected.value)
         await this.#revert(ref, { version: version.version, writeId }).catch(() => undefined);
-      }
       throw put.reason;
     }
+    if (seq !== undefined) this.#trust(ref.tenantId, seq);
     if (change.status === 'rejected' && seq !== undefined) {
       // Why once more: until it lands, processes with a copy of the projection see a gap at `seq`,
       // and learn of this write only when the gap has outlived any write (a full read then).
       await this.#putChange(ref, seq, 'put', item).catch(() => undefined);
     }
     if (catalog.status === 'rejected') {
-      // Why: the version is written; keep it announced so the next reader puts the catalog item.
-      await this.#catalog(ref).catch(() => this.#reannounce(ref).catch(() => undefined));
+      // Why: the version is written; it stays announced, so the next reader puts the catalog item.
+      await this.#catalog(ref).catch(() => undefined);
     }
     // Not landed: a newer version is projected, or a rival that lost this number put its projection
     // first (ours replaces it). Either way our announcement goes; a failed update leaves it for readers.
@@ -291,6 +305,45 @@ export class DynamoDbDocumentStore implements DocumentStore {
       await this.#project(projectionItem(item), 'same-version', writeId)
         .then((landed) => (landed ? undefined : this.#unannounce(ref, [writeId])))
         .catch(() => undefined);
+  }
+
+  /**
+   * A bulk load's append ({@link AppendOptions.bulk}): the version put (and
+   * a first version's catalog put), then, once it landed, the projection
+   * update that removes the announcement and the change item marked landed.
+   * A failed put leaves only its announcement withdrawn.
+   */
+  async #appendInOrder(
+    ref: DocumentRef,
+    item: Record<string, unknown>,
+    version: number,
+    announced: string,
+  ): Promise<void> {
+    const token = parseToken(announced);
+    const [put, catalog] = await Promise.allSettled([
+      this.#putVersion(ref, item, version, token.writeId),
+      version === 1 ? this.#catalog(ref) : Promise.resolve(),
+    ]);
+    if (put.status === 'rejected') {
+      await this.withdraw(ref, announced).catch(() => undefined);
+      throw put.reason;
+    }
+    // Why: while the catalog item is missing the write stays announced, so the next reader puts it.
+    const catalogued =
+      catalog.status === 'fulfilled' ||
+      (await this.#catalog(ref).then(
+        () => true,
+        () => false,
+      ));
+    if (token.seq !== undefined) this.#trust(ref.tenantId, token.seq);
+    await Promise.all([
+      token.seq === undefined
+        ? undefined
+        : this.#putChange(ref, token.seq, 'put', item, true).catch(() => undefined),
+      this.#project(projectionItem(item), 'same-version', catalogued ? token.writeId : undefined).catch(
+        () => undefined,
+      ),
+    ]);
   }
 
   /** The conditional put of one version item (see {@link DocumentStore.append}). */
@@ -483,9 +536,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
     if (gaps.old.length > 0) return this.#fullRead(tenantId, [...held.collections], options);
     // Why a copy: a request that is building its answer from the held snapshot keeps what it read.
     const snapshot: TenantSnapshot = { ...held, documents: new Map(held.documents), refreshedAt: started };
-    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, changes, cachedDocument));
+    const { apply, held: unconfirmed } = await this.#confirm(tenantId, snapshot, changes, started);
+    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
     snapshot.watermark = Math.min(
-      (gaps.young[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.min(gaps.young[0] ?? Number.POSITIVE_INFINITY, unconfirmed[0] ?? Number.POSITIVE_INFINITY) - 1,
       Math.max(head.seq, changes.at(-1)?.seq ?? 0, held.watermark),
     );
     this.#cache.set(tenantId, snapshot);
@@ -520,14 +574,89 @@ export class DynamoDbDocumentStore implements DocumentStore {
       documents,
       refreshedAt: started,
     };
-    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, recent.changes, cachedDocument));
+    const { apply, held } = await this.#confirm(tenantId, snapshot, recent.changes, started);
+    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
     const gaps = gapsOf(recent.changes, recent.below, recent.head, started, ANNOUNCEMENT_SETTLE_MS);
     snapshot.watermark = Math.min(
-      (gaps.young[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.min(gaps.young[0] ?? Number.POSITIVE_INFINITY, held[0] ?? Number.POSITIVE_INFINITY) - 1,
       Math.max(recent.head.seq, recent.changes.at(-1)?.seq ?? 0),
     );
     this.#cache.set(tenantId, snapshot);
     return snapshot;
+  }
+
+  /**
+   * The changes a snapshot may apply (see {@link confirmChanges}): `put`
+   * changes of its collections that would move a document to a newer
+   * version and that this store neither wrote itself nor confirmed before
+   * are checked against their version items (one BatchGetItem per 100,
+   * strongly consistent, a few in flight).
+   */
+  #confirm(
+    tenantId: string,
+    snapshot: TenantSnapshot,
+    changes: readonly Change[],
+    now: number,
+  ): Promise<{ apply: Change[]; held: number[] }> {
+    return confirmChanges(changes, {
+      // Why not a change the snapshot already holds (or holds a newer version than): what the snapshot
+      // holds is confirmed (a projection item's write is checked while it is announced), and such a
+      // change applies nothing (or, a rival's same number, has the document read again).
+      needs: (change) =>
+        change.kind === 'put' &&
+        change.item.landed !== true &&
+        snapshot.collections.has(change.collection) &&
+        (snapshot.documents.get(`${change.collection}#${change.key}`)?.version ?? 0) <
+          Number(change.item.version) &&
+        !this.#trusted.has(`${tenantId}#${change.seq}`),
+      lookup: (versions) => this.#versionWriteIds(tenantId, versions),
+      confirmed: (change) => this.#trust(tenantId, change.seq),
+      now,
+      settleMs: ANNOUNCEMENT_SETTLE_MS,
+    });
+  }
+
+  /** Remembers that change `seq` of the tenant names a version that landed. */
+  #trust(tenantId: string, seq: number): void {
+    if (this.#trusted.size >= TRUSTED_CHANGES) this.#trusted.clear();
+    this.#trusted.add(`${tenantId}#${seq}`);
+  }
+
+  /** The write id of each version item that exists (keyed by {@link versionKeyOf}), read strongly consistent. */
+  async #versionWriteIds(tenantId: string, versions: readonly VersionKey[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const keys = new Map<string, VersionKey>();
+    for (const v of versions) keys.set(`${partitionKey({ tenantId, ...v })}\n${sortKey(v.version)}`, v);
+    const batches: { pk: string; sk: string }[][] = [];
+    for (const [id] of keys) {
+      const [pk = '', sk = ''] = id.split('\n');
+      if ((batches.at(-1)?.length ?? CONFIRM_BATCH) >= CONFIRM_BATCH) batches.push([]);
+      batches.at(-1)?.push({ pk, sk });
+    }
+    await inChunks(batches, CONFIRMS_IN_FLIGHT, async (batch) => {
+      let wanted: Record<string, unknown>[] = batch;
+      while (wanted.length > 0) {
+        const out = await translateDynamoError(() =>
+          this.#clientFor(tenantId).send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.#tableName]: {
+                  Keys: wanted,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'pk, sk, writeId',
+                },
+              },
+            }),
+          ),
+        );
+        for (const item of out.Responses?.[this.#tableName] ?? []) {
+          const v = keys.get(`${item.pk}\n${item.sk}`);
+          if (v) found.set(versionKeyOf(v), String(item.writeId));
+        }
+        wanted = out.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+      }
+    });
+    return found;
   }
 
   /** Reads the latest version of each document to recheck (bounded concurrency) into the snapshot. */
@@ -691,6 +820,15 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
     const allSettled = settled.length === (item.pending as Set<string>).size;
     const latest = await this.#latestItem(ref);
+    // Why also a young one: the write that holds the projection has landed its version too.
+    const done =
+      latest !== undefined &&
+      item.writeId === latest.writeId &&
+      Number(item.version) === Number(latest.version) &&
+      (item.pending as Set<string>).has(String(latest.writeId)) &&
+      !settled.includes(String(latest.writeId))
+        ? [String(latest.writeId)]
+        : [];
     // Why the repairs below are best effort: the answer is right from the version read alone, and a
     // reader whose role may not write (a read-only function) must still answer; the next one repairs.
     const repairs: Promise<unknown>[] = [];
@@ -716,10 +854,14 @@ export class DynamoDbDocumentStore implements DocumentStore {
         repairs.push(this.#project(right, 'phantom', undefined, seen));
     }
     await Promise.all(repairs.map((repair) => repair.catch(() => undefined)));
-    // Settled announcements go only once the projection is right (and the catalog item is there).
-    if (settled.length > 0 && repairs.length === 0)
-      await (latest ? this.#catalog(ref) : Promise.resolve())
-        .then(() => this.#unannounce(ref, settled))
+    // Settled announcements go only once the projection is right (and the catalog item is there:
+    // a first version's write that failed to put it stays announced).
+    if (settled.length + done.length > 0 && repairs.length === 0)
+      await (latest && (settled.length > 0 || Number(latest.version) === 1)
+        ? this.#catalog(ref)
+        : Promise.resolve()
+      )
+        .then(() => this.#unannounce(ref, [...settled, ...done]))
         .catch(() => undefined);
   }
 

@@ -114,3 +114,63 @@ export function applyChanges(
   }
   return recheck;
 }
+
+/** A version a `put` change names: which document, which number. */
+export interface VersionKey {
+  collection: string;
+  key: string;
+  version: number;
+}
+
+/** The lookup key of a {@link VersionKey}. */
+export function versionKeyOf(v: VersionKey): string {
+  return `${v.collection}#${v.key}#${v.version}`;
+}
+
+/**
+ * Keeps from `changes` (sorted by seq) what a reader may apply. A `put`
+ * change is written alongside its version put, so it may name a version
+ * that never landed (the put failed and its process died before its
+ * `recheck`): each one `needs` names (another process's write, not yet
+ * confirmed here) is checked against the write id of its version item
+ * (`lookup`, one batch). Its own write id: applied (`confirmed` is told).
+ * Another write's: a rival won that number, so it becomes a `recheck`. No
+ * version item: while the change is young its write may still be in
+ * flight, so it is held (not applied; the caller's watermark stops below
+ * it); once old, its write died and it is dropped.
+ */
+export async function confirmChanges(
+  changes: readonly Change[],
+  options: {
+    needs: (change: Change) => boolean;
+    lookup: (versions: readonly VersionKey[]) => Promise<Map<string, string>>;
+    confirmed: (change: Change) => void;
+    now: number;
+    settleMs: number;
+  },
+): Promise<{ apply: Change[]; held: number[] }> {
+  const asked = changes.filter(options.needs);
+  if (asked.length === 0) return { apply: [...changes], held: [] };
+  const versionOf = (change: Change): VersionKey => ({
+    collection: change.collection,
+    key: change.key,
+    version: Number(change.item.version),
+  });
+  const found = await options.lookup(asked.map(versionOf));
+  const unsure = new Set(asked);
+  const apply: Change[] = [];
+  const held: number[] = [];
+  for (const change of changes) {
+    if (!unsure.has(change)) {
+      apply.push(change);
+      continue;
+    }
+    const writeId = found.get(versionKeyOf(versionOf(change)));
+    if (writeId === String(change.item.writeId)) {
+      options.confirmed(change);
+      apply.push(change);
+    } else if (writeId !== undefined) apply.push({ ...change, kind: 'recheck' });
+    else if (options.now - change.at <= options.settleMs) held.push(change.seq);
+  }
+  return { apply, held };
+}
