@@ -46,13 +46,17 @@ export function parseScopeKey(key: string): Scope | undefined {
   if (key === 'global') return { kind: 'global' };
   const parts = key.split('/');
   const [e, env, s, service, i, instance] = parts;
-  const ok = (name: string | undefined): name is string => name !== undefined && NAME_PATTERN.test(name);
   if (e !== 'envs' || !ok(env)) return undefined;
   if (parts.length === 2) return { kind: 'env', env };
   if (s !== 'services' || !ok(service)) return undefined;
   if (parts.length === 4) return { kind: 'service', env, service };
   if (i !== 'instances' || !ok(instance) || parts.length !== 6) return undefined;
   return { kind: 'instance', env, service, instance };
+}
+
+// Module-level, not a closure per call: wide writes parse thousands of keys per request.
+function ok(name: string | undefined): name is string {
+  return name !== undefined && NAME_PATTERN.test(name);
 }
 
 /** The environment a scope belongs to, or `undefined` for `global`. */

@@ -6,6 +6,7 @@ import {
   expandProfiles,
   type ProfileContent,
   profileExpansionViolations,
+  profileReferences,
   referencedProfileNames,
 } from './profile-references.ts';
 
@@ -17,6 +18,12 @@ export interface LayerSnapshot {
   author: string;
   createdAt: string;
   content: JsonObject;
+  /**
+   * The provenance of this layer's leaves, when the caller keeps one object
+   * per layer (shared by every configuration that merges it); built from
+   * the fields above otherwise.
+   */
+  source?: Provenance;
 }
 
 /** Where one leaf of the effective settings came from. */
@@ -55,28 +62,30 @@ export function computeEffective(
   layers: readonly LayerSnapshot[],
   profiles: ReadonlyMap<string, ProfileContent>,
 ): EffectiveSettings {
-  const tooCostly = profileExpansionViolations(layers, profiles);
+  // Most configurations reference no profile: their layers are merged as they are.
+  const plain = layers.every((layer) => profileReferences(layer.content).length === 0);
+  const tooCostly = plain ? [] : profileExpansionViolations(layers, profiles);
   if (tooCostly.length > 0) {
     throw new UnprocessableError('The $profile references would expand beyond the allowed size', tooCostly);
   }
   const used = new Map<string, number>();
-  const inputs = layers.flatMap((layer) => {
-    for (const name of referencedProfileNames(layer.content)) {
-      const profile = profiles.get(name);
-      if (profile) used.set(name, profile.version);
-    }
-    const source: Provenance = {
-      scope: layer.scope,
-      version: layer.version,
-      author: layer.author,
-      createdAt: layer.createdAt,
-    };
-    return expandProfiles({ content: layer.content, source }, profiles, (base, name, profile) => ({
-      ...base,
-      profile: name,
-      profileVersion: profile.version,
-    }));
-  });
+  const inputs = plain
+    ? layers.map((layer) => ({ content: layer.content, source: sourceOf(layer) }))
+    : layers.flatMap((layer) => {
+        for (const name of referencedProfileNames(layer.content)) {
+          const profile = profiles.get(name);
+          if (profile) used.set(name, profile.version);
+        }
+        return expandProfiles(
+          { content: layer.content, source: sourceOf(layer) },
+          profiles,
+          (base, name, profile) => ({
+            ...base,
+            profile: name,
+            profileVersion: profile.version,
+          }),
+        );
+      });
   const merged = mergeLayers(inputs);
   return {
     content: merged.content,
@@ -89,6 +98,17 @@ export function computeEffective(
       return merged.provenance;
     },
   };
+}
+
+function sourceOf(layer: LayerSnapshot): Provenance {
+  return (
+    layer.source ?? {
+      scope: layer.scope,
+      version: layer.version,
+      author: layer.author,
+      createdAt: layer.createdAt,
+    }
+  );
 }
 
 /**

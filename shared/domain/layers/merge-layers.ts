@@ -32,50 +32,64 @@ export interface MergeResult<S> {
  */
 export function mergeLayers<S>(layers: readonly MergeInput<S>[]): MergeResult<S> {
   const content: JsonObject = {};
-  // Object of the result -> key -> source of the assignment that put the key there.
-  const assigned = new Map<JsonObject, Map<string, S>>();
-  const sourcesOf = (target: JsonObject): Map<string, S> => {
-    let sources = assigned.get(target);
-    if (!sources) {
-      sources = new Map();
-      assigned.set(target, sources);
-    }
-    return sources;
-  };
-  const mergeInto = (target: JsonObject, patch: JsonObject, source: S): void => {
-    const sources = sourcesOf(target);
-    for (const key of Object.keys(patch)) {
-      const value = patch[key] as JsonValue;
-      if (value === null) {
-        delete target[key];
-        sources.delete(key);
-      } else if (isJsonObject(value)) {
-        let child = Object.hasOwn(target, key) ? target[key] : undefined;
-        if (!isJsonObject(child)) {
-          child = {};
-          setOwn(target, key, child);
-          sources.set(key, source);
-        }
-        mergeInto(child, value, source);
-      } else {
-        // Scalars are immutable; only arrays need a copy (the result never shares a mutable input).
-        setOwn(target, key, Array.isArray(value) ? structuredClone(value) : value);
-        sources.set(key, source);
-      }
-    }
-  };
-  for (const layer of layers) mergeInto(content, layer.content, layer.source);
-
-  // Why lazy: most callers (validation of thousands of configurations, export) need only the
-  // content; the provenance walk runs on first access, and the result is kept.
+  for (const layer of layers) mergeInto(content, layer.content, layer.source, undefined);
+  // Why lazy, and by merging again: most callers (validation of thousands of configurations,
+  // export) need only the content, so the merge records no source; on first access of
+  // `provenance` the same inputs (never modified) are merged again recording the source of
+  // every key, and the result is kept.
   let provenance: Map<string, S> | undefined;
   return {
     content,
     get provenance(): Map<string, S> {
-      provenance ??= provenanceOf(content, assigned);
+      if (!provenance) {
+        const again: JsonObject = {};
+        const assigned = new Map<JsonObject, Map<string, S>>();
+        for (const layer of layers) mergeInto(again, layer.content, layer.source, assigned);
+        provenance = provenanceOf(again, assigned);
+      }
       return provenance;
     },
   };
+}
+
+/**
+ * Merges `patch` into `target` (see {@link mergeLayers}); with `assigned`,
+ * records per object of the result the source of every key assigned in it.
+ * A module-level function: it runs for every configuration a wide write validates.
+ */
+function mergeInto<S>(
+  target: JsonObject,
+  patch: JsonObject,
+  source: S,
+  assigned: Map<JsonObject, Map<string, S>> | undefined,
+): void {
+  let sources: Map<string, S> | undefined;
+  if (assigned) {
+    sources = assigned.get(target);
+    if (!sources) {
+      sources = new Map();
+      assigned.set(target, sources);
+    }
+  }
+  for (const key of Object.keys(patch)) {
+    const value = patch[key] as JsonValue;
+    if (value === null) {
+      delete target[key];
+      sources?.delete(key);
+    } else if (isJsonObject(value)) {
+      let child = Object.hasOwn(target, key) ? target[key] : undefined;
+      if (!isJsonObject(child)) {
+        child = {};
+        setOwn(target, key, child);
+        sources?.set(key, source);
+      }
+      mergeInto(child, value, source, assigned);
+    } else {
+      // Scalars are immutable; only arrays need a copy (the result never shares a mutable input).
+      setOwn(target, key, Array.isArray(value) ? structuredClone(value) : value);
+      sources?.set(key, source);
+    }
+  }
 }
 
 /** Leaf pointer -> source, from the sources {@link mergeLayers} recorded per object of the result. */

@@ -36,11 +36,20 @@ export interface ProfileReference {
  *
  * @example profileReferences({ web: { $profile: 'minimal' } }) // [{ pointer: '/web', name: 'minimal' }]
  */
-export function profileReferences(document: JsonValue): ProfileReference[] {
+export function profileReferences(document: JsonValue): readonly ProfileReference[] {
+  // Why only frozen documents are remembered: they cannot change (a tenant's cached contents are
+  // frozen and shared by every configuration that merges them).
+  const frozen = document !== null && typeof document === 'object' && Object.isFrozen(document);
+  const known = frozen ? referencesOf.get(document) : undefined;
+  if (known) return known;
   const out: ProfileReference[] = [];
   collectReferences(document, '', out);
+  if (frozen) referencesOf.set(document, Object.freeze(out));
   return out;
 }
+
+/** The references of each frozen document, found once. */
+const referencesOf = new WeakMap<object, readonly ProfileReference[]>();
 
 // A module-level function, not a closure per call: this runs for every layer of every configuration a
 // wide write validates (tens of thousands of calls), where a fresh closure per call shows in profiles.

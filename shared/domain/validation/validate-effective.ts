@@ -28,13 +28,22 @@ export interface EffectiveCheck {
  * @example validateEffective({ target: 'envs/dev/services/api', content, provenance, policy, schema }).errors
  */
 export function validateEffective(check: EffectiveCheck): CheckOutcome {
-  const workload = checkWorkloads(check.content, check.policy);
-  const schema = check.schema?.validate(check.content) ?? { errors: [], warnings: [] };
-  const annotate = (v: Violation): Violation => {
-    const scope = v.scope ?? scopeOf(check.provenance, v.pointer);
-    return { ...v, ...(scope === undefined ? {} : { scope }), target: check.target };
-  };
-  return { errors: [...workload, ...schema.errors].map(annotate), warnings: schema.warnings.map(annotate) };
+  const errors: Violation[] = [];
+  const warnings: Violation[] = [];
+  // Loops, not closures: this runs for every configuration a wide write validates.
+  for (const v of checkWorkloads(check.content, check.policy)) errors.push(annotated(check, v));
+  const schema = check.schema?.validate(check.content);
+  if (schema) {
+    for (const v of schema.errors) errors.push(annotated(check, v));
+    for (const v of schema.warnings) warnings.push(annotated(check, v));
+  }
+  return { errors, warnings };
+}
+
+/** A violation with the layer that supplied its value (`scope`) and the configuration (`target`). */
+function annotated(check: EffectiveCheck, v: Violation): Violation {
+  const scope = v.scope ?? scopeOf(check.provenance, v.pointer);
+  return { ...v, ...(scope === undefined ? {} : { scope }), target: check.target };
 }
 
 /**

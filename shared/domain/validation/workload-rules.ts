@@ -19,20 +19,30 @@ const RESOURCE_KINDS = [
  */
 export function findWorkloads(document: JsonValue): { pointer: string; workload: JsonObject }[] {
   const out: { pointer: string; workload: JsonObject }[] = [];
-  const walk = (node: JsonValue, path: string): void => {
-    if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) walk(child, `${path}/${i}`);
-    } else if (isJsonObject(node)) {
-      if (WORKLOAD_KEYS.some((key) => Object.hasOwn(node, key))) out.push({ pointer: path, workload: node });
-      for (const [key, child] of Object.entries(node)) {
-        // Labels and resources are leaves of a workload, not workloads themselves.
-        if (key === 'labels' || key === 'resources' || key === 'hpa') continue;
-        walk(child, `${path}/${escapePointerToken(key)}`);
-      }
-    }
-  };
-  walk(document, '');
+  collectWorkloads(document, '', out);
   return out;
+}
+
+// A module-level function, not a closure per call: it runs for every configuration a wide write validates.
+function collectWorkloads(
+  node: JsonValue,
+  path: string,
+  out: { pointer: string; workload: JsonObject }[],
+): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) collectWorkloads(node[i] as JsonValue, `${path}/${i}`, out);
+  } else if (isJsonObject(node)) {
+    for (const key of WORKLOAD_KEYS)
+      if (Object.hasOwn(node, key)) {
+        out.push({ pointer: path, workload: node });
+        break;
+      }
+    for (const key of Object.keys(node)) {
+      // Labels and resources are leaves of a workload, not workloads themselves.
+      if (key === 'labels' || key === 'resources' || key === 'hpa') continue;
+      collectWorkloads(node[key] as JsonValue, `${path}/${escapePointerToken(key)}`, out);
+    }
+  }
 }
 
 /**
