@@ -26,16 +26,38 @@ export interface PendingDocument {
   content: JsonObject;
 }
 
-/** What the preloads of each memo found (memos are per request: no tenant shares one). */
-const preloads = new WeakMap<Map<string, Promise<SeenDocument | null>>, Map<string, SeenDocument | null>>();
+/** What the preloads of one memo found, and what of the memo is known without waiting. */
+interface Preloaded {
+  /** Collection -> key -> document found by a preload. */
+  found: Map<string, Map<string, SeenDocument | null>>;
+  /** Collections whose preload has completed (every document of them is in `found`). */
+  complete: Set<string>;
+  /** Collection -> key -> the settled value of the memo's entry, where it is known (see {@link DocumentCache.peek}). */
+  known: Map<string, Map<string, SeenDocument | null>>;
+  /** Collection -> keys of the memo's entries read one by one (known only by waiting). */
+  oneByOne: Map<string, Set<string>>;
+}
 
-function preloadedOf(reads: Map<string, Promise<SeenDocument | null>>): Map<string, SeenDocument | null> {
+/** What the preloads of each memo found (memos are per request: no tenant shares one). */
+const preloads = new WeakMap<Map<string, Promise<SeenDocument | null>>, Preloaded>();
+
+function preloadedOf(reads: Map<string, Promise<SeenDocument | null>>): Preloaded {
   let found = preloads.get(reads);
   if (!found) {
-    found = new Map();
+    found = { found: new Map(), complete: new Set(), known: new Map(), oneByOne: new Map() };
     preloads.set(reads, found);
   }
   return found;
+}
+
+/** The entry of `map` under `key`, created with `create` when absent. */
+function entryOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = create();
+    map.set(key, entry);
+  }
+  return entry;
 }
 
 /** Memo entry that marks a collection as read whole (no document key contains a newline). */
@@ -43,19 +65,26 @@ function completeId(collection: string): string {
   return `\n${collection}`;
 }
 
-function seenOf(
-  found: Pick<SettingsVersion, 'version' | 'author' | 'createdAt' | 'content' | 'contentHash'> | null,
-): SeenDocument | null {
-  return found === null
-    ? null
-    : {
-        version: found.version,
-        author: found.author,
-        createdAt: found.createdAt,
-        content: found.content,
-        contentHash: found.contentHash,
-        pending: false,
-      };
+type Stored = Pick<SettingsVersion, 'version' | 'author' | 'createdAt' | 'content' | 'contentHash'>;
+
+/** The seen document of each frozen stored one (a tenant's cached projection answers the same objects). */
+const seenOfFrozen = new WeakMap<Stored, SeenDocument>();
+
+function seenOf(found: Stored | null): SeenDocument | null {
+  if (found === null) return null;
+  const frozen = Object.isFrozen(found);
+  const known = frozen ? seenOfFrozen.get(found) : undefined;
+  if (known) return known;
+  const seen: SeenDocument = {
+    version: found.version,
+    author: found.author,
+    createdAt: found.createdAt,
+    content: found.content,
+    contentHash: found.contentHash,
+    pending: false,
+  };
+  if (frozen) seenOfFrozen.set(found, Object.freeze(seen));
+  return seen;
 }
 
 /**
@@ -66,6 +95,8 @@ function seenOf(
 export class DocumentCache {
   readonly #reads: Map<string, Promise<SeenDocument | null>>;
   readonly #pending = new Map<string, JsonObject>();
+  /** Collection -> key -> the pending document as {@link DocumentCache.peek} answers it (one object per document). */
+  readonly #pendingSeen = new Map<string, Map<string, SeenDocument>>();
   /** The store behind a read limiter: a wide fan-out never holds the whole socket pool. */
   readonly #store: DocumentStore;
 
@@ -79,7 +110,13 @@ export class DocumentCache {
   ) {
     this.#store = limitReads(store);
     this.#reads = reads ?? new Map();
-    for (const doc of pending) this.#pending.set(`${doc.collection}\n${doc.key}`, doc.content);
+    for (const doc of pending) {
+      this.#pending.set(`${doc.collection}\n${doc.key}`, doc.content);
+      entryOf(this.#pendingSeen, doc.collection, () => new Map()).set(
+        doc.key,
+        Object.freeze({ version: 0, author: 'pending', createdAt: '', content: doc.content, pending: true }),
+      );
+    }
   }
 
   /** The store this cache reads through (behind its read limiter). */
@@ -99,7 +136,10 @@ export class DocumentCache {
   remember(collection: LayeredCollection, key: string, found: SettingsVersion | null): void {
     // Why overwrite: the write path's read is of the version itself (strongly consistent); a
     // preloaded projection entry of the document being written may lag behind it.
-    this.#reads.set(`${collection}\n${key}`, Promise.resolve(seenOf(found)));
+    const id = `${collection}\n${key}`;
+    const seen = seenOf(found);
+    this.#reads.set(id, Promise.resolve(seen));
+    entryOf(preloadedOf(this.#reads).known, collection, () => new Map()).set(key, seen);
   }
 
   /**
@@ -116,13 +156,12 @@ export class DocumentCache {
     const read =
       missing.length === 0 ? Promise.resolve([]) : this.#store.latestAll(this.tenantId, missing, options);
     const done = read.then((docs) => {
-      const found = preloadedOf(this.#reads);
-      for (const doc of docs) {
-        const id = `${doc.collection}\n${doc.key}`;
-        const seen = seenOf(doc);
-        found.set(id, seen);
-        if (!this.#reads.has(id)) this.#reads.set(id, Promise.resolve(seen));
-      }
+      // Why no memo entry per document: `get` and `peek` answer from `found` (thousands of
+      // documents, most never asked for one by one).
+      const { found, complete } = preloadedOf(this.#reads);
+      for (const collection of missing) found.set(collection, new Map());
+      for (const doc of docs) found.get(doc.collection)?.set(doc.key, seenOf(doc));
+      for (const collection of missing) complete.add(collection);
       return null;
     });
     // Why a marker in the memo: caches sharing it wait for the preload instead of reading one by one.
@@ -158,12 +197,34 @@ export class DocumentCache {
     let read = this.#reads.get(id);
     if (!read) {
       const preloaded = this.#reads.get(completeId(collection));
-      read = preloaded
-        ? preloaded.then(() => preloadedOf(this.#reads).get(id) ?? null)
-        : this.#read({ tenantId: this.tenantId, collection, key }).then(seenOf);
+      if (preloaded)
+        read = preloaded.then(() => preloadedOf(this.#reads).found.get(collection)?.get(key) ?? null);
+      else {
+        read = this.#read({ tenantId: this.tenantId, collection, key }).then(seenOf);
+        entryOf(preloadedOf(this.#reads).oneByOne, collection, () => new Set()).add(key);
+      }
       this.#reads.set(id, read);
     }
     return read;
+  }
+
+  /**
+   * The answer {@link DocumentCache.get} would give, when it is known
+   * without waiting (pending content, a completed preload, a remembered
+   * read); `undefined` otherwise. Lets a caller that validates thousands of
+   * configurations from memory skip a promise per document.
+   */
+  peek(collection: LayeredCollection, key: string): SeenDocument | null | undefined {
+    // Why maps per collection: no id string is built (this runs for every layer of thousands of configurations).
+    const pending = this.#pendingSeen.get(collection)?.get(key);
+    if (pending) return pending;
+    const { found, complete, known, oneByOne } = preloadedOf(this.#reads);
+    const remembered = known.get(collection);
+    if (remembered?.has(key)) return remembered.get(key);
+    // Read one by one: known only by waiting.
+    if (oneByOne.get(collection)?.has(key)) return undefined;
+    if (!complete.has(collection)) return undefined;
+    return found.get(collection)?.get(key) ?? null;
   }
 
   async #read(ref: { tenantId: string; collection: string; key: string }): Promise<SettingsVersion | null> {

@@ -18,6 +18,30 @@ export function layerScopes(scope: Scope): Scope[] {
  * environment, and every instance that has a layer. Sorted scope keys.
  */
 export function effectiveTargets(settingsKeys: Iterable<string>): Scope[] {
+  // Why remembered: each wide write (and its approval check) lists the same thousands of keys again.
+  const keys = Array.isArray(settingsKeys) ? (settingsKeys as readonly string[]) : undefined;
+  const known = keys && recentTargets.find((entry) => sameKeys(entry.keys, keys));
+  if (known) return [...known.targets];
+  const targets = targetsOf(settingsKeys).map((scope) => Object.freeze(scope));
+  if (keys) {
+    recentTargets.unshift({ keys: [...keys], targets });
+    recentTargets.length = Math.min(recentTargets.length, RECENT_TARGET_LISTS);
+  }
+  return [...targets];
+}
+
+/** Target lists {@link effectiveTargets} keeps (their key lists compared element by element). */
+const RECENT_TARGET_LISTS = 4;
+const recentTargets: { keys: readonly string[]; targets: readonly Scope[] }[] = [];
+
+/** True when two key lists hold the same keys in the same order. */
+export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function targetsOf(settingsKeys: Iterable<string>): Scope[] {
   const found = new Map<string, Scope>();
   for (const key of settingsKeys) {
     const scope = parseScopeKey(key);

@@ -1,16 +1,28 @@
 import { UnprocessableError, type Violation } from '../../domain/errors.ts';
+import type { JsonObject, JsonValue } from '../../domain/json-value.ts';
+import type { EffectiveSettings, Provenance } from '../../domain/layers/effective-settings.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
+import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import type { CompiledServiceSchema, ServiceSchemaDocument } from '../../domain/validation/service-schema.ts';
-import { dedupeViolations, validateEffective } from '../../domain/validation/validate-effective.ts';
+import {
+  dedupeViolations,
+  type EffectiveCheck,
+  validateEffective,
+} from '../../domain/validation/validate-effective.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import type { Deps } from '../deps.ts';
 import { missingSecretReferences } from '../secrets/secret-references.ts';
-import { DocumentCache, type LayeredCollection, type PendingDocument } from './document-cache.ts';
-import { loadEffective } from './load-effective.ts';
+import {
+  DocumentCache,
+  type LayeredCollection,
+  type PendingDocument,
+  type SeenDocument,
+} from './document-cache.ts';
+import { type LoadedEffective, loadEffective, loadEffectiveNow } from './load-effective.ts';
 import { listStoredKeys, preloadTenant, type SharedReads, type StoredKeys } from './shared-reads.ts';
 import { brokenSchema, storedPolicy } from './stored-rules.ts';
-import { effectiveTargets, layerScopes } from './targets.ts';
+import { effectiveTargets, layerScopes, sameKeys } from './targets.ts';
 
 /** The result of validating proposed documents against every configuration they change. */
 export interface ValidationReport {
@@ -110,44 +122,103 @@ export async function validateChanges(
     return found;
   };
 
-  // Why mapLimit: with a preloaded memo each configuration is CPU work that resolves through
-  // microtasks alone; it yields to the event loop between configurations so that other
-  // requests (other tenants') are not held until thousands of them are validated.
-  const results = await mapLimit([...selected.entries()], VALIDATIONS_IN_FLIGHT, async ([key, target]) => {
+  const { secrets } = deps;
+  /** The violations of one configuration, without its secret references'. */
+  const check = (
+    key: string,
+    target: Scope,
+    loaded: LoadedEffective,
+    policyDoc: SeenDocument | null,
+    schema: CompiledServiceSchema | undefined,
+  ): { errors: Violation[]; warnings: Violation[] } => {
+    const stored =
+      policyDoc && target.kind !== 'global' ? storedPolicy(target.env, policyDoc.content) : undefined;
+    const outcome = validateEffective(new EffectiveCheckOf(key, loaded.effective, stored?.policy, schema));
+    if (stored?.violation) outcome.errors.push({ ...stored.violation, target: key });
+    if (loaded.profileProblems.length === 0) return outcome;
+    return {
+      errors: [...loaded.profileProblems.map((p) => ({ ...p, target: key })), ...outcome.errors],
+      warnings: outcome.warnings,
+    };
+  };
+  /** One configuration, when everything it needs is in memory (no promise); `undefined` otherwise. */
+  const checkNow = (key: string, target: Scope) => {
+    const loaded = loadEffectiveNow(cache, target);
+    if (!loaded) return undefined;
+    const policyDoc =
+      target.kind === 'global' || !policyKeys.has(`envs/${target.env}`)
+        ? null
+        : cache.peek('policies', `envs/${target.env}`);
+    // A schema compiles asynchronously; a reference to a secret is checked against the secret store.
+    if (policyDoc === undefined) return undefined;
+    if (
+      (target.kind === 'service' || target.kind === 'instance') &&
+      schemaKeys.has(`services/${target.service}`)
+    )
+      return undefined;
+    if (secrets && target.kind !== 'global' && mayReferenceSecrets(cache, loaded)) return undefined;
+    return check(key, target, loaded, policyDoc, undefined);
+  };
+  const checkLater = async (key: string, target: Scope) => {
     const [loaded, policyDoc, schema] = await Promise.all([
       loadEffective(cache, target),
-      target.kind === 'global' || !policyKeys?.has(`envs/${target.env}`)
+      target.kind === 'global' || !policyKeys.has(`envs/${target.env}`)
         ? null
         : cache.get('policies', `envs/${target.env}`),
       target.kind === 'service' || target.kind === 'instance' ? schemaOf(target.service) : undefined,
     ]);
-    const stored =
-      policyDoc && target.kind !== 'global' ? storedPolicy(target.env, policyDoc.content) : undefined;
-    const outcome = validateEffective({
-      target: key,
-      content: loaded.effective.content,
-      // A getter: the provenance walk runs only when a violation needs its layer named.
-      get provenance() {
-        return loaded.effective.provenance;
-      },
-      policy: stored?.policy,
-      schema,
-    });
-    if (stored?.violation) outcome.errors.push({ ...stored.violation, target: key });
+    const { errors, warnings } = check(key, target, loaded, policyDoc, schema);
     // Secret references must name a secret of each environment they reach (issue 13).
-    const { secrets } = deps;
     const missing =
       secrets && target.kind !== 'global'
         ? await missingSecretReferences({ secrets }, tenantId, target.env, key, loaded.effective.content)
         : [];
-    return {
-      errors: [...loaded.profileProblems.map((p) => ({ ...p, target: key })), ...outcome.errors, ...missing],
-      warnings: outcome.warnings,
-    };
+    return { errors: [...errors, ...missing], warnings };
+  };
+
+  // Why in slices: with a preloaded memo each configuration is CPU work with nothing to wait for;
+  // the loop yields to the event loop between slices so that other requests (other tenants') are
+  // not held until thousands of them are validated. Configurations that need a read, a schema
+  // compilation or the secret store go through mapLimit afterwards.
+  const entries = [...selected.entries()];
+  const results = new Array<{ errors: Violation[]; warnings: Violation[] }>(entries.length);
+  const later: number[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0 && i % CHECKS_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const [key, target] = entries[i] as [string, Scope];
+    const now = checkNow(key, target);
+    if (now) results[i] = now;
+    else later.push(i);
+  }
+  await mapLimit(later, VALIDATIONS_IN_FLIGHT, async (i) => {
+    const [key, target] = entries[i] as [string, Scope];
+    results[i] = await checkLater(key, target);
   });
   const errors = dedupeViolations(results.flatMap((r) => r.errors));
   const warnings = dedupeViolations(results.flatMap((r) => r.warnings));
   return { valid: errors.length === 0, errors, warnings, targets: [...selected.keys()] };
+}
+
+/**
+ * What one configuration's check needs. A class: its `provenance` getter
+ * (the provenance walk runs only when a violation needs its layer named)
+ * lives on the prototype, not on an object built per configuration.
+ */
+class EffectiveCheckOf implements EffectiveCheck {
+  constructor(
+    readonly target: string,
+    readonly effective: EffectiveSettings,
+    readonly policy: EnvironmentPolicy | undefined,
+    readonly schema: CompiledServiceSchema | undefined,
+  ) {}
+
+  get content(): JsonObject {
+    return this.effective.content;
+  }
+
+  get provenance(): ReadonlyMap<string, Provenance> {
+    return this.effective.provenance;
+  }
 }
 
 /** A tenant's effective configurations, sorted, with their scope keys. */
@@ -157,6 +228,9 @@ export interface TargetList {
 }
 
 const storedTargets = new WeakMap<readonly string[], TargetList>();
+/** The target lists of the last few stored key lists (compared element by element). */
+const recentLists: { stored: readonly string[]; list: TargetList }[] = [];
+const RECENT_LISTS = 4;
 const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /** A Set of a stored key list, built once per list (lists are never mutated). */
@@ -175,12 +249,15 @@ function setOf(keys: readonly string[]): ReadonlySet<string> {
  * order.
  */
 function targetList(stored: readonly string[], pending: readonly string[]): TargetList {
-  let base = storedTargets.get(stored);
+  let base = storedTargets.get(stored) ?? recentLists.find((entry) => sameKeys(entry.stored, stored))?.list;
   if (!base) {
     const scopes = effectiveTargets(stored);
     base = { scopes, keys: scopes.map(scopeKey) };
-    storedTargets.set(stored, base);
+    // Why also by content: each wide write lists the same keys in a new array.
+    recentLists.unshift({ stored: [...stored], list: base });
+    recentLists.length = Math.min(recentLists.length, RECENT_LISTS);
   }
+  storedTargets.set(stored, base);
   if (pending.length === 0) return base;
   const known = setOf(base.keys);
   const extra = effectiveTargets(pending).filter((t) => !known.has(scopeKey(t)));
@@ -230,6 +307,39 @@ const setTargets = new WeakMap<readonly PendingDocument[], Promise<TargetList>>(
 
 /** Configurations one validation evaluates at a time (their reads are shared and usually in memory). */
 const VALIDATIONS_IN_FLIGHT = 16;
+
+/** Configurations checked from memory between two yields to the event loop (about a millisecond). */
+const CHECKS_PER_SLICE = 64;
+
+/** Whether a content object holds a `$secret` key at any depth, per object (contents are never mutated). */
+const secretKeys = new WeakMap<object, boolean>();
+
+function holdsSecretKey(node: JsonValue): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  let found = secretKeys.get(node);
+  if (found === undefined) {
+    found = Array.isArray(node)
+      ? node.some(holdsSecretKey)
+      : Object.hasOwn(node, '$secret') || Object.values(node).some(holdsSecretKey);
+    secretKeys.set(node, found);
+  }
+  return found;
+}
+
+/**
+ * False when no layer or profile of a configuration holds a `$secret` key:
+ * its effective content (made of theirs) then references no secret, and the
+ * secret store need not be asked.
+ */
+function mayReferenceSecrets(cache: DocumentCache, loaded: LoadedEffective): boolean {
+  return (
+    loaded.layers.some((layer) => holdsSecretKey(layer.content)) ||
+    loaded.effective.profiles.some(({ name }) => {
+      const profile = cache.peek('profiles', name);
+      return profile === undefined || (profile !== null && holdsSecretKey(profile.content));
+    })
+  );
+}
 
 /** Profile names referenced by a content object, computed once per object (contents are never mutated). */
 const references = new WeakMap<object, string[]>();
