@@ -514,7 +514,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     const wanted = new Set(collections);
     return [...snapshot.documents.values()]
       .filter((doc) => wanted.has(doc.collection))
-      .map(({ writeId: _, ...doc }) => doc)
+      .map((doc) => doc.answer)
       .sort(byCollectionAndKey);
   }
 
@@ -1039,7 +1039,8 @@ function parseToken(token: string): { writeId: string; seq: number | undefined }
 
 /** A snapshot's document from a projection (or change) item: its content parsed once and frozen. */
 function cachedDocument(item: Record<string, unknown>): CachedDocument {
-  return { ...toProjected(item, frozenContent(item.content)), writeId: String(item.writeId) };
+  const answer = Object.freeze(toProjected(item, frozenContent(item.content)));
+  return { ...answer, writeId: String(item.writeId), answer };
 }
 
 function byCollectionAndKey(a: ProjectedDocument, b: ProjectedDocument): number {

@@ -5,6 +5,8 @@ import type { ProjectedDocument } from '../../ports/document-store.ts';
 export interface CachedDocument extends ProjectedDocument {
   /** The write that stored this version (tells a rival's same-numbered version apart). */
   writeId: string;
+  /** The document as reads answer it (frozen, without `writeId`): one object, shared by every read until it changes. */
+  answer: ProjectedDocument;
 }
 
 /**
