@@ -62,6 +62,13 @@ const CHANGE_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Changes this store knows landed (its own successful writes, changes it confirmed) kept at most; then it forgets them all. */
 const TRUSTED_CHANGES = 100_000;
 
+/** Newest versions an announcement check reads (each announced write found among them has landed). */
+const RECENT_VERSIONS_CHECKED = 5;
+
+/** Announcements of its landed writes a store removes in the first round of its next write, and keeps queued at most per tenant. */
+const SETTLES_PER_ROUND = 8;
+const SETTLES_QUEUED = 256;
+
 /** Version items a reader confirms per BatchGetItem (DynamoDB's limit), and such requests in flight. */
 const CONFIRM_BATCH = 100;
 const CONFIRMS_IN_FLIGHT = 4;
@@ -101,6 +108,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
   readonly #cache: ProjectionCache;
   /** `<tenant>#<seq>` of the changes known to name a version that landed (see {@link confirmChanges}). */
   readonly #trusted = new Set<string>();
+  /** Per tenant, this store's landed writes whose announcements are still to remove ({@link announce} does). */
+  readonly #toSettle = new Map<string, { ref: DocumentRef; writeId: string }[]>();
 
   constructor(options: {
     tableName: string;
@@ -163,9 +172,29 @@ export class DynamoDbDocumentStore implements DocumentStore {
   async announce(ref: DocumentRef): Promise<string> {
     // The id carries its time: a reader tells a settled announcement from one still in flight.
     const writeId = `${this.#now()}-${randomUUID()}`;
-    // Both in this one round: the document's announcement, and the write's place in the change log.
-    const [, seq] = await Promise.all([this.#announce(ref, writeId), this.#allocate(ref.tenantId)]);
+    // In this one round: the document's announcement, the write's place in the change log, and the
+    // removal of the announcements of this store's earlier writes that landed (best effort).
+    const [, seq] = await Promise.all([
+      this.#announce(ref, writeId),
+      this.#allocate(ref.tenantId),
+      this.#settleLanded(ref.tenantId),
+    ]);
     return `${writeId}@${seq}`;
+  }
+
+  /**
+   * Removes the announcements of this store's writes to the tenant that
+   * landed (up to {@link SETTLES_PER_ROUND}, one UpdateItem each, in
+   * parallel). A write cannot do it in its own round (it does not know yet
+   * whether its version put lands); until then, or if this process dies
+   * first, readers of the projection check those documents and remove them.
+   */
+  async #settleLanded(tenantId: string): Promise<void> {
+    const queued = this.#toSettle.get(tenantId);
+    if (!queued) return;
+    const now = queued.splice(0, SETTLES_PER_ROUND);
+    if (queued.length === 0) this.#toSettle.delete(tenantId);
+    await Promise.all(now.map(({ ref, writeId }) => this.#unannounce(ref, [writeId]).catch(() => undefined)));
   }
 
   /** Hands out the tenant's next change sequence number (the head's counter; one UpdateItem). */
@@ -295,10 +324,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
       // and learn of this write only when the gap has outlived any write (a full read then).
       await this.#putChange(ref, seq, 'put', item).catch(() => undefined);
     }
-    if (catalog.status === 'rejected') {
-      // Why: the version is written; it stays announced, so the next reader puts the catalog item.
-      await this.#catalog(ref).catch(() => undefined);
-    }
+    // Why: the version is written; without its catalog item it stays announced, so the next reader puts it.
+    const catalogued = await this.#catalogued(ref, catalog);
+    if (catalogued && projected.status === 'fulfilled' && projected.value) this.#queueSettle(ref, writeId);
     // Not landed: a newer version is projected, or a rival that lost this number put its projection
     // first (ours replaces it). Either way our announcement goes; a failed update leaves it for readers.
     if (projected.status === 'fulfilled' && !projected.value)
@@ -329,12 +357,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
       throw put.reason;
     }
     // Why: while the catalog item is missing the write stays announced, so the next reader puts it.
-    const catalogued =
-      catalog.status === 'fulfilled' ||
-      (await this.#catalog(ref).then(
-        () => true,
-        () => false,
-      ));
+    const catalogued = await this.#catalogued(ref, catalog);
     if (token.seq !== undefined) this.#trust(ref.tenantId, token.seq);
     await Promise.all([
       token.seq === undefined
@@ -474,6 +497,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   /** The newest version item of a document, read strongly consistent, or `undefined`. */
   async #latestItem(ref: DocumentRef): Promise<Record<string, unknown> | undefined> {
+    return (await this.#latestItems(ref, 1))[0];
+  }
+
+  /** The `limit` newest version items of a document, newest first, read strongly consistent (one Query). */
+  async #latestItems(ref: DocumentRef, limit: number): Promise<Record<string, unknown>[]> {
     const out = await translateDynamoError(() =>
       this.#clientFor(ref.tenantId).send(
         new QueryCommand({
@@ -481,12 +509,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': partitionKey(ref) },
           ScanIndexForward: false,
-          Limit: 1,
+          Limit: Math.max(1, limit),
           ConsistentRead: true,
         }),
       ),
     );
-    return out.Items?.[0];
+    return out.Items ?? [];
   }
 
   async latestAll(
@@ -614,6 +642,23 @@ export class DynamoDbDocumentStore implements DocumentStore {
       now,
       settleMs: ANNOUNCEMENT_SETTLE_MS,
     });
+  }
+
+  /** True once the document's catalog item is there: put in the write's round, or on one more try. */
+  async #catalogued(ref: DocumentRef, inRound: PromiseSettledResult<unknown>): Promise<boolean> {
+    if (inRound.status === 'fulfilled') return true;
+    return this.#catalog(ref).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Queues the removal of a landed write's announcement for this store's next write to the tenant. */
+  #queueSettle(ref: DocumentRef, writeId: string): void {
+    const queued = this.#toSettle.get(ref.tenantId) ?? [];
+    // Bounded: what does not fit is left to readers, who check those documents and remove it.
+    if (queued.length < SETTLES_QUEUED) queued.push({ ref, writeId });
+    this.#toSettle.set(ref.tenantId, queued);
   }
 
   /** Remembers that change `seq` of the tenant names a version that landed. */
@@ -815,20 +860,19 @@ export class DynamoDbDocumentStore implements DocumentStore {
       key: String(item.docKey),
     };
     const sk = String(item.sk);
-    const settled = [...(item.pending as Set<string>)].filter(
+    const pending = item.pending as Set<string>;
+    const settled = [...pending].filter(
       (id) => this.#now() - Number.parseInt(id, 10) > ANNOUNCEMENT_SETTLE_MS,
     );
-    const allSettled = settled.length === (item.pending as Set<string>).size;
-    const latest = await this.#latestItem(ref);
-    // Why also a young one: the write that holds the projection has landed its version too.
-    const done =
-      latest !== undefined &&
-      item.writeId === latest.writeId &&
-      Number(item.version) === Number(latest.version) &&
-      (item.pending as Set<string>).has(String(latest.writeId)) &&
-      !settled.includes(String(latest.writeId))
-        ? [String(latest.writeId)]
-        : [];
+    const allSettled = settled.length === pending.size;
+    // The newest versions, as many as there are announcements (a few at most): each announced write
+    // found among them has landed.
+    const recent = await this.#latestItems(ref, Math.min(pending.size, RECENT_VERSIONS_CHECKED));
+    const latest = recent[0];
+    // Why also young ones: a write whose version landed is over (a newer projected version covers it).
+    const landed = new Set(recent.map((v) => String(v.writeId)));
+    const done = [...pending].filter((id) => landed.has(id) && !settled.includes(id));
+    const firstDone = recent.some((v) => Number(v.version) === 1 && done.includes(String(v.writeId)));
     // Why the repairs below are best effort: the answer is right from the version read alone, and a
     // reader whose role may not write (a read-only function) must still answer; the next one repairs.
     const repairs: Promise<unknown>[] = [];
@@ -857,10 +901,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     // Settled announcements go only once the projection is right (and the catalog item is there:
     // a first version's write that failed to put it stays announced).
     if (settled.length + done.length > 0 && repairs.length === 0)
-      await (latest && (settled.length > 0 || Number(latest.version) === 1)
-        ? this.#catalog(ref)
-        : Promise.resolve()
-      )
+      await (latest && (settled.length > 0 || firstDone) ? this.#catalog(ref) : Promise.resolve())
         .then(() => this.#unannounce(ref, [...settled, ...done]))
         .catch(() => undefined);
   }
