@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UnprocessableError } from '../errors.ts';
 import type { JsonObject } from '../json-value.ts';
-import { mergeLayers } from './merge-layers.ts';
+import { type MergeResult, mergeLayers } from './merge-layers.ts';
 import {
   expandProfiles,
   type ProfileContent,
@@ -63,18 +63,19 @@ export function computeEffective(
   profiles: ReadonlyMap<string, ProfileContent>,
 ): EffectiveSettings {
   // Most configurations reference no profile: their layers are merged as they are.
-  const plain = layers.every((layer) => profileReferences(layer.content).length === 0);
+  let plain = true;
+  for (const layer of layers) if (profileReferences(layer.content).length > 0) plain = false;
   const tooCostly = plain ? [] : profileExpansionViolations(layers, profiles);
   if (tooCostly.length > 0) {
     throw new UnprocessableError('The $profile references would expand beyond the allowed size', tooCostly);
   }
-  const used = new Map<string, number>();
+  const used = plain ? NO_PROFILES : new Map<string, number>();
   const inputs = plain
     ? layers.map((layer) => ({ content: layer.content, source: sourceOf(layer) }))
     : layers.flatMap((layer) => {
         for (const name of referencedProfileNames(layer.content)) {
           const profile = profiles.get(name);
-          if (profile) used.set(name, profile.version);
+          if (profile) (used as Map<string, number>).set(name, profile.version);
         }
         return expandProfiles(
           { content: layer.content, source: sourceOf(layer) },
@@ -86,19 +87,53 @@ export function computeEffective(
           }),
         );
       });
-  const merged = mergeLayers(inputs);
-  return {
-    content: merged.content,
-    layers: layers.map((layer) => ({ scope: layer.scope, version: layer.version })),
-    profiles: [...used]
-      .map(([name, version]) => ({ name, version }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
-    // A getter: the provenance walk runs only for callers that read it (explain, violations).
-    get provenance() {
-      return merged.provenance;
-    },
-  };
+  return new Effective(mergeLayers(inputs), layers, used);
 }
+
+/**
+ * The {@link EffectiveSettings} of one merge. A class: `layers`, `profiles`
+ * and `provenance` are built on first access (validation of thousands of
+ * configurations reads only `content`), with getters on the prototype
+ * rather than on an object built per configuration.
+ */
+class Effective implements EffectiveSettings {
+  readonly content: JsonObject;
+  readonly #merged: MergeResult<Provenance>;
+  readonly #layers: readonly LayerSnapshot[];
+  readonly #used: ReadonlyMap<string, number>;
+  #layersOut: { scope: string; version: number }[] | undefined;
+  #profilesOut: { name: string; version: number }[] | undefined;
+
+  constructor(
+    merged: MergeResult<Provenance>,
+    layers: readonly LayerSnapshot[],
+    used: ReadonlyMap<string, number>,
+  ) {
+    this.content = merged.content;
+    this.#merged = merged;
+    this.#layers = layers;
+    this.#used = used;
+  }
+
+  get layers(): { scope: string; version: number }[] {
+    this.#layersOut ??= this.#layers.map((layer) => ({ scope: layer.scope, version: layer.version }));
+    return this.#layersOut;
+  }
+
+  get profiles(): { name: string; version: number }[] {
+    this.#profilesOut ??= [...this.#used]
+      .map(([name, version]) => ({ name, version }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.#profilesOut;
+  }
+
+  get provenance(): Map<string, Provenance> {
+    return this.#merged.provenance;
+  }
+}
+
+/** The profiles used by a merge of layers without references. */
+const NO_PROFILES: ReadonlyMap<string, number> = new Map();
 
 function sourceOf(layer: LayerSnapshot): Provenance {
   return (
