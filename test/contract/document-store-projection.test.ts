@@ -327,3 +327,42 @@ describe('DynamoDbDocumentStore projection of data written before it existed', (
     }
   });
 });
+
+describe('DynamoDbDocumentStore announcements of documents that never get a version', () => {
+  it('leaves no projection item once the announcement of a refused first write is withdrawn', async () => {
+    // Prepare
+    const dynalite = await startDynalite();
+    await ensureTable(localDynamoConfig(dynalite.endpoint), 'shells');
+    const client = createDocumentClient(localDynamoConfig(dynalite.endpoint));
+    const item = (key: string) =>
+      client.send(
+        new GetCommand({
+          TableName: 'shells',
+          Key: { pk: projectionKey('refused'), sk: projectionSortKey('settings', key) },
+          ConsistentRead: true,
+        }),
+      );
+    try {
+      const store = new DynamoDbDocumentStore({ tableName: 'shells', clientFor: () => client });
+      const ref = { tenantId: 'refused', collection: 'settings', key: 'envs/dev/services/new' };
+      const announced = await store.announce(ref);
+      const announcedItem = (await item(ref.key)).Item;
+      const rival = { ...ref, key: 'envs/dev/services/other' };
+      const first = await store.announce(rival);
+      await store.announce(rival);
+
+      // Act
+      await store.withdraw(ref, announced);
+      await store.withdraw(rival, first);
+
+      // Assess
+      expect(announcedItem).toBeDefined();
+      expect((await item(ref.key)).Item).toBeUndefined();
+      // Another write still announced on the same document: its item stays.
+      expect((await item(rival.key)).Item?.pending).toBeDefined();
+    } finally {
+      client.destroy();
+      await dynalite.close();
+    }
+  });
+});

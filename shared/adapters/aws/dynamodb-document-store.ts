@@ -483,16 +483,38 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   /** Removes announcements from a document's projection item. */
   async #unannounce(ref: DocumentRef, writeIds: readonly string[]): Promise<void> {
-    await translateDynamoError(() =>
+    const out = await translateDynamoError(() =>
       this.#clientFor(ref.tenantId).send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: projectionItemKey(ref),
           UpdateExpression: 'DELETE pending :w',
           ExpressionAttributeValues: { ':w': new Set(writeIds) },
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
+    // Why: the announcement of a document that never had a version (a refused first write, or one
+    // that died before its put) created the item; without it the item is an empty shell.
+    const left = out.Attributes ?? {};
+    if (left.version === undefined && left.pending === undefined) await this.#deleteShell(ref);
+  }
+
+  /** Deletes a projection item that holds neither a version nor an announcement, unless a write came since. */
+  async #deleteShell(ref: DocumentRef): Promise<void> {
+    try {
+      await translateDynamoError(() =>
+        this.#clientFor(ref.tenantId).send(
+          new DeleteCommand({
+            TableName: this.#tableName,
+            Key: projectionItemKey(ref),
+            ConditionExpression: 'attribute_not_exists(version) AND attribute_not_exists(pending)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** The newest version item of a document, read strongly consistent, or `undefined`. */
