@@ -103,6 +103,8 @@ async function sendAndAssess(req: RawRequest, context: string, route?: Route): P
     const before = splitChangeLog(lastSnapshot);
     const after = splitChangeLog(now);
     expect(after.data === before.data, `${label} -> ${res.status} changed the table`).toBe(true);
+    const announced = [...after.announced].filter((id) => !before.announced.has(id));
+    expect(announced, `${label} -> ${res.status} left an announcement`).toEqual([]);
     const logged = after.log.filter((item) => !before.log.includes(item));
     expect(
       logged.every(isHeadOrVoid),
@@ -117,23 +119,28 @@ async function sendAndAssess(req: RawRequest, context: string, route?: Route): P
 }
 
 /**
- * A snapshot split into the tenant data and the change log (issue 11). A write takes its
- * change-log number in its read round, before it knows whether it will be refused; a refused
- * write then marks that number `void` before answering, so readers skip it. The data must not
- * move at all; the log may only gain the head's bump and void marks.
+ * A snapshot split into the tenant data, the announcements and the change log (issue 11). A
+ * write takes its change-log number in its read round, before it knows whether it will be
+ * refused; a refused write then marks that number `void` before answering, so readers skip it.
+ * Any request may clear the announcements of earlier writes that have landed. So the data must
+ * not move at all, announcements may only go, and the log may only gain the head's bump and void
+ * marks.
  */
-function splitChangeLog(snapshot: string): { data: string; log: string[] } {
-  const items = (JSON.parse(snapshot) as { pk: { S: string } }[]).map((item) => ({
-    inLog: item.pk.S.endsWith('#!changes'),
-    text: JSON.stringify(item),
-  }));
-  return {
-    data: items
-      .filter((i) => !i.inLog)
-      .map((i) => i.text)
-      .join('\n'),
-    log: items.filter((i) => i.inLog).map((i) => i.text),
-  };
+function splitChangeLog(snapshot: string): { data: string; announced: Set<string>; log: string[] } {
+  const items = JSON.parse(snapshot) as {
+    pk: { S: string };
+    sk: { S: string };
+    pending?: { SS: string[] };
+  }[];
+  const announced = new Set<string>();
+  const data: string[] = [];
+  const log: string[] = [];
+  for (const { pending, ...item } of items) {
+    if (item.pk.S.endsWith('#!changes')) log.push(JSON.stringify({ ...item, pending }));
+    else data.push(JSON.stringify(item));
+    for (const id of pending?.SS ?? []) announced.add(`${item.pk.S} ${item.sk.S} ${id}`);
+  }
+  return { data: data.join('\n'), announced, log };
 }
 
 /** True for the change log's head or a `void` mark (see {@link splitChangeLog}). */
