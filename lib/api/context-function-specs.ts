@@ -9,15 +9,28 @@ import type { HouseFunction } from '../shared/house-function.ts';
 export type TenantItemAction = (typeof TENANT_ITEM_ACTIONS)[number];
 
 /**
- * Item actions of a function that writes versioned documents: Query (latest
- * version, history, listings), GetItem (one version), PutItem (the
- * conditional append, catalog items), UpdateItem (announcements and updates
- * of the projection of latest contents) and DeleteItem (a reader removing a
- * projection item whose version was never written), issue 11.
+ * Item actions every reader of versioned documents needs (issue 11): Query
+ * (the projection of latest contents, the change log, latest version,
+ * history, listings), GetItem (one version) and BatchGetItem (a process's
+ * copy of the projection confirms other processes' changes against their
+ * version items). Without one of them a read fails; the repairs a reader
+ * also tries (UpdateItem, DeleteItem) are best effort.
  */
-export const DOCUMENT_WRITER_ACTIONS: readonly TenantItemAction[] = [
+export const DOCUMENT_READER_ACTIONS: readonly TenantItemAction[] = [
   'dynamodb:GetItem',
   'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+];
+
+/**
+ * Item actions of a function that writes versioned documents: the reader's
+ * ({@link DOCUMENT_READER_ACTIONS}), PutItem (the conditional append,
+ * catalog items), UpdateItem (announcements, the projection, the change
+ * log) and DeleteItem (a projection item whose version was never written),
+ * issue 11.
+ */
+export const DOCUMENT_WRITER_ACTIONS: readonly TenantItemAction[] = [
+  ...DOCUMENT_READER_ACTIONS,
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
@@ -87,8 +100,9 @@ export const CONTEXT_FUNCTIONS: Record<RouteContext, ContextFunctionSpec> = {
     description: 'Plumbline secrets routes (envelope-encrypted values in Secrets Manager, issue 13)',
     memorySize: 512,
     timeoutSeconds: 10,
-    // Query: listings and versions; GetItem: heads and envelopes' version ids; PutItem: conditional heads, audit.
-    tenantItemActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    // Query: listings and versions; GetItem: heads and envelopes' version ids; PutItem: conditional heads, audit;
+    // the document reader's actions: the delete check reads the tenant's settings (issue 11).
+    tenantItemActions: [...DOCUMENT_READER_ACTIONS, 'dynamodb:PutItem'],
     secrets: true,
   },
   'service-accounts': {

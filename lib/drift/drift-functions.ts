@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
 import { SCAN_METRICS_NAMESPACE } from '../../shared/ports/metrics.ts';
+import { DOCUMENT_READER_ACTIONS } from '../api/context-function-specs.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
 import { grantTenantSecrets } from '../secrets/tenant-secret-grants.ts';
@@ -109,7 +110,7 @@ export class DriftFunctions extends Construct {
     const scannerAccess = this.#tenantData(
       this.scanner,
       'ScannerTenantAccess',
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      [...DOCUMENT_READER_ACTIONS, 'dynamodb:PutItem'],
       'documents, cluster tokens, scans and reports',
       data,
     );

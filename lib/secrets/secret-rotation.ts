@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
+import { DOCUMENT_READER_ACTIONS } from '../api/context-function-specs.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
 import { grantApprovalEmail } from '../approvals/grant-approval-email.ts';
 import type { StatefulStack } from '../data/stateful-stack.ts';
@@ -63,7 +64,8 @@ export class SecretRotation extends Construct {
       functionRole: fn.role,
       table: data.table,
       tableKey: data.tableKey,
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      // Secret heads and versions (PutItem); the document reader's actions: a gated rotation reads settings.
+      actions: [...DOCUMENT_READER_ACTIONS, 'dynamodb:PutItem'],
       description: 'Plumbline secret rotation: tenant-scoped data and secrets (assumed per tenant)',
     });
     grantTenantSecrets(tenantAccess.role, data.secretsKey);
