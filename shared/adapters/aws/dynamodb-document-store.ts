@@ -583,13 +583,13 @@ export class DynamoDbDocumentStore implements DocumentStore {
     const started = this.#now();
     const { changes, head } = await this.#queryChanges(tenantId, held.watermark);
     const gaps = gapsOf(changes, held.watermark, head, started, ANNOUNCEMENT_SETTLE_MS);
-    if (gaps.old.length > 0) return this.#fullRead(tenantId, [...held.collections], options);
+    if (gaps.anyOld) return this.#fullRead(tenantId, [...held.collections], options);
     // Why a copy: a request that is building its answer from the held snapshot keeps what it read.
     const snapshot: TenantSnapshot = { ...held, documents: new Map(held.documents), refreshedAt: started };
     const { apply, held: unconfirmed } = await this.#confirm(tenantId, snapshot, changes, started);
     await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
     snapshot.watermark = Math.min(
-      Math.min(gaps.young[0] ?? Number.POSITIVE_INFINITY, unconfirmed[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.min(gaps.firstYoung ?? Number.POSITIVE_INFINITY, unconfirmed[0] ?? Number.POSITIVE_INFINITY) - 1,
       Math.max(head.seq, changes.at(-1)?.seq ?? 0, held.watermark),
     );
     this.#cache.set(tenantId, snapshot);
@@ -628,7 +628,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
     const gaps = gapsOf(recent.changes, recent.below, recent.head, started, ANNOUNCEMENT_SETTLE_MS);
     snapshot.watermark = Math.min(
-      Math.min(gaps.young[0] ?? Number.POSITIVE_INFINITY, held[0] ?? Number.POSITIVE_INFINITY) - 1,
+      Math.min(gaps.firstYoung ?? Number.POSITIVE_INFINITY, held[0] ?? Number.POSITIVE_INFINITY) - 1,
       Math.max(recent.head.seq, recent.changes.at(-1)?.seq ?? 0),
     );
     this.#cache.set(tenantId, snapshot);

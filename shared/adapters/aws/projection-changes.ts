@@ -58,13 +58,18 @@ export function toChange(item: Record<string, unknown>): Change {
 }
 
 /**
- * The sequence numbers in `(after, head.seq]` that have no change item in
- * `changes` (sorted by seq): writes still in flight, or dead. A gap is
- * `old` when it was handed out more than `settleMs` before `now`: the
- * next change above it landed before then (it was handed out after the
- * gap), or, with none above it, the head's last bump was before then. An
- * old gap's write has settled or died; a full read of the projection (its
- * announcement checks) sees what it left.
+ * The gaps in `(after, head.seq]`: numbers with no change item in `changes`
+ * (sorted by seq), writes still in flight or dead. A gap is old when it was
+ * handed out more than `settleMs` before `now`: the next change above it
+ * landed before then (it was handed out after the gap), or, with none above
+ * it, the head's last bump was before then. An old gap's write has settled
+ * or died; a full read of the projection (its announcement checks) sees
+ * what it left. Answers the lowest young gap and whether any gap is old.
+ *
+ * Why by runs: the numbers between two changes share the change above them,
+ * so each run is judged once. The cost follows the changes read, not the
+ * numbers a tenant ever took (after the log's TTL, a cold read may start
+ * below millions of expired numbers).
  */
 export function gapsOf(
   changes: readonly Change[],
@@ -72,19 +77,22 @@ export function gapsOf(
   head: Head,
   now: number,
   settleMs: number,
-): { young: number[]; old: number[] } {
-  const young: number[] = [];
-  const old: number[] = [];
-  const horizon = Math.max(head.seq, changes.at(-1)?.seq ?? 0);
-  let next = 0;
-  for (let seq = after + 1; seq <= horizon; seq++) {
-    while (next < changes.length && (changes[next] as Change).seq < seq) next++;
-    const above = changes[next];
-    if (above?.seq === seq) continue;
-    const allocatedBefore = above ? above.at : head.at;
-    (now - allocatedBefore > settleMs ? old : young).push(seq);
+): { firstYoung: number | undefined; anyOld: boolean } {
+  let firstYoung: number | undefined;
+  let anyOld = false;
+  let from = after + 1;
+  const judge = (to: number, allocatedBefore: number) => {
+    if (to < from) return;
+    if (now - allocatedBefore > settleMs) anyOld = true;
+    else firstYoung ??= from;
+  };
+  for (const change of changes) {
+    if (change.seq < from) continue;
+    judge(change.seq - 1, change.at);
+    from = change.seq + 1;
   }
-  return { young, old };
+  judge(head.seq, head.at);
+  return { firstYoung, anyOld };
 }
 
 /**
