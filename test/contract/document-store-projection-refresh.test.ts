@@ -280,6 +280,33 @@ describe.each([dynaliteHarness, inMemoryHarness])(
       expect(summary(read)).toEqual([['profiles', 'web', 1, { cpu: 1 }]]);
     });
 
+    it("keeps no failed write's content in a copy started by a write that read its own document unchecked", async () => {
+      // Prepare: a's write of v2 fails its version put after the rest of its round went out; a dies
+      const tenantId = 'unchecked';
+      const ref = { tenantId, collection: 'profiles', key: 'web' };
+      await write(pair.a, ref, { cpu: 1 });
+      await write(pair.a, { tenantId, collection: 'settings', key: 'global' }, { g: 1 });
+      pair.dieAfterFailedVersionPut(true);
+      await pair.a
+        .append(ref, nextVersion(await pair.a.latest(ref), { cpu: 99 }, intent))
+        .catch(() => undefined);
+      pair.dieAfterFailedVersionPut(false);
+      const b = pair.fresh();
+
+      // Act: b's first request writes profiles/web (reading it unchecked) and is refused
+      const announced = await b.announce(ref);
+      await b.latestAll(tenantId, WIDE, { unchecked: [{ collection: 'profiles', key: 'web' }] });
+      await b.withdraw(ref, announced);
+      pair.advance(1000);
+      const soon = await b.latestAll(tenantId, WIDE);
+      pair.advance(3_600_000);
+      const later = await b.latestAll(tenantId, WIDE);
+
+      // Assess
+      expect(summary(soon)).toContainEqual(['profiles', 'web', 1, { cpu: 1 }]);
+      expect(summary(later)).toContainEqual(['profiles', 'web', 1, { cpu: 1 }]);
+    });
+
     it('never answers, warm or cold, the content of a write whose version put failed and whose process died before taking it back', async () => {
       // Prepare: b holds a warm copy; a's write of version 2 fails its version put, then a dies
       const tenantId = 'died';
@@ -346,3 +373,54 @@ describe.each([dynaliteHarness, inMemoryHarness])(
     });
   },
 );
+
+describe('DynamoDbDocumentStore when a write cannot reach the change log', () => {
+  it('answers an acknowledged write in the process that made it, and in others once a recheck or the gap says so', async () => {
+    // Prepare: two stores over one table; every change-log item of store a fails while on
+    const dynalite = await startDynalite();
+    await ensureTable(localDynamoConfig(dynalite.endpoint), 'nolog');
+    let failing = false;
+    const noLog: DynamoMiddleware = {
+      applyToStack: (stack) => {
+        stack.add(
+          (next) => async (args) => {
+            const key = (args.input as { Key?: { sk?: unknown } }).Key;
+            if (failing && String(key?.sk ?? '').startsWith('c#'))
+              throw Object.assign(new Error('injected change-log failure'), { name: 'Rejected' });
+            return next(args);
+          },
+          { step: 'initialize', name: 'failChangeLog' },
+        );
+      },
+    };
+    const clientA = createDocumentClient(localDynamoConfig(dynalite.endpoint), [noLog]);
+    const clientB = createDocumentClient(localDynamoConfig(dynalite.endpoint));
+    let now = Date.now();
+    const clock = () => now;
+    const a = new DynamoDbDocumentStore({ tableName: 'nolog', clientFor: () => clientA, now: clock });
+    const b = new DynamoDbDocumentStore({ tableName: 'nolog', clientFor: () => clientB, now: clock });
+    const ref = { tenantId: 'nolog', collection: 'profiles', key: 'web' };
+    try {
+      await write(a, ref, { cpu: 1 });
+      await write(a, { tenantId: 'nolog', collection: 'settings', key: 'global' }, { g: 1 });
+      await a.latestAll('nolog', WIDE);
+      await b.latestAll('nolog', WIDE);
+
+      // Act
+      failing = true;
+      await a.append(ref, nextVersion(await a.latest(ref), { cpu: 2 }, intent));
+      failing = false;
+      const own = await a.latestAll('nolog', WIDE);
+      now += ANNOUNCEMENT_SETTLE_MS + 1000;
+      const other = await b.latestAll('nolog', WIDE);
+
+      // Assess
+      expect(summary(own)).toContainEqual(['profiles', 'web', 2, { cpu: 2 }]);
+      expect(summary(other)).toContainEqual(['profiles', 'web', 2, { cpu: 2 }]);
+    } finally {
+      clientA.destroy();
+      clientB.destroy();
+      await dynalite.close();
+    }
+  });
+});

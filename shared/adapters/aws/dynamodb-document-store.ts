@@ -322,7 +322,13 @@ export class DynamoDbDocumentStore implements DocumentStore {
     if (change.status === 'rejected' && seq !== undefined) {
       // Why once more: until it lands, processes with a copy of the projection see a gap at `seq`,
       // and learn of this write only when the gap has outlived any write (a full read then).
-      await this.#putChange(ref, seq, 'put', item).catch(() => undefined);
+      // Why a recheck if that fails too: the write is acknowledged; a recheck under a new number
+      // has every copy read the document's latest version at its next refresh, young gap or not.
+      // This process's own copy takes the write at once (read-your-writes here, whatever the log holds).
+      await this.#putChange(ref, seq, 'put', item).catch(() => {
+        this.#holdOwnWrite(ref, item);
+        return this.#record(ref, 'recheck').catch(() => undefined);
+      });
     }
     // Why: the version is written; without its catalog item it stays announced, so the next reader puts it.
     const catalogued = await this.#catalogued(ref, catalog);
@@ -362,7 +368,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
     await Promise.all([
       token.seq === undefined
         ? undefined
-        : this.#putChange(ref, token.seq, 'put', item, true).catch(() => undefined),
+        : this.#putChange(ref, token.seq, 'put', item, true).catch(() =>
+            this.#record(ref, 'recheck').catch(() => undefined),
+          ),
       this.#project(projectionItem(item), 'same-version', catalogued ? token.writeId : undefined).catch(
         () => undefined,
       ),
@@ -585,9 +593,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     const gaps = gapsOf(changes, held.watermark, head, started, ANNOUNCEMENT_SETTLE_MS);
     if (gaps.anyOld) return this.#fullRead(tenantId, [...held.collections], options);
     // Why a copy: a request that is building its answer from the held snapshot keeps what it read.
-    const snapshot: TenantSnapshot = { ...held, documents: new Map(held.documents), refreshedAt: started };
+    const { unchecked, ...kept } = held;
+    const snapshot: TenantSnapshot = { ...kept, documents: new Map(held.documents), refreshedAt: started };
     const { apply, held: unconfirmed } = await this.#confirm(tenantId, snapshot, changes, started);
-    await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
+    const recheck = applyChanges(snapshot, apply, cachedDocument);
+    for (const [sk, doc] of unchecked ?? []) recheck.set(sk, doc);
+    await this.#recheck(tenantId, snapshot, recheck);
     snapshot.watermark = Math.min(
       Math.min(gaps.firstYoung ?? Number.POSITIVE_INFINITY, unconfirmed[0] ?? Number.POSITIVE_INFINITY) - 1,
       Math.max(head.seq, changes.at(-1)?.seq ?? 0, held.watermark),
@@ -612,8 +623,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
     options: LatestAllOptions,
   ): Promise<TenantSnapshot> {
     const started = this.#now();
+    const skipped = new Map<string, { collection: string; key: string }>();
     const [projection, recent] = await Promise.all([
-      this.#readProjection(tenantId, collections, options),
+      this.#readProjection(tenantId, collections, options, skipped),
       this.#recentChanges(tenantId, started - ANNOUNCEMENT_SETTLE_MS),
     ]);
     const documents = new Map<string, CachedDocument>();
@@ -623,6 +635,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
       collections: new Set(collections),
       documents,
       refreshedAt: started,
+      // Why: an announced document read unchecked may hold a failed write's content (its announcement
+      // was not checked); this request reads it anyway, the copy must not keep it unchecked.
+      ...(skipped.size > 0 ? { unchecked: skipped } : {}),
     };
     const { apply, held } = await this.#confirm(tenantId, snapshot, recent.changes, started);
     await this.#recheck(tenantId, snapshot, applyChanges(snapshot, apply, cachedDocument));
@@ -681,6 +696,21 @@ export class DynamoDbDocumentStore implements DocumentStore {
     // Bounded: what does not fit is left to readers, who check those documents and remove it.
     if (queued.length < SETTLES_QUEUED) queued.push({ ref, writeId });
     this.#toSettle.set(ref.tenantId, queued);
+  }
+
+  /**
+   * Puts a version this store saw land into its own copy of the tenant, if
+   * the copy holds that collection and an older version. For a write whose
+   * change item could not be written: the copy would not learn of it from
+   * the log until the gap is old. In place: a refresh copies the snapshot
+   * before it changes it, and answers are arrays taken from it.
+   */
+  #holdOwnWrite(ref: DocumentRef, item: Record<string, unknown>): void {
+    const held = this.#cache.get(ref.tenantId);
+    if (!held?.collections.has(ref.collection)) return;
+    const sk = `${ref.collection}#${ref.key}`;
+    if ((held.documents.get(sk)?.version ?? 0) < Number(item.version))
+      held.documents.set(sk, cachedDocument(projectionItem(item)));
   }
 
   /** Remembers that change `seq` of the tenant names a version that landed. */
@@ -819,6 +849,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
     tenantId: string,
     collections: readonly string[],
     options: LatestAllOptions,
+    /** Receives the documents left unchecked that were announced (see `TenantSnapshot.unchecked`). */
+    skipped?: Map<string, { collection: string; key: string }>,
   ): Promise<Map<string, Record<string, unknown>>> {
     const unchecked = new Set((options.unchecked ?? []).map((d) => projectionSortKey(d.collection, d.key)));
     // One collection: a prefix Query; several: the whole partition (one request per MB either way).
@@ -835,8 +867,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (item.built === true) built.add(String(item.collection));
       else {
         if (item.version !== undefined) byKey.set(String(item.sk), item);
-        if (item.pending instanceof Set && item.pending.size > 0 && !unchecked.has(String(item.sk)))
-          announced.push(item);
+        if (item.pending instanceof Set && item.pending.size > 0) {
+          if (!unchecked.has(String(item.sk))) announced.push(item);
+          else
+            skipped?.set(String(item.sk), { collection: String(item.collection), key: String(item.docKey) });
+        }
       }
     }
     await inChunks(announced, CHECKS_IN_FLIGHT, (item) => this.#check(item, byKey));

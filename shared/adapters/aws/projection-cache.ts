@@ -24,6 +24,12 @@ export interface TenantSnapshot {
   documents: Map<string, CachedDocument>;
   /** When the snapshot was last brought up to date (ms, the store's clock). */
   refreshedAt: number;
+  /**
+   * Documents read without their announcements checked (a write's own
+   * document, see `LatestAllOptions.unchecked`) while announced: the next
+   * refresh reads their latest versions before answering.
+   */
+  unchecked?: ReadonlyMap<string, { collection: string; key: string }>;
 }
 
 /**
