@@ -4,6 +4,7 @@ import { DynamoDbDocumentStore } from '../../shared/adapters/aws/dynamodb-docume
 import { ensureTable } from '../../shared/adapters/aws/ensure-table.ts';
 import { type DynaliteHandle, startDynalite } from '../../shared/adapters/local/dynalite-server.ts';
 import { localDynamoConfig } from '../../shared/composition/build-local-deps.ts';
+import { ServiceUnavailableError } from '../../shared/domain/errors.ts';
 import { nextVersion } from '../../shared/domain/settings-version.ts';
 import {
   ANNOUNCEMENT_SETTLE_MS,
@@ -417,6 +418,55 @@ describe('DynamoDbDocumentStore when a write cannot reach the change log', () =>
       // Assess
       expect(summary(own)).toContainEqual(['profiles', 'web', 2, { cpu: 2 }]);
       expect(summary(other)).toContainEqual(['profiles', 'web', 2, { cpu: 2 }]);
+    } finally {
+      clientA.destroy();
+      clientB.destroy();
+      await dynalite.close();
+    }
+  });
+});
+
+describe('DynamoDbDocumentStore when confirmations are throttled', () => {
+  it('answers 503 after a bounded number of BatchGetItem requests rather than loop or drop a landed change', async () => {
+    // Prepare: store b's BatchGetItem answers every key unprocessed (throttling)
+    const dynalite = await startDynalite();
+    await ensureTable(localDynamoConfig(dynalite.endpoint), 'throttled');
+    let batchGets = 0;
+    const throttle: DynamoMiddleware = {
+      applyToStack: (stack) => {
+        stack.add(
+          (next) => async (args) => {
+            const input = args.input as { RequestItems?: Record<string, { Keys: unknown[] }> };
+            if (!input.RequestItems || !('Keys' in (input.RequestItems.throttled ?? {}))) return next(args);
+            batchGets++;
+            return {
+              response: {},
+              output: { Responses: { throttled: [] }, UnprocessedKeys: input.RequestItems, $metadata: {} },
+            } as never;
+          },
+          { step: 'initialize', name: 'throttleBatchGet' },
+        );
+      },
+    };
+    const clientA = createDocumentClient(localDynamoConfig(dynalite.endpoint));
+    const clientB = createDocumentClient(localDynamoConfig(dynalite.endpoint), [throttle]);
+    const a = new DynamoDbDocumentStore({ tableName: 'throttled', clientFor: () => clientA });
+    const b = new DynamoDbDocumentStore({ tableName: 'throttled', clientFor: () => clientB });
+    try {
+      await write(a, { tenantId: 'busy', collection: 'settings', key: 'global' }, { n: 1 });
+      await b.latestAll('busy', WIDE);
+      await write(a, { tenantId: 'busy', collection: 'settings', key: 'global' }, { n: 2 });
+
+      // Act
+      const read = await b.latestAll('busy', WIDE).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof ServiceUnavailableError ? '503' : String(error)),
+      );
+
+      // Assess
+      expect(read).toBe('503');
+      expect(batchGets).toBeGreaterThan(0);
+      expect(batchGets).toBeLessThanOrEqual(5);
     } finally {
       clientA.destroy();
       clientB.destroy();

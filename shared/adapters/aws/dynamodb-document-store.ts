@@ -10,6 +10,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ServiceUnavailableError } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { SettingsVersion } from '../../domain/settings-version.ts';
 import {
@@ -53,7 +54,7 @@ const CHECKS_IN_FLIGHT = 16;
 /** The attributes of a projection item that come from one version (the rest name the document). */
 const PROJECTED_FIELDS = ['version', 'content', 'author', 'createdAt', 'contentHash', 'writeId'] as const;
 
-/** Content bytes of tenant snapshots a store keeps by default (the JSON size of their contents). */
+/** Heap bytes of tenant snapshots a store keeps by default (estimated from their contents' JSON size). */
 const CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A change item lives this long (DynamoDB TTL); a snapshot not refreshed for half of it is read again whole. */
@@ -72,6 +73,8 @@ const SETTLES_QUEUED = 256;
 /** Version items a reader confirms per BatchGetItem (DynamoDB's limit), and such requests in flight. */
 const CONFIRM_BATCH = 100;
 const CONFIRMS_IN_FLIGHT = 4;
+/** BatchGetItem requests one confirmation batch may take while keys come back unprocessed (throttling). */
+const CONFIRM_ATTEMPTS = 5;
 
 /** The stores of this process, for {@link dropProjectionCaches}. */
 const liveCaches = new Set<WeakRef<ProjectionCache>>();
@@ -732,6 +735,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     }
     await inChunks(batches, CONFIRMS_IN_FLIGHT, async (batch) => {
       let wanted: Record<string, unknown>[] = batch;
+      let attempts = 0;
       while (wanted.length > 0) {
         const out = await translateDynamoError(() =>
           this.#clientFor(tenantId).send(
@@ -751,6 +755,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
           if (v) found.set(versionKeyOf(v), String(item.writeId));
         }
         wanted = out.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+        // Why a bound and a pause: unprocessed keys mean throttling; a read that cannot confirm
+        // answers 503 rather than loop or treat a landed change as missing.
+        if (wanted.length > 0 && ++attempts >= CONFIRM_ATTEMPTS)
+          throw new ServiceUnavailableError('The settings store is busy; retry shortly', 1);
+        if (wanted.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempts));
       }
     });
     return found;

@@ -86,9 +86,15 @@ export class ProjectionCache {
   }
 }
 
-/** What a cached document counts against the budget: its content's JSON size, and a little for the rest. */
+/**
+ * Heap bytes per byte of content JSON, as parsed objects: measured at 3.8
+ * (100 000 realistic documents, 38.9 MB of JSON held 149.5 MB of heap).
+ */
+const HEAP_PER_JSON_BYTE = 4;
+
+/** What a cached document counts against the budget: its content's heap size, estimated, and a little for the rest. */
 function sizeOf(doc: CachedDocument): number {
-  return (contentBytes.get(doc.content) ?? 0) + 200;
+  return (contentBytes.get(doc.content) ?? 0) * HEAP_PER_JSON_BYTE + 200;
 }
 
 /** The JSON size of each content parsed by {@link frozenContent}. */
