@@ -508,24 +508,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
     // Why: the announcement of a document that never had a version (a refused first write, or one
     // that died before its put) created the item; without it the item is an empty shell.
     const left = out.Attributes ?? {};
-    if (left.version === undefined && left.pending === undefined) await this.#deleteShell(ref);
-  }
-
-  /** Deletes a projection item that holds neither a version nor an announcement, unless a write came since. */
-  async #deleteShell(ref: DocumentRef): Promise<void> {
-    try {
-      await translateDynamoError(() =>
-        this.#clientFor(ref.tenantId).send(
-          new DeleteCommand({
-            TableName: this.#tableName,
-            Key: projectionItemKey(ref),
-            ConditionExpression: 'attribute_not_exists(version) AND attribute_not_exists(pending)',
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    if (left.version === undefined && left.pending === undefined)
+      await this.#deleteProjected(ref, 'attribute_not_exists(version) AND attribute_not_exists(pending)');
   }
 
   /** The newest version item of a document, read strongly consistent, or `undefined`. */
@@ -974,14 +958,30 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   /** Deletes a projection item whose version was never written, unless a write has replaced it since. */
   async #deletePhantom(ref: DocumentRef, phantom: { version: number; writeId: string }): Promise<void> {
+    await this.#deleteProjected(ref, 'version = :pv AND writeId = :pw', {
+      ':pv': phantom.version,
+      ':pw': phantom.writeId,
+    });
+  }
+
+  /**
+   * Deletes a document's projection item if `condition` holds (a phantom
+   * write's item, or an empty one: no version, no announcement); a write
+   * that came since keeps it.
+   */
+  async #deleteProjected(
+    ref: DocumentRef,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await translateDynamoError(() =>
         this.#clientFor(ref.tenantId).send(
           new DeleteCommand({
             TableName: this.#tableName,
             Key: projectionItemKey(ref),
-            ConditionExpression: 'version = :pv AND writeId = :pw',
-            ExpressionAttributeValues: { ':pv': phantom.version, ':pw': phantom.writeId },
+            ConditionExpression: condition,
+            ...(values ? { ExpressionAttributeValues: values } : {}),
           }),
         ),
       );
