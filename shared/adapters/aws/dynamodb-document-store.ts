@@ -764,27 +764,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
 
   /** The change log's items after `after`, oldest first, and its head (all pages, one after another). */
   async #queryChanges(tenantId: string, after: number): Promise<{ changes: Change[]; head: Head }> {
-    const changes: Change[] = [];
-    let head: Head = { seq: 0, at: 0 };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await translateDynamoError(() =>
-        this.#clientFor(tenantId).send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk AND sk > :after',
-            ExpressionAttributeValues: { ':pk': changesKey(tenantId), ':after': changeSortKey(after) },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      for (const item of out.Items ?? [])
-        if (item.sk === HEAD_SORT_KEY) head = { seq: Number(item.seq), at: Number(item.at) };
-        else changes.push(toChange(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return { changes, head };
+    return this.#readChangeLog(tenantId, { after });
   }
 
   /**
@@ -797,25 +777,43 @@ export class DynamoDbDocumentStore implements DocumentStore {
     tenantId: string,
     since: number,
   ): Promise<{ changes: Change[]; head: Head; below: number }> {
+    const { changes, head, last } = await this.#readChangeLog(
+      tenantId,
+      { newestFirst: true },
+      (change) => change.at < since,
+    );
+    return { changes: changes.reverse(), head, below: last?.seq ?? 0 };
+  }
+
+  /**
+   * Reads the tenant's change log page by page: its head, and its changes
+   * after `after` (all of them when absent) in the order asked, until the
+   * pages end or `stop` marks a change as the last one wanted (`last`).
+   */
+  async #readChangeLog(
+    tenantId: string,
+    range: { after?: number; newestFirst?: boolean },
+    stop?: (change: Change) => boolean,
+  ): Promise<{ changes: Change[]; head: Head; last?: Change }> {
     const changes: Change[] = [];
     let head: Head = { seq: 0, at: 0 };
-    let below = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await translateDynamoError(() =>
         this.#clientFor(tenantId).send(
           new QueryCommand({
             TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': changesKey(tenantId) },
-            ScanIndexForward: false,
+            KeyConditionExpression: range.after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
+            ExpressionAttributeValues: {
+              ':pk': changesKey(tenantId),
+              ...(range.after === undefined ? {} : { ':after': changeSortKey(range.after) }),
+            },
             ConsistentRead: true,
-            Limit: RECENT_PAGE,
+            ...(range.newestFirst ? { ScanIndexForward: false, Limit: RECENT_PAGE } : {}),
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         ),
       );
-      startKey = out.LastEvaluatedKey;
       for (const item of out.Items ?? []) {
         if (item.sk === HEAD_SORT_KEY) {
           head = { seq: Number(item.seq), at: Number(item.at) };
@@ -823,14 +821,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
         }
         const change = toChange(item);
         changes.push(change);
-        if (change.at < since) {
-          below = change.seq;
-          startKey = undefined;
-          break;
-        }
+        if (stop?.(change)) return { changes, head, last: change };
       }
+      startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return { changes: changes.reverse(), head, below };
+    return { changes, head };
   }
 
   /**
