@@ -135,9 +135,13 @@ function splitChangeLog(snapshot: string): { data: string; announced: Set<string
   const announced = new Set<string>();
   const data: string[] = [];
   const log: string[] = [];
-  for (const { pending, ...item } of items) {
-    if (item.pk.S.endsWith('#!changes')) log.push(JSON.stringify({ ...item, pending }));
-    else data.push(JSON.stringify(item));
+  for (const item of items) {
+    if (item.pk.S.endsWith('#!changes')) {
+      log.push(JSON.stringify(item));
+      continue;
+    }
+    const { pending, ...rest } = item;
+    data.push(JSON.stringify(rest));
     for (const id of pending?.SS ?? []) announced.add(`${item.pk.S} ${item.sk.S} ${id}`);
   }
   return { data: data.join('\n'), announced, log };
