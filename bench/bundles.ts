@@ -43,9 +43,15 @@ export interface EntryFigures extends BundleFigures {
   sdkClients: string[];
   /** Those of them loaded at cold start (the rest load on first use). */
   coldSdkClients: string[];
-  /** The floor: the clients it loads at cold start (a document client on DynamoDB when it uses lib-dynamodb). */
+  /**
+   * The floor the goal is judged on: the clients it loads at cold start (a document client on
+   * DynamoDB when it uses lib-dynamodb) and the SDK command classes it sends through them.
+   */
   floor: BundleFigures & { imports: string[] };
-  /** For a function using lib-dynamodb: the floor with the bare DynamoDBClient instead. */
+  /** The floor with the same clients but no command class (the judged floor up to session 3), for comparison. */
+  floorWithoutCommands: BundleFigures;
+  ratioWithoutCommands: { bytes: number | null; initMedian: number | null };
+  /** For a function using lib-dynamodb: the floor with the bare DynamoDBClient and no command class. */
   floorWithoutDocumentClient?: BundleFigures;
   ratioWithoutDocumentClient?: { bytes: number | null; initMedian: number | null };
   ratio: {
@@ -78,6 +84,30 @@ function clientsIn(metafile: Metafile, outputs: string[]): string[] {
         .filter((p): p is string => p !== undefined),
     ),
   ].sort();
+}
+
+/** An SDK command class a bundle sends: `{ pkg: '@aws-sdk/lib-dynamodb', name: 'GetCommand' }`. */
+interface SdkCommand {
+  pkg: string;
+  name: string;
+}
+
+/**
+ * The command classes of `@aws-sdk/client-*` and `@aws-sdk/lib-dynamodb` among the inputs of some
+ * outputs: the SDK modules (`dist-es/commands/<Name>Command.js`) the function needs to call its clients.
+ */
+function commandsIn(metafile: Metafile, outputs: string[]): SdkCommand[] {
+  const inputs = outputs.flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}));
+  const found = inputs
+    .map((p) =>
+      /node_modules\/(@aws-sdk\/(?:client-[a-z0-9-]+|lib-dynamodb))\/dist-es\/commands\/([A-Za-z0-9]+Command)\.js$/.exec(
+        p,
+      ),
+    )
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pkg: m[1] as string, name: m[2] as string }));
+  const unique = new Map(found.map((c) => [`${c.pkg}:${c.name}`, c]));
+  return [...unique.values()].sort((a, b) => `${a.pkg}:${a.name}`.localeCompare(`${b.pkg}:${b.name}`));
 }
 
 /** Packages among the inputs of some outputs (`@aws-sdk/lib-dynamodb` ...). */
@@ -259,6 +289,8 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     gzipBytes: number;
     clients: string[];
     coldClients: string[];
+    /** The SDK command classes in its cold start. */
+    commands: SdkCommand[];
     imports: string[];
     /** The environment it is loaded with. */
     env: Record<string, string>;
@@ -285,6 +317,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       ...measured,
       clients: clientsIn(result.metafile, all),
       coldClients: clientsIn(result.metafile, cold),
+      commands: commandsIn(result.metafile, cold),
       imports: [],
       env: functionEnv(name),
       documentClient: packagesIn(result.metafile, cold).includes('@aws-sdk/lib-dynamodb'),
@@ -297,59 +330,81 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     );
   }
 
-  // One floor per distinct set of SDK clients, built the same way: the clients the function loads at cold
-  // start imported and constructed, the ones it loads on first use behind a dynamic import (their own chunks).
-  // A function whose cold start uses lib-dynamodb gets two floors: one with `DynamoDBDocumentClient.from(new
-  // DynamoDBClient({}))` (the ratio the goal is judged on: it is an @aws-sdk client class the function calls for
-  // every item it reads or writes), one with the bare DynamoDBClient (printed too, so nobody is misled).
+  // One floor per distinct set of SDK clients and commands, built the same way: the clients the function loads
+  // at cold start imported and constructed, with the command classes it sends through them (their modules and
+  // schemas are SDK code every call needs), the clients it loads on first use behind a dynamic import (their
+  // own chunks). The goal is judged on that floor, with `DynamoDBDocumentClient.from(new DynamoDBClient({}))`
+  // where the function uses lib-dynamodb (an @aws-sdk client class every item read and write goes through).
+  // Two more floors are printed so nobody is misled: the same clients without command classes (the judged
+  // floor up to session 3), and the bare DynamoDBClient without commands.
+  type FloorKind = 'judged' | 'no commands' | 'bare';
   const floors = new Map<string, Built>();
-  const floorKey = (e: Built, documentClient = e.documentClient) =>
-    `${e.coldClients.join('+') || 'none'}|${e.clients.filter((c) => !e.coldClients.includes(c)).join('+')}${documentClient ? '|document client' : ''}`;
-  const wanted = entries.flatMap((e) => [
-    { entry: e, documentClient: e.documentClient },
-    ...(e.documentClient ? [{ entry: e, documentClient: false }] : []),
-  ]);
-  for (const { entry, documentClient } of wanted) {
-    const key = floorKey(entry, documentClient);
-    if (floors.has(key)) continue;
-    const withClass = (pkgs: string[]) =>
-      pkgs.map((pkg) => ({ pkg, cls: clientClassOf(pkg) })).filter((c) => c.cls !== undefined);
-    const eager = withClass(entry.coldClients);
-    const lazy = withClass(entry.clients.filter((c) => !entry.coldClients.includes(c)));
-    const construct = (cls: string | undefined) =>
-      documentClient && cls === 'DynamoDBClient'
-        ? `DynamoDBDocumentClient.from(new ${cls}({}))`
-        : `new ${cls}({})`;
-    const source = [
-      ...eager.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
-      ...(documentClient ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"] : []),
-      `export const clients = [${eager.map(({ cls }) => construct(cls)).join(', ')}];`,
-      `export const later = [${lazy.map(({ pkg, cls }) => `async () => new (await import('${pkg}')).${cls}({})`).join(', ')}];`,
-      'export const handler = async () => ({ statusCode: 200 });',
-    ].join('\n');
-    const n = floors.size;
-    const src = join(outDir, `floor-${n}.ts`);
-    await writeFile(src, source);
-    const dir = join(outDir, `floor-${n}`);
-    const result = await build({
-      ...houseBuildOptions(src, dir),
-      absWorkingDir: ROOT,
-      nodePaths: [join(ROOT, 'node_modules')],
-    });
-    floors.set(key, {
-      name: `floor(${key})`,
-      file: join(dir, BUNDLE_FILE),
-      ...(await sizes(ROOT, result.metafile)),
-      clients: entry.clients,
-      coldClients: entry.coldClients,
-      env: LAMBDA_ENV,
-      documentClient,
-      imports: [
-        ...(documentClient ? ['DynamoDBDocumentClient from @aws-sdk/lib-dynamodb'] : []),
-        ...eager.map(({ pkg, cls }) => `${cls} from ${pkg}`),
-        ...lazy.map(({ pkg, cls }) => `${cls} from ${pkg} (on first use)`),
-      ],
-    });
+  const floorKey = (e: Built, kind: FloorKind) => {
+    const documentClient = e.documentClient && kind !== 'bare';
+    const commands = kind === 'judged' ? e.commands.map((c) => `${c.pkg}:${c.name}`).join('+') : '';
+    return `${e.coldClients.join('+') || 'none'}|${e.clients.filter((c) => !e.coldClients.includes(c)).join('+')}${documentClient ? '|document client' : ''}${commands ? `|${commands}` : ''}`;
+  };
+  const kindsOf = (e: Built): FloorKind[] => [
+    'judged',
+    'no commands',
+    ...(e.documentClient ? ['bare' as const] : []),
+  ];
+  for (const entry of entries) {
+    for (const kind of kindsOf(entry)) {
+      const key = floorKey(entry, kind);
+      if (floors.has(key)) continue;
+      const documentClient = entry.documentClient && kind !== 'bare';
+      const commands = kind === 'judged' ? entry.commands : [];
+      const withClass = (pkgs: string[]) =>
+        pkgs.map((pkg) => ({ pkg, cls: clientClassOf(pkg) })).filter((c) => c.cls !== undefined);
+      const eager = withClass(entry.coldClients);
+      const lazy = withClass(entry.clients.filter((c) => !entry.coldClients.includes(c)));
+      const construct = (cls: string | undefined) =>
+        documentClient && cls === 'DynamoDBClient'
+          ? `DynamoDBDocumentClient.from(new ${cls}({}))`
+          : `new ${cls}({})`;
+      const commandPackages = [...new Set(commands.map((c) => c.pkg))];
+      const source = [
+        ...eager.map(({ pkg, cls }) => `import { ${cls} } from '${pkg}';`),
+        ...(documentClient ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"] : []),
+        // Aliased: lib-dynamodb and client-dynamodb both export a `QueryCommand`.
+        ...commandPackages.map(
+          (pkg) =>
+            `import { ${commands
+              .flatMap((c, i) => (c.pkg === pkg ? [`${c.name} as command${i}`] : []))
+              .join(', ')} } from '${pkg}';`,
+        ),
+        `export const clients = [${eager.map(({ cls }) => construct(cls)).join(', ')}];`,
+        `export const commands = [${commands.map((_, i) => `command${i}`).join(', ')}];`,
+        `export const later = [${lazy.map(({ pkg, cls }) => `async () => new (await import('${pkg}')).${cls}({})`).join(', ')}];`,
+        'export const handler = async () => ({ statusCode: 200 });',
+      ].join('\n');
+      const n = floors.size;
+      const src = join(outDir, `floor-${n}.ts`);
+      await writeFile(src, source);
+      const dir = join(outDir, `floor-${n}`);
+      const result = await build({
+        ...houseBuildOptions(src, dir),
+        absWorkingDir: ROOT,
+        nodePaths: [join(ROOT, 'node_modules')],
+      });
+      floors.set(key, {
+        name: `floor(${key})`,
+        file: join(dir, BUNDLE_FILE),
+        ...(await sizes(ROOT, result.metafile)),
+        clients: entry.clients,
+        coldClients: entry.coldClients,
+        commands,
+        env: LAMBDA_ENV,
+        documentClient,
+        imports: [
+          ...(documentClient ? ['DynamoDBDocumentClient from @aws-sdk/lib-dynamodb'] : []),
+          ...eager.map(({ pkg, cls }) => `${cls} from ${pkg}`),
+          ...commands.map((c) => `${c.name} from ${c.pkg}`),
+          ...lazy.map(({ pkg, cls }) => `${cls} from ${pkg} (on first use)`),
+        ],
+      });
+    }
   }
 
   // Interleaved fresh-process loads.
@@ -395,10 +450,11 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     processesPerBundle: runs,
     nodeEmptyProcessMs: summarize(empty),
     entries: entries.map((e) => {
-      const floor = floors.get(floorKey(e)) as Built;
+      const floor = floors.get(floorKey(e, 'judged')) as Built;
       const mine = figures(e);
       const base = figures(floor);
-      const bare = e.documentClient ? figures(floors.get(floorKey(e, false)) as Built) : undefined;
+      const noCommands = figures(floors.get(floorKey(e, 'no commands')) as Built);
+      const bare = e.documentClient ? figures(floors.get(floorKey(e, 'bare')) as Built) : undefined;
       return {
         entry: e.name,
         ...(e.firstRequest ? { firstRequest: e.firstRequest } : {}),
@@ -411,6 +467,11 @@ export async function measureBundles(runs: number, log: (line: string) => void):
           gzipBytes: ratio(mine.gzipBytes, base.gzipBytes),
           initMedian: ratio(mine.initMs.median, base.initMs.median),
           initP90: ratio(mine.initMs.p90, base.initMs.p90),
+        },
+        floorWithoutCommands: noCommands,
+        ratioWithoutCommands: {
+          bytes: ratio(mine.bytes, noCommands.bytes),
+          initMedian: ratio(mine.initMs.median, noCommands.initMs.median),
         },
         ...(bare
           ? {
