@@ -4,7 +4,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
 import { type LazyRoutes, routeKey } from './lazy-routes.ts';
-import { problemDetails } from './problem-details.ts';
+import { problemDetails } from './problem-middleware.ts';
 import { RouteNamer, redactingLogger, requestLog } from './request-log.ts';
 import type { Route, RouteContext } from './route.ts';
 import { runRoute } from './run-route.ts';

@@ -1,5 +1,4 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   ApprovalRuleError,
   ApproversRequiredError,
@@ -136,26 +135,27 @@ export function problemResult(
 }
 
 /**
- * The one middleware that maps errors to RFC 9457 problem details
- * (`application/problem+json`). Unexpected errors are logged in full with
- * the request id and answered with a detail that leaks nothing.
+ * The problem response of a request that failed with `error`: unexpected
+ * errors (no row of {@link PROBLEM_STATUSES}) are logged in full with the
+ * request id and answered with a detail that leaks nothing. The HTTP
+ * functions' problem middleware (`problem-middleware.ts`) loads this module
+ * with the first failed request.
+ *
+ * @example request.response = problemResponse(request.error, { instance: '/v1/x', requestId: 'r-1' }, logger);
  */
-export function problemDetails(
+export function problemResponse(
+  error: unknown,
+  context: { instance?: string; requestId?: string },
   logger: AppLogger,
-): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
-  return {
-    onError: (request) => {
-      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      if (!(request.error instanceof DomainError && httpOf(request.error))) {
-        const err = request.error as Error | null;
-        logger.error('unhandled error', {
-          requestId,
-          errorName: err?.name,
-          errorMessage: err?.message,
-          stack: err?.stack,
-        });
-      }
-      request.response = problemResult(request.error, { instance: request.event.rawPath, requestId });
-    },
-  };
+): APIGatewayProxyStructuredResultV2 {
+  if (!(error instanceof DomainError && httpOf(error))) {
+    const err = error as Error | null;
+    logger.error('unhandled error', {
+      requestId: context.requestId,
+      errorName: err?.name,
+      errorMessage: err?.message,
+      stack: err?.stack,
+    });
+  }
+  return problemResult(error, context);
 }

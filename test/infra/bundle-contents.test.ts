@@ -170,6 +170,16 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads the problem table (error classes to statuses and headers) with the first failed request, not at the cold start of any HTTP function', () => {
+    for (const entry of ENTRIES.filter((e) => e.startsWith('http/'))) {
+      // Act
+      const { coldModules } = of(entry);
+      // Assess: the middleware is there, the table it imports on first error is not.
+      expect(coldModules.has('shared/http/problem-middleware.ts'), entry).toBe(true);
+      expect(coldModules.has('shared/http/problem-details.ts'), entry).toBe(false);
+    }
+  });
+
   it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {
     const store = 'shared/adapters/aws/dynamodb-change-request-store.ts';
     for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
