@@ -21,13 +21,30 @@ const ACTION_OF: Record<string, string> = {
   TransactGetCommand: 'dynamodb:TransactGetItems',
 };
 
-/** The actions the DynamoDB document store sends, read from the commands it constructs. */
+/**
+ * The source of the DynamoDB document store: its module and every module of
+ * shared/adapters/aws it imports, statically or on first use (the write side), transitively.
+ */
+function storeSources(): string[] {
+  const sources = new Map<string, string>();
+  const visit = (url: URL) => {
+    if (sources.has(url.href)) return;
+    const source = readFileSync(url, 'utf8');
+    sources.set(url.href, source);
+    for (const [, path] of source.matchAll(/(?:from |import\()'(\.\/[\w-]+\.ts)'/g))
+      visit(new URL(path as string, url));
+  };
+  visit(new URL('../../shared/adapters/aws/dynamodb-document-store.ts', import.meta.url));
+  return [...sources.values()];
+}
+
+/** The actions the DynamoDB document store sends, read from the commands its modules construct. */
 function storeActions(): string[] {
-  const source = readFileSync(
-    new URL('../../shared/adapters/aws/dynamodb-document-store.ts', import.meta.url),
-    'utf8',
+  const classes = new Set(
+    storeSources().flatMap((source) =>
+      [...source.matchAll(/new (\w+Command)\(/g)].map((m) => m[1] as string),
+    ),
   );
-  const classes = new Set([...source.matchAll(/new (\w+Command)\(/g)].map((m) => m[1] as string));
   return [...classes].map((cls) => ACTION_OF[cls] ?? `unknown ${cls}`).sort();
 }
 

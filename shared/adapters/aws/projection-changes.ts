@@ -6,6 +6,9 @@ import type { CachedDocument, TenantSnapshot } from './projection-cache.ts';
 // change, so that one Query of the changes after a sequence number also reads the head), and one
 // change item per write, `c#<12-digit seq>`, put in the write's second round with the version.
 
+/** A change item lives this long (DynamoDB TTL); a snapshot not refreshed for half of it is read again whole. */
+export const CHANGE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** Partition key of a tenant's change log. */
 export function changesKey(tenantId: string): string {
   return `${tenantId}#!changes`;
