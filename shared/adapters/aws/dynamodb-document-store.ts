@@ -103,9 +103,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return (await this.#writer()).append(this.#state, ref, version, options);
   }
 
-  /** The write side, imported on first use (one import per store, the promise kept). */
+  /** The write side, imported on first use (the promise kept; a failed load is retried on the next write). */
   #writer(): Promise<DocumentWrites> {
-    this.#writes ??= import('./document-writes.ts');
+    this.#writes ??= import('./document-writes.ts').catch((error: unknown) => {
+      this.#writes = undefined;
+      throw error;
+    });
     return this.#writes;
   }
 }
