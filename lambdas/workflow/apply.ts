@@ -1,5 +1,5 @@
 /** Approval workflow task `Apply`: write the approved version. Lambda entry point. */
-import { buildApplyTaskDeps } from '../../shared/composition/build-aws-workflow-task-deps.ts';
+import { buildApplyTaskDeps } from '../../shared/composition/build-aws-apply-task-deps.ts';
 import { createApplyTask } from '../../shared/workflows/tasks/apply-task.ts';
 import { lazyTask } from '../../shared/workflows/workflow-task.ts';
 

@@ -1,12 +1,10 @@
-import { type DocumentClientFor, DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
+import type { DocumentClientFor } from '../adapters/aws/dynamodb-document-store.ts';
 import { createTenantDocumentClients } from '../adapters/aws/tenant-document-clients.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
-import type { DocumentStore } from '../ports/document-store.ts';
 import type { LinkSigner } from '../ports/link-signer.ts';
 import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
-import type { PortsOf } from '../use-cases/deps.ts';
-import { basePortsFrom, type Env } from './base-ports.ts';
+import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
 import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
@@ -55,28 +53,6 @@ export function tenantTableOnFirstUseFrom(env: Env): TenantTable {
  */
 export function onFirstUse<T extends object>(build: () => T): T {
   return lazyPort(async () => build());
-}
-
-/**
- * The ports of an HTTP context that writes tenant documents (the write path
- * with its approval step): the clock and logger, the documents and change
- * requests behind vended credentials, and the approval workflow (its
- * client loads on the first protected write). Each checks its variables on
- * first use.
- */
-export function writePathPortsFrom(env: Env): PortsOf<'documents' | 'changeRequests' | 'workflows'> {
-  const table = tenantTableOnFirstUseFrom(env);
-  return {
-    ...basePortsFrom(env),
-    documents: documentStoreFrom(table),
-    changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(() => workflowGatewayFrom(env)),
-  };
-}
-
-/** The versioned documents of the caller's tenant (DynamoDB). */
-export function documentStoreFrom(table: TenantTable): DocumentStore {
-  return new DynamoDbDocumentStore(table);
 }
 
 /**

@@ -5,8 +5,8 @@ import {
   onFirstUse,
   publicUrlFrom,
   tokenCipherFrom,
-  writePathPortsFrom,
 } from './aws-approval-ports.ts';
+import { writePathPortsFrom } from './aws-document-ports.ts';
 
 /**
  * The composition root of the approvals context on AWS (environments,

@@ -4,12 +4,8 @@ import type { ClusterReader } from '../ports/cluster-reader.ts';
 import { SCAN_METRICS_NAMESPACE } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
-import {
-  documentStoreFrom,
-  type Env,
-  publicUrlFrom,
-  tenantTableOnFirstUseFrom,
-} from './aws-approval-ports.ts';
+import { type Env, publicUrlFrom, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
+import { documentStoreFrom } from './aws-document-ports.ts';
 import { clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom } from './base-ports.ts';

@@ -1,12 +1,12 @@
 import type { ContextDeps } from '../http/context-ports.ts';
 import {
   changeRequestStoreFrom,
-  documentStoreFrom,
   type Env,
   onFirstUse,
   tenantTableOnFirstUseFrom,
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
+import { documentStoreFrom } from './aws-document-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 

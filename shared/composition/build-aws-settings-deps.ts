@@ -1,5 +1,6 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import { type Env, writePathPortsFrom } from './aws-approval-ports.ts';
+import type { Env } from './aws-approval-ports.ts';
+import { writePathPortsFrom } from './aws-document-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 
 /**

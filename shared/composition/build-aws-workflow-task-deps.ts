@@ -9,7 +9,6 @@ import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-requ
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
 import {
-  documentStoreFrom,
   type Env,
   linkSignerFrom,
   publicUrlFrom,
@@ -19,12 +18,10 @@ import {
   workflowGatewayFrom,
 } from './aws-approval-ports.ts';
 import { notifierFrom } from './aws-notifier.ts';
-import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
 
 /** Every task reads or writes its change request, so the store is built at cold start (not behind a lazy port). */
-function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
+export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
   return new DynamoDbChangeRequestStore(table);
 }
 
@@ -55,20 +52,6 @@ export function buildAwaitDecisionTaskDeps(env: Env): ApprovalTaskDeps<'AwaitDec
 
 /** Task `ResolveTimeout`: expires the request. */
 export const buildResolveTimeoutTaskDeps: (env: Env) => ApprovalTaskDeps<'ResolveTimeout'> = requestPorts;
-
-/** Task `Apply`: writes the approved version, marks the request. */
-export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {
-  // The secret ports read their variables on first use; Apply refuses at build, as for its other
-  // ports, so a function without the secrets key fails at cold start, not after an approval.
-  requireEnv(env, PORT_ENV.secrets);
-  const table = tenantTableFrom(env);
-  return {
-    ...basePorts(env),
-    documents: documentStoreFrom(table),
-    changeRequests: changeRequestStoreFrom(table),
-    secrets: secretPortsFrom(env).secrets,
-  };
-}
 
 /** Task `NotifyRequester`: tells the requester. */
 export const buildNotifyRequesterTaskDeps: (env: Env) => ApprovalTaskDeps<'NotifyRequester'> = requesterPorts;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildApplyTaskDeps } from '../../../shared/composition/build-aws-apply-task-deps.ts';
 import * as roots from '../../../shared/composition/build-aws-workflow-task-deps.ts';
 import { taskEnvNames } from '../../../shared/composition/workflow-task-env.ts';
 import { APPROVAL_TASKS, type ApprovalTaskName } from '../../../shared/workflows/approval-workflow.ts';
@@ -8,7 +9,7 @@ const ROOTS: Record<ApprovalTaskName, (env: Record<string, string | undefined>) 
   Validate: roots.buildValidateTaskDeps,
   AwaitDecision: roots.buildAwaitDecisionTaskDeps,
   ResolveTimeout: roots.buildResolveTimeoutTaskDeps,
-  Apply: roots.buildApplyTaskDeps,
+  Apply: buildApplyTaskDeps,
   NotifyRequester: roots.buildNotifyRequesterTaskDeps,
   MarkFailed: roots.buildMarkFailedTaskDeps,
 };
