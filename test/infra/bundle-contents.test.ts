@@ -15,6 +15,8 @@ interface BundlePackages {
   all: Set<string>;
   /** Our own modules (`shared/...`) loaded at cold start. */
   coldModules: Set<string>;
+  /** Our own modules in any chunk. */
+  allModules: Set<string>;
 }
 
 /** Every Lambda entry: `http/settings`, `workflow/apply`, `cognito/pre-token-generation` ... */
@@ -38,12 +40,18 @@ function packagesOf(metafile: Metafile): BundlePackages {
         .map(packageOf)
         .filter((name): name is string => name !== undefined),
     );
-  const coldModules = new Set(
-    coldStart
-      .flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}))
-      .filter((input) => !input.includes('node_modules')),
-  );
-  return { coldStart: packages(coldStart), all: packages(all), coldModules };
+  const ownModules = (names: string[]) =>
+    new Set(
+      names
+        .flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}))
+        .filter((input) => !input.includes('node_modules')),
+    );
+  return {
+    coldStart: packages(coldStart),
+    all: packages(all),
+    coldModules: ownModules(coldStart),
+    allModules: ownModules(all),
+  };
 }
 
 const bundles = new Map<string, BundlePackages>();
@@ -207,6 +215,47 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
       expect(coldStart.has('fast-json-patch'), entry).toBe(false);
       expect(all.has('fast-json-patch'), entry).toBe(true);
     }
+  });
+
+  it('loads the write side of the document store with the first write, not at the cold start of a function that reads documents', () => {
+    // Prepare: the write side (announce, append, withdraw) and the projection updates it shares with readers' repairs.
+    const writeSide = ['shared/adapters/aws/document-writes.ts', 'shared/adapters/aws/projection-updates.ts'];
+    const readers = ['http/settings', 'http/approvals', 'http/secrets', 'scheduled/drift-scanner'];
+    for (const entry of readers) {
+      // Act
+      const { coldModules, allModules } = of(entry);
+      // Assess: the store's reads at cold start; its write side in a chunk of its own, so the check can fail.
+      expect(coldModules.has('shared/adapters/aws/projection-reads.ts'), entry).toBe(true);
+      expect(
+        writeSide.filter((m) => coldModules.has(m)),
+        entry,
+      ).toEqual([]);
+      expect(
+        writeSide.filter((m) => allModules.has(m)),
+        entry,
+      ).toEqual(writeSide);
+    }
+  });
+
+  it('carries no module of the document store in the functions that never touch documents (clusters, service accounts, the drift dispatcher, every workflow task but Apply)', () => {
+    const storeModule = (m: string) =>
+      /^shared\/adapters\/aws\/(dynamodb-document-store|document-|projection-)/.test(m);
+    const others = [
+      'http/clusters',
+      'http/service-accounts',
+      'scheduled/drift-dispatcher',
+      ...ENTRIES.filter((e) => e.startsWith('workflow/') && e !== 'workflow/apply'),
+    ];
+    for (const entry of others) {
+      // Act: any chunk counts (esbuild loads at cold start what an entry shares with a lazy chunk).
+      const reached = [...of(entry).allModules].filter(storeModule);
+      // Assess
+      expect(reached, entry).toEqual([]);
+    }
+    // The pattern finds the store where it is used, so the check can fail.
+    expect([...of('workflow/apply').allModules].filter(storeModule)).toContain(
+      'shared/adapters/aws/document-writes.ts',
+    );
   });
 
   it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
