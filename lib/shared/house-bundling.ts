@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
-import { routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
+import { encodeRouteIndex, routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
 import { buildOpenApi } from '../../shared/http/openapi.ts';
 import type { RouteContext } from '../../shared/http/route.ts';
 import { lazyRouteGroups, routeTable } from '../../shared/http/route-table.ts';
@@ -89,14 +89,15 @@ function prebuiltOpenApi(): string {
 }
 
 /**
- * One `define` per context with lazily loaded routes: the JSON of its route
- * index as a string literal (only the entry that reads it carries it).
+ * One `define` per context with lazily loaded routes: its route index
+ * (front-coded by `encodeRouteIndex`) as a string literal (only the entry
+ * that reads it carries it).
  */
 function routeIndexDefines(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(lazyRouteGroups).map(([context, groups]) => [
       routeIndexDefine(context as RouteContext),
-      JSON.stringify(JSON.stringify(routeIndexOf(groups))),
+      JSON.stringify(encodeRouteIndex(routeIndexOf(groups))),
     ]),
   );
 }

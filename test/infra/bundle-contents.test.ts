@@ -8,6 +8,8 @@ import {
   lambdaEntry,
   PROJECT_ROOT,
 } from '../../lib/shared/house-bundling.ts';
+import { settingsRouteGroups } from '../../shared/http/context-routes/settings-context-routes.ts';
+import { encodeRouteIndex, routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
 
 /** What a bundle holds: packages and our own modules, at cold start (the entry and what it imports statically) and in all its chunks. */
 interface BundlePackages {
@@ -186,6 +188,15 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
       expect(coldModules.has('shared/http/problem-middleware.ts'), entry).toBe(true);
       expect(coldModules.has('shared/http/problem-details.ts'), entry).toBe(false);
     }
+  });
+
+  it('prebuilds the route index of each lazy context front-coded: the settings function holds no plain list of its route keys', () => {
+    // Act
+    const define = houseBuildOptions(lambdaEntry('http/settings'), '/nonexistent').define ?? {};
+    const index = define[routeIndexDefine('settings')];
+    // Assess: the encoded index (0.9 KiB instead of 2.3 KiB of JSON at every cold start).
+    expect(index).toBe(JSON.stringify(encodeRouteIndex(routeIndexOf(settingsRouteGroups))));
+    expect(index).not.toContain('GET /v1/settings/global');
   });
 
   it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {

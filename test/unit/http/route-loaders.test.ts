@@ -9,7 +9,13 @@ import { serviceAccountsRouteGroups } from '../../../shared/http/context-routes/
 import { serviceAccountsRouteLoaders } from '../../../shared/http/context-routes/service-accounts-route-loaders.ts';
 import { settingsRouteGroups } from '../../../shared/http/context-routes/settings-context-routes.ts';
 import { settingsRouteLoaders } from '../../../shared/http/context-routes/settings-route-loaders.ts';
-import { lazyRoutes, type RouteGroups, routeIndexOf } from '../../../shared/http/lazy-routes.ts';
+import {
+  decodeRouteIndex,
+  encodeRouteIndex,
+  lazyRoutes,
+  type RouteGroups,
+  routeIndexOf,
+} from '../../../shared/http/lazy-routes.ts';
 import type { Route } from '../../../shared/http/route.ts';
 import { lazyRouteGroups } from '../../../shared/http/route-table.ts';
 
@@ -47,7 +53,7 @@ describe('the route loaders of the Lambdas that load their route groups lazily',
     '%s: every route of the context is served from the prebuilt index',
     async (_, groups, loaders) => {
       // Prepare
-      const routes = lazyRoutes(JSON.stringify(routeIndexOf(groups)), loaders);
+      const routes = lazyRoutes(encodeRouteIndex(routeIndexOf(groups)), loaders);
       // Act
       const served = await Promise.all(routes.keys.map((key) => routes.load(key)));
       // Assess
@@ -56,4 +62,27 @@ describe('the route loaders of the Lambdas that load their route groups lazily',
       );
     },
   );
+
+  it.each(CONTEXTS)(
+    '%s: the prebuilt index decodes to every route key of every group, in order',
+    (_, groups) => {
+      // Prepare
+      const index = routeIndexOf(groups);
+      // Act
+      const encoded = encodeRouteIndex(index);
+      // Assess: the same keys, and shorter than the plain JSON it replaces.
+      expect(decodeRouteIndex(encoded)).toEqual(index);
+      expect(encoded.length).toBeLessThan(JSON.stringify(index).length);
+    },
+  );
+
+  it('decodes keys that share more than the longest prefix one digit can say, and keys that share nothing', () => {
+    // Prepare: 90 shared characters (more than the 78 one character says) and a change of path under a long common prefix.
+    const long = `/v1/${'a'.repeat(86)}`;
+    const index = { g: [`GET ${long}`, `PUT ${long}`, `GET ${long}/b`, 'POST /x', 'GET /v1/y'] };
+    // Act
+    const decoded = decodeRouteIndex(encodeRouteIndex(index));
+    // Assess
+    expect(decoded).toEqual(index);
+  });
 });
