@@ -269,6 +269,16 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     );
   });
 
+  it('loads the write path of a rotation (new value, envelope, version) with the first due generated secret, and the notifier wiring with the first owner told, not at the cold start of the rotation job', () => {
+    // Act
+    const { coldModules } = of('scheduled/rotate-secrets');
+    // Assess: what finds the due secrets is at cold start; what rotates or tells is not.
+    expect(coldModules.has('shared/use-cases/secrets/rotation-due.ts')).toBe(true);
+    expect(coldModules.has('shared/use-cases/secrets/rotate-secret.ts')).toBe(false);
+    expect(coldModules.has('shared/use-cases/secrets/write-secret-version.ts')).toBe(false);
+    expect(coldModules.has('shared/composition/aws-notifier.ts')).toBe(false);
+  });
+
   it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
     const tasks = ENTRIES.filter((e) => e.startsWith('workflow/'));
     // Act
