@@ -1,16 +1,16 @@
-import { StsEksTokenSource } from '../adapters/aws/eks-token-source.ts';
 import { PowertoolsScanMetrics } from '../adapters/aws/powertools-scan-metrics.ts';
 import type { ClusterReader } from '../ports/cluster-reader.ts';
 import { SCAN_METRICS_NAMESPACE } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
+import type { EksTokenSource } from '../ports/scan-metrics.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
 import { type Env, publicUrlFrom, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';
 import { clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
-import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
+import { secretPortsOnFirstUse } from './lazy-secret-ports.ts';
 import { requireEnv } from './workflow-task-env.ts';
 
 /** Per-cluster scan timeout when `PLUMBLINE_CLUSTER_TIMEOUT_MS` is not set. */
@@ -21,7 +21,9 @@ export const DEFAULT_CLUSTER_TIMEOUT_MS = 60_000;
  * documents, secrets (cluster tokens) and drift items behind tenant-scoped
  * sessions, the reports bucket, the Kubernetes reader (loaded with the first
  * cluster API read), EKS tokens signed with the function's credentials or an
- * assumed role, drift alerts to the alerts topic and Powertools metrics.
+ * assumed role, drift alerts to the alerts topic and Powertools metrics. What
+ * only one kind of cluster needs (the EKS signer, the secret ports of token
+ * clusters, the Kubernetes reader) loads with the first cluster of that kind.
  * The scanner never connects to loopback, link-local or metadata addresses.
  *
  * @example deps ??= buildAwsDriftScannerDeps(process.env);
@@ -32,7 +34,8 @@ export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
   return {
     ...basePortsFrom(env),
     documents: documentStoreFrom(table),
-    ...secretPortsFrom(env),
+    // Only clusters whose token is a secret read one: the secret ports' wiring loads with the first.
+    ...secretPortsOnFirstUse(env),
     clusters: clusterStoreFrom(table),
     reports: reportStoreFrom(env),
     notifier: lazyPort<Notifier>(async () => {
@@ -46,11 +49,15 @@ export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
       const { KubernetesClusterReader } = await import('../adapters/k8s/kubernetes-cluster-reader.ts');
       return new KubernetesClusterReader();
     }),
-    eksTokens: new StsEksTokenSource(async () => ({
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    })),
+    // The EKS token signer loads with the first EKS cluster scanned.
+    eksTokens: lazyPort<EksTokenSource>(async () => {
+      const { StsEksTokenSource } = await import('../adapters/aws/eks-token-source.ts');
+      return new StsEksTokenSource(async () => ({
+        accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      }));
+    }),
     metrics: new PowertoolsScanMetrics({
       namespace: env[ENV.metricsNamespace] ?? SCAN_METRICS_NAMESPACE,
       serviceName: env[ENV.serviceName] ?? 'plumbline',

@@ -279,6 +279,24 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(coldModules.has('shared/composition/aws-notifier.ts')).toBe(false);
   });
 
+  it('loads what only one kind of cluster needs with the first cluster of that kind, not at the cold start of the drift scanner', () => {
+    // Act
+    const { coldModules, all } = of('scheduled/drift-scanner');
+    // Assess: the scan itself is at cold start; the EKS signer, the endpoint guard of API clusters and
+    // the secret reading of token clusters are in chunks of their own.
+    expect(coldModules.has('shared/use-cases/drift/scan-cluster.ts')).toBe(true);
+    for (const module of [
+      'shared/adapters/aws/eks-token.ts',
+      'shared/adapters/aws/eks-token-source.ts',
+      'shared/use-cases/drift/guard-endpoint.ts',
+      'shared/use-cases/secrets/reveal-secret.ts',
+      'shared/composition/aws-secret-ports.ts',
+    ]) {
+      expect(coldModules.has(module), module).toBe(false);
+    }
+    expect(all.has('@smithy/signature-v4')).toBe(true);
+  });
+
   it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
     const tasks = ENTRIES.filter((e) => e.startsWith('workflow/'));
     // Act

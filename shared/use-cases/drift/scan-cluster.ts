@@ -14,9 +14,7 @@ import { renderReportSarif } from '../../domain/drift/report-sarif.ts';
 import type { ClusterRecord, ScanRecord } from '../../ports/cluster-store.ts';
 import { observationKey, reportKeys } from '../../ports/report-store.ts';
 import type { ScanMessage } from '../../ports/scan-queue.ts';
-import { readVersion } from '../secrets/reveal-secret.ts';
 import type { SecretsDeps } from '../secrets/secrets-deps.ts';
-import { guardEndpoint } from './guard-endpoint.ts';
 import { loadDesiredState } from './load-desired-state.ts';
 import { publishDriftAlert } from './publish-drift-alert.ts';
 import { SCANNER_ACTOR, type ScannerDeps } from './scanner-deps.ts';
@@ -164,6 +162,8 @@ async function observe(
     }
     return parseObservations(body);
   }
+  // The endpoint guard (DNS, address checks) loads with the first cluster read through its API: push clusters never need it.
+  const { guardEndpoint } = await import('./guard-endpoint.ts');
   const guarded = await guardEndpoint(cluster.endpoint as string, {
     allowLoopback: deps.limits.allowLoopback,
     ...(deps.limits.resolve ? { resolve: deps.limits.resolve } : {}),
@@ -212,6 +212,8 @@ async function secretToken(
       `The token secret '${name}' does not exist in environment '${cluster.env}'`,
     );
   }
+  // Reading a secret's value (envelope decryption, audit) loads with the first cluster whose token is a secret.
+  const { readVersion } = await import('../secrets/reveal-secret.ts');
   // Why the cast: readVersion uses only the secret store, keys, audit log and clock, which the scanner holds.
   return readVersion(deps as unknown as SecretsDeps, ref, head.version, SCANNER_ACTOR, scanId);
 }

@@ -37,6 +37,9 @@ const cluster = (id: string): ClusterRecord => ({
  * never answered.
  */
 async function harness() {
+  // Why: a scan loads the endpoint guard with its first cluster read through an API; loaded here, so
+  // that the fake clock below paces the scans and not the first import of a module.
+  await import('../../../../shared/use-cases/drift/guard-endpoint.ts');
   const started: string[] = [];
   const releases = new Map<string, (state: ObservedState) => void>();
   const scans = new Map<string, ScanRecord>();
