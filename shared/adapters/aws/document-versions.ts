@@ -4,6 +4,7 @@ import type { DocumentRef, VersionPage } from '../../ports/document-store.ts';
 import { fromItem } from './document-store-items.ts';
 import { catalogKey, partitionKey, sortKey } from './document-store-keys.ts';
 import type { DocumentStoreState } from './document-store-state.ts';
+import { queryPages } from './query-pages.ts';
 import { translateDynamoError } from './translate-dynamo-error.ts';
 
 // The reads of one document's versions and of a collection's catalog (DocumentStore's `latest`,
@@ -65,26 +66,23 @@ export async function listKeys(
   options: { prefix?: string } = {},
 ): Promise<string[]> {
   const keys: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await translateDynamoError(() =>
-      state.clientFor(tenantId).send(
-        new QueryCommand({
-          TableName: state.tableName,
-          KeyConditionExpression:
-            options.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': catalogKey(tenantId, collection),
-            ...(options.prefix === undefined ? {} : { ':prefix': options.prefix }),
-          },
-          ProjectionExpression: 'sk',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
-    for (const item of out.Items ?? []) keys.push(String(item.sk));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  await queryPages(
+    state,
+    tenantId,
+    {
+      KeyConditionExpression:
+        options.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': catalogKey(tenantId, collection),
+        ...(options.prefix === undefined ? {} : { ':prefix': options.prefix }),
+      },
+      ProjectionExpression: 'sk',
+    },
+    (items) => {
+      for (const item of items) keys.push(String(item.sk));
+      return false;
+    },
+  );
   return keys.sort();
 }
 

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentStoreState } from './document-store-state.ts';
 import {
   type Change,
@@ -8,7 +7,7 @@ import {
   type Head,
   toChange,
 } from './projection-changes.ts';
-import { translateDynamoError } from './translate-dynamo-error.ts';
+import { queryPages } from './query-pages.ts';
 
 /** Changes read per page when looking back from the head (a cold read's recent changes). */
 const RECENT_PAGE = 1000;
@@ -55,33 +54,34 @@ async function readChangeLog(
 ): Promise<{ changes: Change[]; head: Head; last?: Change }> {
   const changes: Change[] = [];
   let head: Head = { seq: 0, at: 0 };
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await translateDynamoError(() =>
-      state.clientFor(tenantId).send(
-        new QueryCommand({
-          TableName: state.tableName,
-          KeyConditionExpression: range.after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
-          ExpressionAttributeValues: {
-            ':pk': changesKey(tenantId),
-            ...(range.after === undefined ? {} : { ':after': changeSortKey(range.after) }),
-          },
-          ConsistentRead: true,
-          ...(range.newestFirst ? { ScanIndexForward: false, Limit: RECENT_PAGE } : {}),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
-    for (const item of out.Items ?? []) {
-      if (item.sk === HEAD_SORT_KEY) {
-        head = { seq: Number(item.seq), at: Number(item.at) };
-        continue;
+  let last: Change | undefined;
+  await queryPages(
+    state,
+    tenantId,
+    {
+      KeyConditionExpression: range.after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
+      ExpressionAttributeValues: {
+        ':pk': changesKey(tenantId),
+        ...(range.after === undefined ? {} : { ':after': changeSortKey(range.after) }),
+      },
+      ConsistentRead: true,
+      ...(range.newestFirst ? { ScanIndexForward: false, Limit: RECENT_PAGE } : {}),
+    },
+    (items) => {
+      for (const item of items) {
+        if (item.sk === HEAD_SORT_KEY) {
+          head = { seq: Number(item.seq), at: Number(item.at) };
+          continue;
+        }
+        const change = toChange(item);
+        changes.push(change);
+        if (stop?.(change)) {
+          last = change;
+          return true;
+        }
       }
-      const change = toChange(item);
-      changes.push(change);
-      if (stop?.(change)) return { changes, head, last: change };
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return { changes, head };
+      return false;
+    },
+  );
+  return last ? { changes, head, last } : { changes, head };
 }

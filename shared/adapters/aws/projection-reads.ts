@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ANNOUNCEMENT_SETTLE_MS,
   type LatestAllOptions,
@@ -12,7 +11,7 @@ import type { CachedDocument, TenantSnapshot } from './projection-cache.ts';
 import { changesAfter, recentChanges } from './projection-change-log.ts';
 import { applyChanges, CHANGE_RETENTION_MS, gapsOf } from './projection-changes.ts';
 import { confirm } from './projection-confirmations.ts';
-import { translateDynamoError } from './translate-dynamo-error.ts';
+import { queryPages } from './query-pages.ts';
 
 /** Announced documents a reader checks at once (one Query each). */
 export const CHECKS_IN_FLIGHT = 16;
@@ -199,24 +198,21 @@ async function queryProjection(
   prefix: string | undefined,
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await translateDynamoError(() =>
-      state.clientFor(tenantId).send(
-        new QueryCommand({
-          TableName: state.tableName,
-          KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues:
-            prefix === undefined
-              ? { ':pk': projectionKey(tenantId) }
-              : { ':pk': projectionKey(tenantId), ':p': prefix },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
-    found.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  await queryPages(
+    state,
+    tenantId,
+    {
+      KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues:
+        prefix === undefined
+          ? { ':pk': projectionKey(tenantId) }
+          : { ':pk': projectionKey(tenantId), ':p': prefix },
+    },
+    (items) => {
+      found.push(...items);
+      return false;
+    },
+  );
   return found;
 }
 
