@@ -1,7 +1,7 @@
 import type { ContextDeps } from '../http/context-ports.ts';
 import type { Env } from './aws-approval-ports.ts';
 import { writePathPortsFrom } from './aws-document-ports.ts';
-import { secretPortsFrom } from './aws-secret-ports.ts';
+import { secretPortsOnFirstUse } from './lazy-secret-ports.ts';
 
 /**
  * The composition root of the settings context on AWS: tenant data (reached
@@ -18,6 +18,7 @@ export function buildAwsSettingsDeps(env: Env): ContextDeps<'settings'> {
   return {
     ...writePathPortsFrom(env),
     // Secret references: versions in effective views, `?resolveSecrets=true`, existence checks (issue 13).
-    ...secretPortsFrom(env),
+    // Only content that references a secret reads one: the wiring loads with the first.
+    ...secretPortsOnFirstUse(env),
   };
 }

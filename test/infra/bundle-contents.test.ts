@@ -199,6 +199,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(index).not.toContain('GET /v1/settings/global');
   });
 
+  it('loads the secret ports of the settings function with the first content that references a secret, and those of the secrets function at cold start', () => {
+    const wiring = 'shared/composition/aws-secret-ports.ts';
+    expect(of('http/settings').coldModules.has(wiring)).toBe(false);
+    expect(of('http/settings').coldModules.has('shared/composition/lazy-secret-ports.ts')).toBe(true);
+    // Every secrets route reads a secret: there the wiring is at cold start, so the check above can fail.
+    expect(of('http/secrets').coldModules.has(wiring)).toBe(true);
+  });
+
   it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {
     const store = 'shared/adapters/aws/dynamodb-change-request-store.ts';
     for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
