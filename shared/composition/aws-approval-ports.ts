@@ -1,13 +1,10 @@
 import type { DocumentClientFor } from '../adapters/aws/dynamodb-document-store.ts';
 import { createTenantDocumentClients } from '../adapters/aws/tenant-document-clients.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
-import type { LinkSigner } from '../ports/link-signer.ts';
-import type { TokenCipher } from '../ports/token-cipher.ts';
-import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './workflow-task-env.ts';
 
 export { type Env, publicUrlFrom } from './base-ports.ts';
 
@@ -49,9 +46,14 @@ export function tenantTableOnFirstUseFrom(env: Env): TenantTable {
 
 /**
  * A port of an HTTP context whose variables are checked on its first call
- * rather than at cold start (see {@link tenantTableOnFirstUseFrom}).
+ * rather than at cold start (see {@link tenantTableOnFirstUseFrom}). `build`
+ * may import its wiring: the approval step's ports
+ * (`aws-approval-step-ports.ts`) load with the first protected write or
+ * decision, not with every request.
+ *
+ * @example workflows: onFirstUse(async () => (await import('./aws-approval-step-ports.ts')).workflowGatewayFrom(env))
  */
-export function onFirstUse<T extends object>(build: () => T): T {
+export function onFirstUse<T extends object>(build: () => T | Promise<T>): T {
   return lazyPort(async () => build());
 }
 
@@ -65,36 +67,5 @@ export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {
   return lazyPort(async () => {
     const { DynamoDbChangeRequestStore } = await import('../adapters/aws/dynamodb-change-request-store.ts');
     return new DynamoDbChangeRequestStore(table);
-  });
-}
-
-/** The approval state machine (Step Functions); the SFN client loads on the first call. */
-export function workflowGatewayFrom(env: Env): WorkflowGateway {
-  const [stateMachineArn] = requireEnv(env, PORT_ENV.workflows) as [string];
-  return lazyPort(async () => {
-    const { SfnWorkflowGateway } = await import('../adapters/aws/sfn-workflow-gateway.ts');
-    return new SfnWorkflowGateway({ stateMachineArn });
-  });
-}
-
-/** Approval links signed with the key kept in Secrets Manager (read once per cold start, on first use). */
-export function linkSignerFrom(env: Env): LinkSigner {
-  const [secretArn] = requireEnv(env, PORT_ENV.linkSigner) as [string];
-  return lazyPort(async () => {
-    const [{ SecretsManagerValues }, { HmacLinkSigner }] = await Promise.all([
-      import('../adapters/aws/secrets-manager-values.ts'),
-      import('../adapters/crypto/hmac-link-signer.ts'),
-    ]);
-    const secrets = new SecretsManagerValues();
-    return new HmacLinkSigner(() => secrets.hmacKey(secretArn));
-  });
-}
-
-/** Task tokens encrypted at rest under the task-token KMS key; the KMS client loads on first use. */
-export function tokenCipherFrom(env: Env): TokenCipher {
-  const [keyId] = requireEnv(env, PORT_ENV.tokenCipher) as [string];
-  return lazyPort(async () => {
-    const { KmsTokenCipher } = await import('../adapters/aws/kms-token-cipher.ts');
-    return new KmsTokenCipher({ keyId });
   });
 }

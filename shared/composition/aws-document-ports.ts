@@ -7,7 +7,6 @@ import {
   onFirstUse,
   type TenantTable,
   tenantTableOnFirstUseFrom,
-  workflowGatewayFrom,
 } from './aws-approval-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 
@@ -28,7 +27,9 @@ export function writePathPortsFrom(env: Env): PortsOf<'documents' | 'changeReque
     ...basePortsFrom(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    workflows: onFirstUse(async () =>
+      (await import('./aws-approval-step-ports.ts')).workflowGatewayFrom(env),
+    ),
   };
 }
 

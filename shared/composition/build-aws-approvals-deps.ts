@@ -1,11 +1,5 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import {
-  type Env,
-  linkSignerFrom,
-  onFirstUse,
-  publicUrlFrom,
-  tokenCipherFrom,
-} from './aws-approval-ports.ts';
+import { type Env, onFirstUse, publicUrlFrom } from './aws-approval-ports.ts';
 import { writePathPortsFrom } from './aws-document-ports.ts';
 
 /**
@@ -21,8 +15,8 @@ import { writePathPortsFrom } from './aws-document-ports.ts';
 export function buildAwsApprovalsDeps(env: Env): ContextDeps<'approvals'> {
   return {
     ...writePathPortsFrom(env),
-    tokenCipher: onFirstUse(() => tokenCipherFrom(env)),
-    linkSigner: onFirstUse(() => linkSignerFrom(env)),
+    tokenCipher: onFirstUse(async () => (await import('./aws-approval-step-ports.ts')).tokenCipherFrom(env)),
+    linkSigner: onFirstUse(async () => (await import('./aws-approval-step-ports.ts')).linkSignerFrom(env)),
     publicUrl: () => publicUrlFrom(env)(),
   };
 }

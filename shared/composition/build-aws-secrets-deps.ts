@@ -4,7 +4,6 @@ import {
   type Env,
   onFirstUse,
   tenantTableOnFirstUseFrom,
-  workflowGatewayFrom,
 } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
@@ -24,7 +23,9 @@ export function buildAwsSecretsDeps(env: Env): ContextDeps<'secrets'> {
     ...basePortsFrom(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(() => workflowGatewayFrom(env)),
+    workflows: onFirstUse(async () =>
+      (await import('./aws-approval-step-ports.ts')).workflowGatewayFrom(env),
+    ),
     ...secretPortsFrom(env),
   };
 }

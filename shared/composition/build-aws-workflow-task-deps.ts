@@ -8,15 +8,8 @@
 import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
-import {
-  type Env,
-  linkSignerFrom,
-  publicUrlFrom,
-  type TenantTable,
-  tenantTableFrom,
-  tokenCipherFrom,
-  workflowGatewayFrom,
-} from './aws-approval-ports.ts';
+import { type Env, publicUrlFrom, type TenantTable, tenantTableFrom } from './aws-approval-ports.ts';
+import { linkSignerFrom, tokenCipherFrom, workflowGatewayFrom } from './aws-approval-step-ports.ts';
 import { notifierFrom } from './aws-notifier.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 

@@ -207,6 +207,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(of('http/secrets').coldModules.has(wiring)).toBe(true);
   });
 
+  it('wires the approval step (workflow gateway, link signer, token cipher) with the first protected write or decision in the HTTP functions, and at cold start in the task that uses it', () => {
+    const wiring = 'shared/composition/aws-approval-step-ports.ts';
+    for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
+      expect(of(entry).coldModules.has(wiring), entry).toBe(false);
+    }
+    expect(of('workflow/await-decision').coldModules.has(wiring)).toBe(true);
+  });
+
   it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {
     const store = 'shared/adapters/aws/dynamodb-change-request-store.ts';
     for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
