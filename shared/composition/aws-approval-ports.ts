@@ -4,9 +4,9 @@ import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
-import { requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
 
-export { type Env, publicUrlFrom } from './base-ports.ts';
+export type { Env } from './base-ports.ts';
 
 /**
  * Tenant data on AWS: the table and the tenant-scoped clients (token

@@ -3,7 +3,8 @@ import type { TokenCipher } from '../ports/token-cipher.ts';
 import type { WorkflowGateway } from '../ports/workflow-gateway.ts';
 import type { Env } from './base-ports.ts';
 import { lazyPort } from './lazy-port.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
+import { PORT_ENV } from './workflow-task-env.ts';
 
 // Why apart from aws-approval-ports.ts: the HTTP contexts build these on the first protected write
 // or decision (`onFirstUse` with a dynamic import), so their wiring is not at every cold start; the

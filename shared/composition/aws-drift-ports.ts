@@ -6,7 +6,7 @@ import type { TenantTable } from './aws-approval-ports.ts';
 import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
-import { requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
 
 /**
  * Cluster, scan and report-summary items in the tenant's `<tenant>#drift`

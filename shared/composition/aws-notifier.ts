@@ -2,7 +2,8 @@ import { SLACK_SECRETS_ROOT } from '../domain/tenant-session-policy.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Env } from './base-ports.ts';
 import { lazyPort } from './lazy-port.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
+import { PORT_ENV } from './workflow-task-env.ts';
 
 /** Slack webhook secrets of a tenant live under `plumbline-slack/<tenantId>/` on AWS. */
 export function slackSecretPrefix(tenantId: string): string {

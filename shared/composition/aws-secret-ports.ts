@@ -5,7 +5,7 @@ import type { PortsOf } from '../use-cases/deps.ts';
 import type { Env } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
-import { requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
 
 /** The variables the secret ports are built from. */
 export const SECRET_PORT_ENV = [

@@ -2,7 +2,6 @@ import { systemClock } from '../ports/clock.ts';
 import type { PortsOf } from '../use-cases/deps.ts';
 import { createLogger, type LogLevel } from './create-logger.ts';
 import { ENV } from './env-vars.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
 
 /** A Lambda function's environment. */
 export type Env = Record<string, string | undefined>;
@@ -13,10 +12,4 @@ export function basePortsFrom(env: Env): PortsOf<never> {
     clock: systemClock,
     logger: createLogger((env[ENV.logLevel] as LogLevel | undefined) ?? 'INFO'),
   };
-}
-
-/** The API's public base URL, for the links in notifications and the OpenAPI document's `servers`. */
-export function publicUrlFrom(env: Env): () => string {
-  const [publicUrl] = requireEnv(env, PORT_ENV.publicUrl) as [string];
-  return () => publicUrl;
 }

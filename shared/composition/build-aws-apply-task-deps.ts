@@ -11,7 +11,8 @@ import { documentStoreFrom } from './aws-document-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 import { changeRequestStoreFrom } from './build-aws-workflow-task-deps.ts';
-import { PORT_ENV, requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
+import { PORT_ENV } from './workflow-task-env.ts';
 
 /** Task `Apply`: writes the approved version, marks the request. */
 export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {

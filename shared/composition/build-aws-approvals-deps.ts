@@ -1,6 +1,7 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import { type Env, onFirstUse, publicUrlFrom } from './aws-approval-ports.ts';
+import { type Env, onFirstUse } from './aws-approval-ports.ts';
 import { writePathPortsFrom } from './aws-document-ports.ts';
+import { publicUrlFrom } from './public-url.ts';
 
 /**
  * The composition root of the approvals context on AWS (environments,

@@ -4,14 +4,15 @@ import { SCAN_METRICS_NAMESPACE } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { EksTokenSource } from '../ports/scan-metrics.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
-import { type Env, publicUrlFrom, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
+import { type Env, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';
 import { clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
 import { secretPortsOnFirstUse } from './lazy-secret-ports.ts';
-import { requireEnv } from './workflow-task-env.ts';
+import { publicUrlFrom } from './public-url.ts';
+import { requireEnv } from './require-env.ts';
 
 /** Per-cluster scan timeout when `PLUMBLINE_CLUSTER_TIMEOUT_MS` is not set. */
 export const DEFAULT_CLUSTER_TIMEOUT_MS = 60_000;

@@ -4,7 +4,7 @@ import { type Env, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
-import { requireEnv } from './workflow-task-env.ts';
+import { requireEnv } from './require-env.ts';
 
 /**
  * The composition root of the service-accounts context on AWS (issue 15):

@@ -1,5 +1,6 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import { basePortsFrom, type Env, publicUrlFrom } from './base-ports.ts';
+import { basePortsFrom, type Env } from './base-ports.ts';
+import { publicUrlFrom } from './public-url.ts';
 
 /**
  * The composition root of the system context on AWS (health, OpenAPI):

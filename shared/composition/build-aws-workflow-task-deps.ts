@@ -8,10 +8,11 @@
 import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
 import type { ChangeRequestStore } from '../ports/change-request-store.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
-import { type Env, publicUrlFrom, type TenantTable, tenantTableFrom } from './aws-approval-ports.ts';
+import { type Env, type TenantTable, tenantTableFrom } from './aws-approval-ports.ts';
 import { linkSignerFrom, tokenCipherFrom, workflowGatewayFrom } from './aws-approval-step-ports.ts';
 import { notifierFrom } from './aws-notifier.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
+import { publicUrlFrom } from './public-url.ts';
 
 /** Every task reads or writes its change request, so the store is built at cold start (not behind a lazy port). */
 export function changeRequestStoreFrom(table: TenantTable): ChangeRequestStore {

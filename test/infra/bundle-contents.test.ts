@@ -215,6 +215,15 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(of('workflow/await-decision').coldModules.has(wiring)).toBe(true);
   });
 
+  it("loads the table of every port's variables (PORT_ENV) only where a port it names is wired at cold start: not in the settings, secrets, clusters and service-accounts functions", () => {
+    const table = 'shared/composition/workflow-task-env.ts';
+    for (const entry of ['http/settings', 'http/secrets', 'http/clusters', 'http/service-accounts']) {
+      expect(of(entry).coldModules.has(table), entry).toBe(false);
+    }
+    // The approvals function wires its public URL from it at cold start, so the check above can fail.
+    expect(of('http/approvals').coldModules.has(table)).toBe(true);
+  });
+
   it('loads the change request store with the first route that touches a change request in the HTTP functions, and at cold start in every workflow task', () => {
     const store = 'shared/adapters/aws/dynamodb-change-request-store.ts';
     for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
