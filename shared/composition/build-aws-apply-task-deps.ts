@@ -8,22 +8,23 @@
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
 import { type Env, tenantTableFrom } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';
-import { secretPortsFrom } from './aws-secret-ports.ts';
 import { basePortsFrom as basePorts } from './base-ports.ts';
 import { changeRequestStoreFrom } from './build-aws-workflow-task-deps.ts';
+import { secretPortsOnFirstUse } from './lazy-secret-ports.ts';
 import { requireEnv } from './require-env.ts';
 import { PORT_ENV } from './workflow-task-env.ts';
 
 /** Task `Apply`: writes the approved version, marks the request. */
 export function buildApplyTaskDeps(env: Env): ApprovalTaskDeps<'Apply'> {
   // The secret ports read their variables on first use; Apply refuses at build, as for its other
-  // ports, so a function without the secrets key fails at cold start, not after an approval.
+  // ports, so a function without the secrets key fails at cold start, not after an approval. Their
+  // wiring loads with the first request that reads a secret (a secret change, a secret reference).
   requireEnv(env, PORT_ENV.secrets);
   const table = tenantTableFrom(env);
   return {
     ...basePorts(env),
     documents: documentStoreFrom(table),
     changeRequests: changeRequestStoreFrom(table),
-    secrets: secretPortsFrom(env).secrets,
+    secrets: secretPortsOnFirstUse(env).secrets,
   };
 }

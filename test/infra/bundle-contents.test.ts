@@ -322,6 +322,21 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     expect(all.has('@smithy/signature-v4')).toBe(true);
   });
 
+  it("loads the apply step of a secret change (pending envelope, next metadata) and the secret ports' wiring with the first request that needs them, not at the cold start of the Apply task", () => {
+    // Act
+    const { coldModules } = of('workflow/apply');
+    // Assess: the step and its predicate are at cold start; the secret write code is not.
+    expect(coldModules.has('shared/use-cases/approvals/apply-change-request.ts')).toBe(true);
+    expect(coldModules.has('shared/use-cases/secrets/secret-change-request.ts')).toBe(true);
+    for (const module of [
+      'shared/use-cases/secrets/apply-secret-change.ts',
+      'shared/use-cases/secrets/write-secret-version.ts',
+      'shared/composition/aws-secret-ports.ts',
+    ]) {
+      expect(coldModules.has(module), module).toBe(false);
+    }
+  });
+
   it('gives each workflow task only its own use case: JSON Patch in the apply task alone, no Slack adapter in any task', () => {
     const tasks = ENTRIES.filter((e) => e.startsWith('workflow/'));
     // Act

@@ -11,7 +11,7 @@ import type { Deps } from '../deps.ts';
 import type { LayeredCollection } from '../effective/document-cache.ts';
 import type { SharedReads } from '../effective/shared-reads.ts';
 import { validatorFor } from '../effective/validate-changes.ts';
-import { applySecretChange, isSecretChangeRequest } from '../secrets/apply-secret-change.ts';
+import { isSecretChangeRequest } from '../secrets/secret-change-request.ts';
 import { type WriteValidator, writeNextVersion } from '../settings/write-next-version.ts';
 import type { ApprovalDeps } from './approval-deps.ts';
 import { evaluateEffectiveImpact } from './effective-impact.ts';
@@ -96,8 +96,13 @@ export async function applyChangeRequest(
   }
   const ref: DocumentRef = { tenantId: request.tenantId, ...request.target };
   // Secret writes (issue 13) apply their sealed pending envelope, not a document version.
+  // Their code loads with the first secret change request this function applies.
   const secretOutcome = isSecretChangeRequest(request)
-    ? await applySecretChange(deps, request, appliedReasonSuffix(request.id))
+    ? await (await import('../secrets/apply-secret-change.ts')).applySecretChange(
+        deps,
+        request,
+        appliedReasonSuffix(request.id),
+      )
     : undefined;
   // Why validate again: the schemas, policies and other layers may have changed while the
   // request waited; an approved change that is no longer valid must not land (it fails).

@@ -2,15 +2,10 @@ import type { ChangeRequest } from '../../domain/approvals/change-request.ts';
 import type { Alphabet, Category, Criticality, SecretRef } from '../../domain/secrets/secret-model.ts';
 import { SecretVersionConflictError } from '../../ports/secret-store.ts';
 import type { Deps } from '../deps.ts';
-import { nextMetadata, SECRETS_COLLECTION } from './write-secret-version.ts';
+import { nextMetadata } from './write-secret-version.ts';
 
 /** The ports the apply step of a secret change request uses. */
 export type ApplySecretDeps = Pick<Deps, 'documents' | 'clock' | 'secrets'>;
-
-/** True for change requests that write a secret version. */
-export function isSecretChangeRequest(request: ChangeRequest): boolean {
-  return request.target.collection === SECRETS_COLLECTION;
-}
 
 /**
  * The apply step of an approved secret write: moves the pending envelope

@@ -4,13 +4,9 @@ import { nextVersion, type SettingsVersion } from '../../domain/settings-version
 import type { Envelope } from '../../ports/secret-store.ts';
 import { type GateOutcome, gateProtectedWrite } from '../approvals/gate-protected-write.ts';
 import type { LoadedEnvironmentConfig } from '../environments/load-environment-config.ts';
+import { SECRETS_COLLECTION } from './secret-change-request.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
-import {
-  SECRETS_COLLECTION,
-  type SecretIntent,
-  type SecretVersionWrite,
-  secretProposal,
-} from './write-secret-version.ts';
+import { type SecretIntent, type SecretVersionWrite, secretProposal } from './write-secret-version.ts';
 
 /**
  * The approval step of a secret write in a protected environment: the

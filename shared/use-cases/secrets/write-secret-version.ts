@@ -10,9 +10,6 @@ import { sealEnvelope } from './envelope-cipher.ts';
 import { secretsPolicyOf } from './rotation-policy.ts';
 import type { SecretsDeps } from './secrets-deps.ts';
 
-/** The change-request collection of secret writes (its key: `envs/<env>/<name>`). */
-export const SECRETS_COLLECTION = 'secrets';
-
 /** The metadata a writer chooses. */
 export type SecretFields = Pick<
   SecretMetadata,
