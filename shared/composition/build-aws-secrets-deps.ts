@@ -1,13 +1,7 @@
 import type { ContextDeps } from '../http/context-ports.ts';
-import {
-  changeRequestStoreFrom,
-  type Env,
-  onFirstUse,
-  tenantTableOnFirstUseFrom,
-} from './aws-approval-ports.ts';
-import { documentStoreFrom } from './aws-document-ports.ts';
+import type { Env } from './aws-approval-ports.ts';
+import { writePathPortsFrom } from './aws-document-ports.ts';
 import { secretPortsFrom } from './aws-secret-ports.ts';
-import { basePortsFrom } from './base-ports.ts';
 
 /**
  * The composition root of the secrets context on AWS (issue 13): tenant
@@ -18,14 +12,5 @@ import { basePortsFrom } from './base-ports.ts';
  * @example export const handler = lazyHttpHandler(() => createHttpHandler(routesOf('secrets'), buildAwsSecretsDeps(process.env)));
  */
 export function buildAwsSecretsDeps(env: Env): ContextDeps<'secrets'> {
-  const table = tenantTableOnFirstUseFrom(env);
-  return {
-    ...basePortsFrom(env),
-    documents: documentStoreFrom(table),
-    changeRequests: changeRequestStoreFrom(table),
-    workflows: onFirstUse(async () =>
-      (await import('./aws-approval-step-ports.ts')).workflowGatewayFrom(env),
-    ),
-    ...secretPortsFrom(env),
-  };
+  return { ...writePathPortsFrom(env), ...secretPortsFrom(env) };
 }
