@@ -1,4 +1,5 @@
 import { PowertoolsScanMetrics } from '../adapters/aws/powertools-scan-metrics.ts';
+import { S3ReportStore } from '../adapters/aws/s3-report-store.ts';
 import type { ClusterReader } from '../ports/cluster-reader.ts';
 import { SCAN_METRICS_NAMESPACE } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -6,7 +7,7 @@ import type { EksTokenSource } from '../ports/scan-metrics.ts';
 import type { ScannerDeps } from '../use-cases/drift/scanner-deps.ts';
 import { type Env, tenantTableOnFirstUseFrom } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';
-import { clusterStoreFrom, reportStoreFrom } from './aws-drift-ports.ts';
+import { clusterStoreFrom } from './aws-drift-ports.ts';
 import { basePortsFrom } from './base-ports.ts';
 import { ENV } from './env-vars.ts';
 import { lazyPort } from './lazy-port.ts';
@@ -20,7 +21,8 @@ export const DEFAULT_CLUSTER_TIMEOUT_MS = 60_000;
 /**
  * The composition root of the drift scanner on AWS (issue 14): the tenant's
  * documents, secrets (cluster tokens) and drift items behind tenant-scoped
- * sessions, the reports bucket, the Kubernetes reader (loaded with the first
+ * sessions, the reports bucket (built at cold start: every scan writes
+ * reports), the Kubernetes reader (loaded with the first
  * cluster API read), EKS tokens signed with the function's credentials or an
  * assumed role, drift alerts to the alerts topic and Powertools metrics. What
  * only one kind of cluster needs (the EKS signer, the secret ports of token
@@ -38,7 +40,9 @@ export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
     // Only clusters whose token is a secret read one: the secret ports' wiring loads with the first.
     ...secretPortsOnFirstUse(env),
     clusters: clusterStoreFrom(table),
-    reports: reportStoreFrom(env),
+    // Every scan writes its reports (a push cluster's also reads its observation), so the S3 client is
+    // part of the cold start, not a first-use chunk: code every invocation runs stays in init.
+    reports: new S3ReportStore({ bucket: requireEnv(env, [ENV.reportsBucket])[0] as string }),
     notifier: lazyPort<Notifier>(async () => {
       const [topicArn] = requireEnv(env, [ENV.alertsTopicArn]) as [string];
       const { SnsAlertNotifier } = await import('../adapters/aws/sns-alert-notifier.ts');

@@ -160,6 +160,17 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads S3 at the cold start of the drift scanner, with DynamoDB and STS: every scan writes its reports, so the client is not left to the first invocation', () => {
+    // Act
+    const { coldStart } = of('scheduled/drift-scanner');
+    // Assess
+    expect(sdkClients(coldStart).sort()).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-sts',
+    ]);
+  });
+
   it('loads no route declaration (schemas, handlers) and no valibot at the cold start of the settings, approvals, clusters, secrets and service-accounts functions: each route group loads with its first request', () => {
     for (const entry of [
       'http/settings',
