@@ -11,10 +11,13 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 /**
  * ESM output needs `require` for the CommonJS packages esbuild inlines
- * (their `require('node:...')` calls); the banner gives them one.
+ * (their `require('node:...')` calls); the banner gives them one. esbuild
+ * puts it at the top of every output file (a cold start loads about 25 of
+ * them), so it is written minified: `__cr` cannot meet a minified name,
+ * which esbuild makes as short as it can.
  */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __plumblineCreateRequire } from 'node:module'; const require = __plumblineCreateRequire(import.meta.url);";
+  "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 
 /**
  * The house esbuild settings for every Lambda bundle, as plain esbuild
