@@ -18,9 +18,10 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import type { AppLogger } from '../ports/app-logger.ts';
+import { internalProblem, PROBLEM_TYPE_BASE } from './internal-problem.ts';
 
 /** Base of every problem `type` URI; the last segment is the error's stable code. */
-export const PROBLEM_TYPE_BASE = 'https://plumbline.dev/problems/';
+export { PROBLEM_TYPE_BASE } from './internal-problem.ts';
 
 /** An RFC 9457 problem details body. */
 export interface ProblemBody {
@@ -108,17 +109,7 @@ export function toProblem(
       },
     };
   }
-  return {
-    status: 500,
-    headers: {},
-    body: {
-      type: `${PROBLEM_TYPE_BASE}internal`,
-      title: 'Internal error',
-      status: 500,
-      detail: `Something went wrong on our side. Quote request id ${context.requestId ?? 'unknown'} when reporting it.`,
-      ...context,
-    },
-  };
+  return { status: 500, headers: {}, body: internalProblem(context) };
 }
 
 /** Renders a problem as an API Gateway v2 result. */
