@@ -7,7 +7,7 @@ import type { AppLogger } from '../../../shared/ports/app-logger.ts';
 function recordingLogger(): AppLogger & {
   errors: { message: string; attributes?: Record<string, unknown> }[];
 } {
-  const errors: { message: string; attributes?: Record<string, unknown> }[] = [];
+  const errors: { message: string; attributes?: Record<string, unknown> | undefined }[] = [];
   const ignore = () => undefined;
   return {
     errors,
