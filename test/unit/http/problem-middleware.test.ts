@@ -3,11 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../../../shared/domain/errors.ts';
 import type { AppLogger } from '../../../shared/ports/app-logger.ts';
 
+/** One `error` call a recording logger kept. */
+type LoggedError = { message: string; attributes?: Record<string, unknown> | undefined };
+
 /** A logger that keeps what it is given. */
-function recordingLogger(): AppLogger & {
-  errors: { message: string; attributes?: Record<string, unknown> }[];
-} {
-  const errors: { message: string; attributes?: Record<string, unknown> | undefined }[] = [];
+function recordingLogger(): AppLogger & { errors: LoggedError[] } {
+  const errors: LoggedError[] = [];
   const ignore = () => undefined;
   return {
     errors,
