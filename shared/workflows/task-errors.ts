@@ -12,12 +12,18 @@ export class WorkflowTaskError extends Error {
 
 /**
  * Renames errors for Step Functions: anything worth retrying (the store is
- * busy, a webhook is down, a concurrent writer) becomes `Plumbline.Transient`,
+ * busy, a webhook is down, a concurrent writer, a chunk of code that did not
+ * load) becomes `Plumbline.Transient`,
  * which the definition retries with backoff; everything else keeps its name
  * and is caught by the failure path. Messages carry no secrets.
  */
 export function toTaskError(error: unknown): Error {
   if (error instanceof WorkflowTaskError) return error;
+  // A chunk of the bundle that failed to load (code loaded on first use): retried like a busy store,
+  // never the end of an approved change; the message names no file of the deployment.
+  if ((error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND') {
+    return new WorkflowTaskError('Plumbline.Transient', 'a module of the function failed to load');
+  }
   if (
     error instanceof ServiceUnavailableError ||
     error instanceof WebhookUnavailableError ||
