@@ -5,6 +5,10 @@
  * not reach the store's module (its write side's shared chunk would load
  * at that task's cold start).
  */
+// Apply writes a document on every invocation: the store's write side (a first-use chunk in the
+// functions that only sometimes write) is part of this task's cold start. Code every invocation
+// runs stays in init; the store's own dynamic import then finds the module already loaded.
+import '../adapters/aws/document-writes.ts';
 import type { ApprovalTaskDeps } from '../workflows/workflow-task-ports.ts';
 import { type Env, tenantTableFrom } from './aws-approval-ports.ts';
 import { documentStoreFrom } from './aws-document-ports.ts';

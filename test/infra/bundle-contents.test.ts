@@ -284,6 +284,14 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads the write side of the document store at the cold start of the Apply task: it writes on every invocation', () => {
+    // Act
+    const { coldModules } = of('workflow/apply');
+    // Assess
+    expect(coldModules.has('shared/adapters/aws/document-writes.ts')).toBe(true);
+    expect(coldModules.has('shared/adapters/aws/projection-updates.ts')).toBe(true);
+  });
+
   it('carries no module of the document store in the functions that never touch documents (clusters, service accounts, the drift dispatcher, every workflow task but Apply)', () => {
     const storeModule = (m: string) =>
       /^shared\/adapters\/aws\/(dynamodb-document-store|document-|projection-)/.test(m);
