@@ -59,6 +59,11 @@ const PREFIX_MAX = 126 - PREFIX_ZERO;
 export function encodeRouteIndex(index: RouteIndex): string {
   const groups: Record<string, string> = {};
   for (const [group, keys] of Object.entries(index)) {
+    // Refused at build rather than decoded wrongly at run time: an empty group would decode to one
+    // key, and a `,` in a key would split it.
+    if (keys.length === 0) throw new Error(`route group ${group} has no route`);
+    const bad = keys.find((key) => key.includes(',') || !key.includes(' '));
+    if (bad !== undefined) throw new Error(`route key "${bad}" cannot be front-coded (a ',' or no method)`);
     let previous = '';
     groups[group] = keys
       .map((key) => {

@@ -85,4 +85,10 @@ describe('the route loaders of the Lambdas that load their route groups lazily',
     // Assess
     expect(decoded).toEqual(index);
   });
+
+  it('refuses at build what it could not decode back: an empty group, a key with a comma, a key without a method', () => {
+    expect(() => encodeRouteIndex({ g: [] })).toThrow('route group g has no route');
+    expect(() => encodeRouteIndex({ g: ['GET /v1/a,b'] })).toThrow('cannot be front-coded');
+    expect(() => encodeRouteIndex({ g: ['/v1/a'] })).toThrow('cannot be front-coded');
+  });
 });
