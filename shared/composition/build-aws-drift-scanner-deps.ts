@@ -21,8 +21,8 @@ export const DEFAULT_CLUSTER_TIMEOUT_MS = 60_000;
 /**
  * The composition root of the drift scanner on AWS (issue 14): the tenant's
  * documents, secrets (cluster tokens) and drift items behind tenant-scoped
- * sessions, the reports bucket (built at cold start: every scan writes
- * reports), the Kubernetes reader (loaded with the first
+ * sessions, the reports bucket (its S3 module loaded at cold start: every
+ * scan writes reports), the Kubernetes reader (loaded with the first
  * cluster API read), EKS tokens signed with the function's credentials or an
  * assumed role, drift alerts to the alerts topic and Powertools metrics. What
  * only one kind of cluster needs (the EKS signer, the secret ports of token
@@ -40,8 +40,8 @@ export function buildAwsDriftScannerDeps(env: Env): ScannerDeps {
     // Only clusters whose token is a secret read one: the secret ports' wiring loads with the first.
     ...secretPortsOnFirstUse(env),
     clusters: clusterStoreFrom(table),
-    // Every scan writes its reports (a push cluster's also reads its observation), so the S3 client is
-    // part of the cold start, not a first-use chunk: code every invocation runs stays in init.
+    // Every scan writes its reports (a push cluster's also reads its observation), so the S3 client's
+    // module is part of the cold start, not a first-use chunk: code every invocation runs stays in init.
     reports: new S3ReportStore({ bucket: requireEnv(env, [ENV.reportsBucket])[0] as string }),
     notifier: lazyPort<Notifier>(async () => {
       const [topicArn] = requireEnv(env, [ENV.alertsTopicArn]) as [string];
