@@ -1,6 +1,8 @@
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions, Metafile } from 'esbuild';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 import { encodeRouteIndex, routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
 import { buildOpenApi } from '../../shared/http/openapi.ts';
 import type { RouteContext } from '../../shared/http/route.ts';
@@ -12,8 +14,8 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 
 /**
  * ESM output needs `require` for the CommonJS packages esbuild inlines
  * (their `require('node:...')` calls); the banner gives them one. esbuild
- * puts it at the top of every output file (a cold start loads about 25 of
- * them), so it is written minified: `__cr` cannot meet a minified name,
+ * puts it at the top of every output file (pass 1's inside the merged code
+ * of {@link buildHouseBundle}), so it is written minified: `__cr` cannot meet a minified name,
  * which esbuild makes as short as it can.
  */
 export const ESM_REQUIRE_BANNER =
@@ -130,4 +132,85 @@ export function bundleOutputs(metafile: Metafile): { coldStart: string[]; all: s
     }
   }
   return { coldStart: [...cold], all: Object.keys(outputs).filter((name) => !name.endsWith('.map')) };
+}
+
+/** What {@link buildHouseBundle} built. */
+export interface HouseBundle {
+  /** The metafile of the written bundle (pass 2): its outputs, with their bytes; its inputs are pass 1's files. */
+  metafile: Metafile;
+  /**
+   * The metafile of pass 1 (deleted files; inputs are the source modules). Pass 2 only merges files, so
+   * `bundleOutputs(sourceMetafile)` tells which source modules load at cold start and which on first use.
+   */
+  sourceMetafile: Metafile;
+  /** The written outputs loaded at cold start (the entry first), as keys of `metafile.outputs`. */
+  coldStart: string[];
+}
+
+/**
+ * Builds one Lambda bundle into `outdir` as `HouseFunction` deploys it: the
+ * entry `index.mjs`, ONE shared chunk it imports statically, and the chunks
+ * loaded on first use. esbuild's code splitting alone makes one chunk per
+ * distinct set of dynamic-import entry points sharing code (the settings
+ * function started with 25 files), and no option merges them (esbuild issues
+ * #207, #1128, #3780). So, two passes with the same options
+ * ({@link houseBuildOptions}):
+ *
+ * 1. builds the entry into a temporary folder;
+ * 2. writes there `cold-set.mjs`, importing every cold-start chunk in the
+ *    order the entry imports them, and prepends `import "<cold-set.mjs>";`
+ *    to every output not loaded at cold start (not esbuild's `inject`, which
+ *    makes import cycles), then bundles pass 1's `index.mjs` again: every
+ *    lazy chunk now reaches every cold chunk, so esbuild puts them all in one
+ *    chunk. Nothing moves into or out of the cold start: only files merge.
+ *
+ * Synchronous (`buildSync`): CDK's local bundling is. Pass 1's
+ * `require` banners end up renamed inside the merged code; pass 2 adds its own.
+ *
+ * @param options.nodePaths where pass 1 resolves packages from (for an entry outside the project).
+ * @throws Error when the entry does not import every cold-start chunk itself (the order of
+ *   `cold-set.mjs` would then not be the entry's).
+ * @example const { coldStart } = buildHouseBundle(lambdaEntry('http/settings'), outDir);
+ */
+export function buildHouseBundle(
+  entry: string,
+  outdir: string,
+  options: { nodePaths?: string[] } = {},
+): HouseBundle {
+  const pass1 = mkdtempSync(join(tmpdir(), 'plumbline-pass1-'));
+  try {
+    const first = buildSync({ ...houseBuildOptions(entry, pass1), ...options, absWorkingDir: PROJECT_ROOT });
+    const sourceMetafile = first.metafile;
+    const { coldStart, all } = bundleOutputs(sourceMetafile);
+    const [entryOutput] = coldStart;
+    const coldChunks = (sourceMetafile.outputs[entryOutput as string]?.imports ?? [])
+      .filter((imported) => imported.kind === 'import-statement' && sourceMetafile.outputs[imported.path])
+      .map((imported) => imported.path);
+    if (coldChunks.length + 1 !== coldStart.length) {
+      throw new Error(`${entry}: the entry does not import every cold-start chunk itself; cannot merge them`);
+    }
+    const coldSet = join(pass1, 'cold-set.mjs');
+    const absolute = (output: string) => resolve(PROJECT_ROOT, output);
+    writeFileSync(
+      coldSet,
+      coldChunks.map((chunk) => `import ${JSON.stringify(absolute(chunk))};\n`).join(''),
+    );
+    for (const lazy of all.filter((output) => !coldStart.includes(output))) {
+      const file = absolute(lazy);
+      writeFileSync(file, `import ${JSON.stringify(coldSet)};\n${readFileSync(file, 'utf8')}`);
+    }
+    // Pass 1 already replaced the defines.
+    const second = buildSync({
+      ...houseBuildOptions(join(pass1, BUNDLE_FILE), outdir),
+      define: {},
+      absWorkingDir: PROJECT_ROOT,
+    });
+    return {
+      metafile: second.metafile,
+      sourceMetafile,
+      coldStart: bundleOutputs(second.metafile).coldStart,
+    };
+  } finally {
+    rmSync(pass1, { recursive: true, force: true });
+  }
 }

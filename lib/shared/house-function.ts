@@ -5,9 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
 import { ENV } from '../../shared/composition/env-vars.ts';
-import { houseBuildOptions, PROJECT_ROOT } from './house-bundling.ts';
+import { buildHouseBundle, PROJECT_ROOT } from './house-bundling.ts';
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag's L1 flags anything older). */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -37,10 +36,10 @@ export interface HouseFunctionProps {
 /**
  * The one house Lambda construct (ARCHITECTURE rule 8): Node.js on the
  * newest runtime, ARM64, a minified, code-split ESM bundle made by the local
- * esbuild with `houseBuildOptions` (entry `index.mjs`; modules imported on
- * first use in chunks beside it, loaded only then), explicit memory and
- * timeout, its own log group
- * with retention, active X-Ray tracing, and its own role that starts with
+ * esbuild with `buildHouseBundle` (entry `index.mjs` and one shared chunk at
+ * cold start; modules imported on first use in chunks beside them, loaded
+ * only then), explicit memory and timeout, its own log group with
+ * retention, active X-Ray tracing, and its own role that starts with
  * nothing but writing its logs and traces: every other permission is granted
  * explicitly by whoever uses the function.
  *
@@ -108,8 +107,9 @@ export class HouseFunction extends Construct {
 
 /**
  * The code of a function: its entry bundled by the local esbuild (no
- * Docker) into the asset folder, code-split. The asset is named by the hash
- * of that output, so any change to the code it reaches makes a new asset.
+ * Docker) into the asset folder, code-split in two passes
+ * (`buildHouseBundle`). The asset is named by the hash of that output, so
+ * any change to the code it reaches makes a new asset.
  */
 function houseBundle(entry: string): lambda.Code {
   return lambda.Code.fromAsset(dirname(entry), {
@@ -122,7 +122,7 @@ function houseBundle(entry: string): lambda.Code {
       command: ['esbuild', relative(PROJECT_ROOT, entry)],
       local: {
         tryBundle(outputDir: string): boolean {
-          buildSync(houseBuildOptions(entry, outputDir));
+          buildHouseBundle(entry, outputDir);
           return true;
         },
       },
