@@ -1,9 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildHouseBundle,
   bundleOutputs,
+  type HouseBundle,
   houseBuildOptions,
   lambdaEntry,
   PROJECT_ROOT,
@@ -57,13 +60,20 @@ function packagesOf(metafile: Metafile): BundlePackages {
 }
 
 const bundles = new Map<string, BundlePackages>();
+/** Each entry's bundle as `HouseFunction` builds it (two passes). */
+const built = new Map<string, HouseBundle>();
+const outDir = mkdtempSync(join(tmpdir(), 'plumbline-bundle-contents-'));
 
-beforeAll(async () => {
+beforeAll(() => {
   for (const entry of ENTRIES) {
-    const result = await build({ ...houseBuildOptions(lambdaEntry(entry), '/nonexistent'), write: false });
-    bundles.set(entry, packagesOf(result.metafile));
+    const bundle = buildHouseBundle(lambdaEntry(entry), join(outDir, entry));
+    built.set(entry, bundle);
+    // Pass 2 only merges files: pass 1's split into cold start and first use holds for the written bundle.
+    bundles.set(entry, packagesOf(bundle.sourceMetafile));
   }
 }, 240_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const sdkClients = (packages: Set<string>) => [...packages].filter((p) => p.startsWith('@aws-sdk/client-'));
 const of = (entry: string): BundlePackages => {
@@ -73,6 +83,41 @@ const of = (entry: string): BundlePackages => {
 };
 /** Modules only some contexts use: schema compiler, rule engine, RE2, YAML, the schema converter. */
 const HEAVY = ['ajv', 'ajv-formats', '@marcbachmann/cel-js', 're2js', 'yaml', '@valibot/to-json-schema'];
+
+describe('how many files each Lambda bundle loads at cold start (issue 10)', () => {
+  it('starts every Lambda bundle with at most 2 files, the entry and one shared chunk (esbuild alone makes up to 25)', () => {
+    for (const entry of ENTRIES) {
+      // Act
+      const { coldStart } = built.get(entry) as HouseBundle;
+      // Assess
+      expect(coldStart.length, entry).toBeLessThanOrEqual(2);
+      expect(coldStart[0], entry).toMatch(/\/index\.mjs$/);
+    }
+  });
+
+  it('merges files only: the cold start of the written bundle is made of exactly the cold-start files of the first pass', () => {
+    for (const entry of ENTRIES) {
+      // Prepare: the first pass's outputs are the second pass's inputs.
+      const { metafile, sourceMetafile, coldStart } = built.get(entry) as HouseBundle;
+      const firstPass = bundleOutputs(sourceMetafile);
+      const firstPassFilesIn = (outputs: string[]) =>
+        new Set(
+          outputs
+            .flatMap((name) => Object.keys(metafile.outputs[name]?.inputs ?? {}))
+            .filter((input) => sourceMetafile.outputs[input]),
+        );
+      // Act
+      const cold = firstPassFilesIn(coldStart);
+      const lazy = firstPassFilesIn(bundleOutputs(metafile).all.filter((name) => !coldStart.includes(name)));
+      // Assess
+      expect([...cold].sort(), entry).toEqual([...firstPass.coldStart].sort());
+      expect(
+        [...lazy].filter((file) => firstPass.coldStart.includes(file)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+});
 
 describe('what each Lambda bundle carries (the same esbuild options as HouseFunction)', () => {
   it('finds every entry, among them the three HTTP contexts', () => {
