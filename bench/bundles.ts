@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_FILE, bundleOutputs, houseBuildOptions } from '../lib/shared/house-bundling.ts';
+import type { Metafile } from 'esbuild';
+import {
+  BUNDLE_FILE,
+  buildHouseBundle,
+  bundleOutputs,
+  type HouseBundle,
+  houseBuildOptions,
+} from '../lib/shared/house-bundling.ts';
 import { contextEnvNames } from '../shared/composition/context-env.ts';
 import { ENV } from '../shared/composition/env-vars.ts';
 import { taskEnvNames } from '../shared/composition/workflow-task-env.ts';
@@ -18,6 +24,8 @@ import { ratio, type Summary, summarize } from './stats.ts';
 export interface BundleFigures {
   /** Bytes loaded at cold start: the entry and the chunks it imports statically. */
   bytes: number;
+  /** Files loaded at cold start (the entry and, after `buildHouseBundle`'s merge, one shared chunk). */
+  coldFiles: number;
   /** Bytes of the whole output folder, chunks loaded on first use included. */
   totalBytes: number;
   gzipBytes: number;
@@ -145,33 +153,40 @@ function staticClosure(metafile: Metafile, start: string): Set<string> {
 
 /**
  * For a bundle whose route groups load on first request: cold-start bytes plus each route
- * group's chunk and what it imports statically (a route module of `shared/http/routes/` that
- * is the entry of a chunk), for the lightest and the heaviest group; `undefined` without groups.
+ * group's chunk and what it imports statically (the written chunk made from pass 1's chunk
+ * whose entry is a route module of `shared/http/routes/`), for the lightest and the heaviest
+ * group; `undefined` without groups.
  */
-function firstRequestBytes(metafile: Metafile): EntryFigures['firstRequest'] {
-  const cold = new Set(bundleOutputs(metafile).coldStart);
-  const groups = Object.entries(metafile.outputs)
-    .filter(([, o]) => o.entryPoint?.startsWith('shared/http/routes/'))
-    .map(([name, o]) => {
-      const loaded = new Set([...cold, ...staticClosure(metafile, name)]);
+function firstRequestBytes({
+  metafile,
+  sourceMetafile,
+  coldStart,
+}: HouseBundle): EntryFigures['firstRequest'] {
+  const sourceEntry = (name: string) =>
+    sourceMetafile.outputs[metafile.outputs[name]?.entryPoint ?? '']?.entryPoint ?? '';
+  const groups = Object.keys(metafile.outputs)
+    .filter((name) => sourceEntry(name).startsWith('shared/http/routes/'))
+    .map((name) => {
+      const loaded = new Set([...coldStart, ...staticClosure(metafile, name)]);
       const bytes = [...loaded].reduce((sum, n) => sum + (metafile.outputs[n]?.bytes ?? 0), 0);
-      return { group: (o.entryPoint as string).replace(/^shared\/http\/routes\/|\.ts$/g, ''), bytes };
+      return { group: sourceEntry(name).replace(/^shared\/http\/routes\/|\.ts$/g, ''), bytes };
     })
     .sort((a, b) => a.bytes - b.bytes);
   const [lightest, heaviest] = [groups[0], groups.at(-1)];
   return lightest && heaviest ? { lightest, heaviest } : undefined;
 }
 
+/** The sizes of a written bundle (pass 2 of `buildHouseBundle`). */
 async function sizes(
   base: string,
-  metafile: Metafile,
-): Promise<{ bytes: number; totalBytes: number; gzipBytes: number }> {
-  const { coldStart: cold, all } = bundleOutputs(metafile);
-  const read = (names: string[]) => Promise.all(names.map((n) => readFile(join(base, n))));
-  const coldFiles = await read(cold);
+  { metafile, coldStart }: HouseBundle,
+): Promise<{ bytes: number; coldFiles: number; totalBytes: number; gzipBytes: number }> {
+  const { all } = bundleOutputs(metafile);
+  const coldFiles = await Promise.all(coldStart.map((n) => readFile(join(base, n))));
   const bytes = coldFiles.reduce((sum, b) => sum + b.length, 0);
   return {
     bytes,
+    coldFiles: coldFiles.length,
     totalBytes: all.reduce((sum, n) => sum + (metafile.outputs[n]?.bytes ?? 0), 0),
     gzipBytes: gzipSync(Buffer.concat(coldFiles)).length,
   };
@@ -289,6 +304,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
     name: string;
     file: string;
     bytes: number;
+    coldFiles: number;
     totalBytes: number;
     gzipBytes: number;
     clients: string[];
@@ -307,26 +323,29 @@ export async function measureBundles(runs: number, log: (line: string) => void):
   for (const file of lambdaFiles()) {
     const name = relative(join(ROOT, 'lambdas'), file).replace(/\.ts$/, '');
     const dir = join(outDir, name.replaceAll('/', '__'));
-    const result = await build({ ...houseBuildOptions(file, dir), absWorkingDir: ROOT });
-    const entryOutput = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith(BUNDLE_FILE))?.[1];
+    // Built as HouseFunction builds it. Bytes from the written bundle; what it holds from pass 1's
+    // metafile (source modules), whose split into cold start and first use pass 2 keeps.
+    const bundle = buildHouseBundle(file, dir);
+    const entryOutput = Object.entries(bundle.metafile.outputs).find(([k]) => k.endsWith(BUNDLE_FILE))?.[1];
     if (!entryOutput?.exports.includes('handler')) {
       skipped.push(`lambdas/${name}.ts`);
       continue;
     }
-    const { coldStart: cold, all } = bundleOutputs(result.metafile);
-    const measured = await sizes(ROOT, result.metafile);
+    const source = bundle.sourceMetafile;
+    const { coldStart: cold, all } = bundleOutputs(source);
+    const measured = await sizes(ROOT, bundle);
     const built: Built = {
       name: `lambdas/${name}.ts`,
       file: join(dir, BUNDLE_FILE),
       ...measured,
-      clients: clientsIn(result.metafile, all),
-      coldClients: clientsIn(result.metafile, cold),
-      commands: commandsIn(result.metafile, cold),
+      clients: clientsIn(source, all),
+      coldClients: clientsIn(source, cold),
+      commands: commandsIn(source, cold),
       imports: [],
       env: functionEnv(name),
-      documentClient: packagesIn(result.metafile, cold).includes('@aws-sdk/lib-dynamodb'),
+      documentClient: packagesIn(source, cold).includes('@aws-sdk/lib-dynamodb'),
     };
-    const firstRequest = firstRequestBytes(result.metafile);
+    const firstRequest = firstRequestBytes(bundle);
     if (firstRequest) built.firstRequest = firstRequest;
     entries.push(built);
     log(
@@ -387,15 +406,12 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       const src = join(outDir, `floor-${n}.ts`);
       await writeFile(src, source);
       const dir = join(outDir, `floor-${n}`);
-      const result = await build({
-        ...houseBuildOptions(src, dir),
-        absWorkingDir: ROOT,
-        nodePaths: [join(ROOT, 'node_modules')],
-      });
+      // Built the same two-pass way as the functions (else the floor would pay for files they no longer load).
+      const bundle = buildHouseBundle(src, dir, { nodePaths: [join(ROOT, 'node_modules')] });
       floors.set(key, {
         name: `floor(${key})`,
         file: join(dir, BUNDLE_FILE),
-        ...(await sizes(ROOT, result.metafile)),
+        ...(await sizes(ROOT, bundle)),
         clients: entry.clients,
         coldClients: entry.coldClients,
         commands,
@@ -439,6 +455,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
   await rm(outDir, { recursive: true, force: true });
   const figures = (t: Built): BundleFigures => ({
     bytes: t.bytes,
+    coldFiles: t.coldFiles,
     totalBytes: t.totalBytes,
     gzipBytes: t.gzipBytes,
     initMs: summarize(initSamples.get(t.file) ?? []),

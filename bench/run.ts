@@ -77,6 +77,8 @@ async function bundlesPart(step: string): Promise<Awaited<ReturnType<typeof meas
     bundles.entries.map((e) => ({
       entry: e.entry,
       'cold size': kib(e.bytes),
+      // Files loaded at cold start, the function's and its floor's (both built by buildHouseBundle).
+      'cold files': `${e.coldFiles}/${e.floor.coldFiles}`,
       'all chunks': kib(e.totalBytes),
       'init p50 ms': e.initMs.median,
       'init p90 ms': e.initMs.p90,

@@ -50,7 +50,8 @@ export const CHUNK_DIR = 'chunks';
  * The complete esbuild options of one Lambda bundle: {@link HOUSE_ESBUILD}
  * with code splitting into `outdir` (entry `index.mjs`, dynamically imported
  * modules in `chunks/`, loaded only when first used), and a metafile for
- * the tests and the bench that look inside bundles.
+ * the tests and the bench that look inside bundles. Both passes of
+ * {@link buildHouseBundle}, which deploys, use them.
  *
  * @example await esbuild.build(houseBuildOptions(lambdaEntry('http/settings'), outDir));
  */
