@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 import { encodeRouteIndex, routeIndexDefine, routeIndexOf } from '../../shared/http/lazy-routes.ts';
@@ -190,28 +190,54 @@ export function buildHouseBundle(
     if (coldChunks.length + 1 !== coldStart.length) {
       throw new Error(`${entry}: the entry does not import every cold-start chunk itself; cannot merge them`);
     }
+    // Relative specifiers only, and pass 2 runs in pass 1's folder: the output (chunk names are content
+    // hashes over paths relative to the working folder) must not depend on the temporary folder's name,
+    // or every synth would make new assets for unchanged code.
     const coldSet = join(pass1, 'cold-set.mjs');
     const absolute = (output: string) => resolve(PROJECT_ROOT, output);
+    const specifier = (from: string, to: string) => {
+      const path = relative(dirname(from), to);
+      return JSON.stringify(path.startsWith('.') ? path : `./${path}`);
+    };
     writeFileSync(
       coldSet,
-      coldChunks.map((chunk) => `import ${JSON.stringify(absolute(chunk))};\n`).join(''),
+      coldChunks.map((chunk) => `import ${specifier(coldSet, absolute(chunk))};\n`).join(''),
     );
     for (const lazy of all.filter((output) => !coldStart.includes(output))) {
       const file = absolute(lazy);
-      writeFileSync(file, `import ${JSON.stringify(coldSet)};\n${readFileSync(file, 'utf8')}`);
+      writeFileSync(file, `import ${specifier(file, coldSet)};\n${readFileSync(file, 'utf8')}`);
     }
     // Pass 1 already replaced the defines.
     const second = buildSync({
-      ...houseBuildOptions(join(pass1, BUNDLE_FILE), outdir),
+      ...houseBuildOptions(BUNDLE_FILE, resolve(outdir)),
       define: {},
-      absWorkingDir: PROJECT_ROOT,
+      absWorkingDir: pass1,
     });
-    return {
-      metafile: second.metafile,
-      sourceMetafile,
-      coldStart: bundleOutputs(second.metafile).coldStart,
-    };
+    const metafile = rebasePaths(second.metafile, pass1);
+    return { metafile, sourceMetafile, coldStart: bundleOutputs(metafile).coldStart };
   } finally {
     rmSync(pass1, { recursive: true, force: true });
   }
+}
+
+/**
+ * `metafile` with its paths (outputs, the paths outputs import each other
+ * by, and inputs: pass 1's files) made relative to {@link PROJECT_ROOT}
+ * instead of `workingDir`, as a build run in the project root names them.
+ */
+function rebasePaths(metafile: Metafile, workingDir: string): Metafile {
+  const rebase = (path: string) => relative(PROJECT_ROOT, resolve(workingDir, path));
+  const rekey = <T>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).map(([path, value]) => [rebase(path), value]));
+  const outputs: Metafile['outputs'] = {};
+  for (const [name, output] of Object.entries(metafile.outputs)) {
+    outputs[rebase(name)] = {
+      ...output,
+      inputs: rekey(output.inputs),
+      imports: output.imports.map((imported) =>
+        metafile.outputs[imported.path] ? { ...imported, path: rebase(imported.path) } : imported,
+      ),
+    };
+  }
+  return { inputs: rekey(metafile.inputs), outputs };
 }
