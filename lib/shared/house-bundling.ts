@@ -222,7 +222,7 @@ export function buildHouseBundle(
 
 /**
  * `metafile` with its paths (outputs, the paths outputs import each other
- * by, and inputs: pass 1's files) made relative to {@link PROJECT_ROOT}
+ * by, their entry points and inputs: pass 1's files) made relative to {@link PROJECT_ROOT}
  * instead of `workingDir`, as a build run in the project root names them.
  */
 function rebasePaths(metafile: Metafile, workingDir: string): Metafile {
@@ -233,6 +233,7 @@ function rebasePaths(metafile: Metafile, workingDir: string): Metafile {
   for (const [name, output] of Object.entries(metafile.outputs)) {
     outputs[rebase(name)] = {
       ...output,
+      ...(output.entryPoint === undefined ? {} : { entryPoint: rebase(output.entryPoint) }),
       inputs: rekey(output.inputs),
       imports: output.imports.map((imported) =>
         metafile.outputs[imported.path] ? { ...imported, path: rebase(imported.path) } : imported,
