@@ -24,6 +24,18 @@ export interface LazyRoutes<C extends RouteContext> {
   load(key: string): Promise<Route<unknown, unknown, unknown, C> | undefined>;
 }
 
+/**
+ * A context's routes as one list, its groups flattened in their order (the
+ * route table and OpenAPI follow it).
+ *
+ * @example export const approvalsContextRoutes = routesOfGroups<'approvals'>(approvalsRouteGroups);
+ */
+export function routesOfGroups<C extends RouteContext>(
+  groups: RouteGroups,
+): Route<unknown, unknown, unknown, C>[] {
+  return Object.values(groups).flat() as Route<unknown, unknown, unknown, C>[];
+}
+
 /** The key API Gateway puts in `routeKey` for a route. */
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

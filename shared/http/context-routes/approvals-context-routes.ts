@@ -1,5 +1,4 @@
-import type { RouteGroups } from '../lazy-routes.ts';
-import type { Route } from '../route.ts';
+import { type RouteGroups, routesOfGroups } from '../lazy-routes.ts';
 import { approvalPageRoutes } from '../routes/approval-page-routes.ts';
 import { changeRequestRoutes } from '../routes/change-request-routes.ts';
 import { environmentRoutes } from '../routes/environment-routes.ts';
@@ -16,9 +15,4 @@ export const approvalsRouteGroups = {
 } as const satisfies RouteGroups;
 
 /** The routes of the approvals context: environments, change requests, the approval page. */
-export const approvalsContextRoutes = Object.values(approvalsRouteGroups).flat() as Route<
-  unknown,
-  unknown,
-  unknown,
-  'approvals'
->[];
+export const approvalsContextRoutes = routesOfGroups<'approvals'>(approvalsRouteGroups);

@@ -1,5 +1,4 @@
-import type { RouteGroups } from '../lazy-routes.ts';
-import type { Route } from '../route.ts';
+import { type RouteGroups, routesOfGroups } from '../lazy-routes.ts';
 import { clusterRoutes } from '../routes/cluster-routes.ts';
 import { driftReportRoutes } from '../routes/drift-report-routes.ts';
 
@@ -14,9 +13,4 @@ export const clustersRouteGroups = {
 } as const satisfies RouteGroups;
 
 /** The routes of the clusters context (issue 14): clusters, observations, scans and drift reports. */
-export const clustersContextRoutes = Object.values(clustersRouteGroups).flat() as Route<
-  unknown,
-  unknown,
-  unknown,
-  'clusters'
->[];
+export const clustersContextRoutes = routesOfGroups<'clusters'>(clustersRouteGroups);

@@ -1,5 +1,4 @@
-import type { RouteGroups } from '../lazy-routes.ts';
-import type { Route } from '../route.ts';
+import { type RouteGroups, routesOfGroups } from '../lazy-routes.ts';
 import { secretLifecycleRoutes } from '../routes/secret-lifecycle-routes.ts';
 import { secretReadRoutes } from '../routes/secret-read-routes.ts';
 import { secretValueRoutes } from '../routes/secret-value-routes.ts';
@@ -18,9 +17,4 @@ export const secretsRouteGroups = {
 } as const satisfies RouteGroups;
 
 /** The routes of the secrets context (issue 13): metadata, versions, rotation, deletion, values. */
-export const secretsContextRoutes = Object.values(secretsRouteGroups).flat() as Route<
-  unknown,
-  unknown,
-  unknown,
-  'secrets'
->[];
+export const secretsContextRoutes = routesOfGroups<'secrets'>(secretsRouteGroups);

@@ -1,5 +1,4 @@
-import type { RouteGroups } from '../lazy-routes.ts';
-import type { Route } from '../route.ts';
+import { type RouteGroups, routesOfGroups } from '../lazy-routes.ts';
 import { serviceAccountChangeRoutes } from '../routes/service-account-change-routes.ts';
 import { serviceAccountCreateRoutes } from '../routes/service-account-create-routes.ts';
 import { serviceAccountReadRoutes } from '../routes/service-account-read-routes.ts';
@@ -16,9 +15,4 @@ export const serviceAccountsRouteGroups = {
 } as const satisfies RouteGroups;
 
 /** The routes of the service-accounts context (issue 15): create, list, show, rotate, delete. */
-export const serviceAccountsContextRoutes = Object.values(serviceAccountsRouteGroups).flat() as Route<
-  unknown,
-  unknown,
-  unknown,
-  'service-accounts'
->[];
+export const serviceAccountsContextRoutes = routesOfGroups<'service-accounts'>(serviceAccountsRouteGroups);

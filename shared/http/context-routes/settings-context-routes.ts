@@ -1,5 +1,4 @@
-import type { RouteGroups } from '../lazy-routes.ts';
-import type { Route } from '../route.ts';
+import { type RouteGroups, routesOfGroups } from '../lazy-routes.ts';
 import { driftPolicyRoutes } from '../routes/drift-policy-routes.ts';
 import { effectiveRoutes } from '../routes/effective-routes.ts';
 import { policyRoutes } from '../routes/policy-routes.ts';
@@ -24,9 +23,4 @@ export const settingsRouteGroups = {
 } as const satisfies RouteGroups;
 
 /** The routes of the settings context: settings layers, effective settings, profiles, schemas, policies, snapshots. */
-export const settingsContextRoutes = Object.values(settingsRouteGroups).flat() as Route<
-  unknown,
-  unknown,
-  unknown,
-  'settings'
->[];
+export const settingsContextRoutes = routesOfGroups<'settings'>(settingsRouteGroups);
