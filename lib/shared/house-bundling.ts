@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -165,7 +166,8 @@ export interface HouseBundle {
  *    lazy chunk now reaches every cold chunk, so esbuild puts them all in one
  *    chunk. Nothing moves into or out of the cold start: only files merge.
  *
- * Synchronous (`buildSync`): CDK's local bundling is. Pass 1's
+ * Synchronous: CDK's local bundling is. Pass 1 runs in a child process
+ * ({@link buildWithPlugins}: it needs a plugin), pass 2 with `buildSync`. Pass 1's
  * `require` banners end up renamed inside the merged code; pass 2 adds its own.
  *
  * @param options.nodePaths where pass 1 resolves packages from (for an entry outside the project).
@@ -180,8 +182,11 @@ export function buildHouseBundle(
 ): HouseBundle {
   const pass1 = mkdtempSync(join(tmpdir(), 'plumbline-pass1-'));
   try {
-    const first = buildSync({ ...houseBuildOptions(entry, pass1), ...options, absWorkingDir: PROJECT_ROOT });
-    const sourceMetafile = first.metafile;
+    const sourceMetafile = buildWithPlugins({
+      ...houseBuildOptions(entry, pass1),
+      ...options,
+      absWorkingDir: PROJECT_ROOT,
+    });
     const { coldStart, all } = bundleOutputs(sourceMetafile);
     const [entryOutput] = coldStart;
     const coldChunks = (sourceMetafile.outputs[entryOutput as string]?.imports ?? [])
@@ -218,6 +223,41 @@ export function buildHouseBundle(
   } finally {
     rmSync(pass1, { recursive: true, force: true });
   }
+}
+
+/**
+ * Packages bundled as free of side effects though their package.json does
+ * not say so. `@aws-sdk/lib-dynamodb` is the one AWS SDK package we use
+ * without `"sideEffects": false`; its index re-exports every command
+ * (`export *`), so any module importing one command would carry all of them
+ * (Put, Update, Delete, Scan and their client commands, about 3 KiB) into
+ * the chunk it sits in: the cold start of functions that only read there.
+ * Its modules only declare classes and functions.
+ */
+export const SIDE_EFFECT_FREE_PACKAGES: readonly string[] = ['@aws-sdk/lib-dynamodb'];
+
+/** The script that runs an asynchronous esbuild build for {@link buildWithPlugins}. */
+const ESBUILD_WORKER = join(PROJECT_ROOT, 'lib', 'shared', 'esbuild-worker.mjs');
+
+/**
+ * Runs `options` through esbuild with the plugin marking
+ * {@link SIDE_EFFECT_FREE_PACKAGES} free of side effects, and returns the
+ * metafile. esbuild takes plugins only in its asynchronous API, so the build
+ * runs in a child process (`esbuild-worker.mjs`) this waits for, as CDK runs
+ * esbuild itself.
+ *
+ * @throws Error with esbuild's messages when the build fails.
+ */
+function buildWithPlugins(options: BuildOptions & { metafile: true }): Metafile {
+  const run = spawnSync(process.execPath, [ESBUILD_WORKER], {
+    input: JSON.stringify({ options, sideEffectFree: SIDE_EFFECT_FREE_PACKAGES }),
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (run.status !== 0) {
+    throw new Error(`esbuild failed on ${JSON.stringify(options.entryPoints)}: ${run.error ?? run.stderr}`);
+  }
+  return JSON.parse(run.stdout) as Metafile;
 }
 
 /**

@@ -329,6 +329,32 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it("loads lib-dynamodb's write commands with the write side, not at the cold start of a function that only reads there (its index re-exports every command)", () => {
+    const writeCommands = ['PutCommand', 'UpdateCommand', 'DeleteCommand', 'ScanCommand'];
+    for (const entry of ['http/settings', 'http/approvals', 'http/secrets']) {
+      // Prepare
+      const { sourceMetafile } = built.get(entry) as HouseBundle;
+      const { coldStart, all } = bundleOutputs(sourceMetafile);
+      const commandsIn = (outputs: string[]) =>
+        new Set(
+          outputs
+            .flatMap((name) => Object.keys(sourceMetafile.outputs[name]?.inputs ?? {}))
+            .map((input) => /lib-dynamodb\/dist-es\/commands\/(\w+Command)\.js$/.exec(input)?.[1])
+            .filter((name): name is string => name !== undefined),
+        );
+      // Act
+      const cold = commandsIn(coldStart);
+      const anywhere = commandsIn(all);
+      // Assess: the reads' commands at cold start; the write commands in the bundle, so the check can fail.
+      expect(cold.has('QueryCommand'), entry).toBe(true);
+      expect(
+        writeCommands.filter((command) => cold.has(command)),
+        entry,
+      ).toEqual([]);
+      expect(anywhere.has('PutCommand'), entry).toBe(true);
+    }
+  });
+
   it('loads the write side of the document store at the cold start of the Apply task: it writes on every invocation', () => {
     // Act
     const { coldModules } = of('workflow/apply');
