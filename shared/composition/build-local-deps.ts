@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDbAuditLog } from '../adapters/aws/dynamodb-audit-log.ts';
-import {
-  DynamoDbChangeRequestStore,
-  scanOpenChangeRequests,
-} from '../adapters/aws/dynamodb-change-request-store.ts';
+import { DynamoDbChangeRequestStore } from '../adapters/aws/dynamodb-change-request-store.ts';
 import {
   createDocumentClient,
   type DynamoClientConfig,
@@ -14,6 +11,7 @@ import {
 import { DynamoDbClusterStore } from '../adapters/aws/dynamodb-cluster-store.ts';
 import { DynamoDbDocumentStore } from '../adapters/aws/dynamodb-document-store.ts';
 import { DynamoDbSecretStore } from '../adapters/aws/dynamodb-secret-store.ts';
+import { scanOpenChangeRequests } from '../adapters/aws/scan-open-change-requests.ts';
 import { HmacLinkSigner } from '../adapters/crypto/hmac-link-signer.ts';
 import { loadOrCreateKey } from '../adapters/local/local-key-file.ts';
 import { LOCAL_SECRETS_MASTER_KEY, LocalKeyService } from '../adapters/local/local-key-service.ts';

@@ -1,5 +1,5 @@
 import { createDocumentClient, localDynamoConfig } from '../adapters/aws/dynamodb-clients.ts';
-import { scanSecretScopes } from '../adapters/aws/dynamodb-secret-store.ts';
+import { scanSecretScopes } from '../adapters/aws/scan-secret-scopes.ts';
 import type { Deps } from '../use-cases/deps.ts';
 import { rotateDueSecrets } from '../use-cases/secrets/rotate-due-secrets.ts';
 import type { SecretsDeps } from '../use-cases/secrets/secrets-deps.ts';

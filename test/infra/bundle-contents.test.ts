@@ -355,6 +355,39 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('carries no code that only the local runtime runs: no full-table Scan where only the local runtime scans, no bucket creation', () => {
+    // Prepare: SDK commands anywhere in a bundle, as `package:Command`.
+    const commandsOf = (entry: string) => {
+      const { sourceMetafile } = built.get(entry) as HouseBundle;
+      return new Set(
+        Object.values(sourceMetafile.outputs)
+          .flatMap((output) => Object.keys(output.inputs))
+          .map((input) => /@aws-sdk\/([\w-]+)\/dist-es\/commands\/(\w+Command)\.js$/.exec(input))
+          .filter((match): match is RegExpExecArray => match !== null)
+          .map(([, pkg, command]) => `${pkg}:${command}`),
+      );
+    };
+    // The Scans of open change requests (workflow resume) and secret scopes (rotation timer) are local only;
+    // the drift dispatcher's Scan of every tenant's clusters is its job, and the cluster store's class carries it.
+    const noScan = ENTRIES.filter((entry) =>
+      /^(http\/(settings|approvals|secrets)|workflow\/|scheduled\/rotate)/.test(entry),
+    );
+    for (const entry of noScan) {
+      // Act
+      const commands = commandsOf(entry);
+      // Assess: the bundle does read DynamoDB, so the check can fail.
+      expect(
+        commands.has('lib-dynamodb:QueryCommand') || commands.has('lib-dynamodb:GetCommand'),
+        entry,
+      ).toBe(true);
+      expect(commands.has('lib-dynamodb:ScanCommand'), entry).toBe(false);
+    }
+    for (const entry of ENTRIES) {
+      expect(commandsOf(entry).has('client-s3:CreateBucketCommand'), entry).toBe(false);
+    }
+    expect(commandsOf('scheduled/drift-scanner').has('client-s3:PutObjectCommand')).toBe(true);
+  });
+
   it('loads the write side of the document store at the cold start of the Apply task: it writes on every invocation', () => {
     // Act
     const { coldModules } = of('workflow/apply');

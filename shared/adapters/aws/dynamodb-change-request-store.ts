@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRequest } from '../../domain/approvals/change-request.ts';
 import {
   type ChangeRequestQuery,
@@ -247,34 +241,4 @@ function fromItem(item: Record<string, unknown>): ChangeRequest {
     failure: json(item.failure, null),
     slackWebhookSecret: typeof item.slackWebhookSecret === 'string' ? item.slackWebhookSecret : null,
   };
-}
-
-/**
- * Every change request still waiting for its workflow (`pending` or
- * `approved`), across tenants. A full-table Scan: for the local runtime only,
- * which resumes their workflows after a restart (its executions live in
- * memory). Never used on AWS, where Step Functions keeps executions.
- */
-export async function scanOpenChangeRequests(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-): Promise<{ tenantId: string; requestId: string }[]> {
-  const out: { tenantId: string; requestId: string }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(sk, :prefix) AND (#status = :pending OR #status = :approved)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':prefix': 'cr#', ':pending': 'pending', ':approved': 'approved' },
-        ProjectionExpression: 'tenantId, id',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? [])
-      out.push({ tenantId: String(item.tenantId), requestId: String(item.id) });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return out;
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SecretMetadata, SecretRef, SecretVersionInfo } from '../../domain/secrets/secret-model.ts';
 import {
   type Envelope,
@@ -206,35 +206,4 @@ export class DynamoDbSecretStore implements SecretStore {
     );
     return out.Item;
   }
-}
-
-/**
- * Every (tenant, environment) that has secrets, from a Scan of the whole
- * table: for the local runtime's rotation timer only (on AWS the job lists
- * secret names instead; a tenant session can never Scan).
- */
-export async function scanSecretScopes(
-  client: ReturnType<DocumentClientFor>,
-  tableName: string,
-): Promise<{ tenantId: string; env: string }[]> {
-  const scopes = new Map<string, { tenantId: string; env: string }>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(sk, :meta) AND contains(pk, :secrets)',
-        ExpressionAttributeValues: { ':meta': 'meta#', ':secrets': '#secrets#' },
-        ProjectionExpression: 'pk, tenantId',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const tenantId = String(item.tenantId);
-      const env = String(item.pk).slice(`${tenantId}#secrets#`.length);
-      scopes.set(`${tenantId}/${env}`, { tenantId, env });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return [...scopes.values()];
 }

@@ -1,5 +1,4 @@
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   NoSuchKey,
@@ -51,16 +50,6 @@ export class S3ReportStore implements ReportStore {
 
   async delete(key: string): Promise<void> {
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
-  }
-
-  /** Creates the bucket when it does not exist (the local S3 server starts empty; on AWS CDK creates it). */
-  async ensureBucket(): Promise<void> {
-    try {
-      await this.#client.send(new CreateBucketCommand({ Bucket: this.#bucket }));
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
-    }
   }
 
   /** Releases the client's sockets. */

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
+import { createBucketIfMissing } from '../aws/create-bucket-if-missing.ts';
 import { S3ReportStore } from '../aws/s3-report-store.ts';
 
 /** The local reports bucket's name. */
@@ -31,8 +32,8 @@ export async function startLocalReportBucket(directory: string): Promise<LocalRe
     // s3rver's fixed local credentials; nothing leaves this machine.
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   };
+  await createBucketIfMissing(clientConfig, LOCAL_REPORTS_BUCKET);
   const store = new S3ReportStore({ bucket: LOCAL_REPORTS_BUCKET, clientConfig });
-  await store.ensureBucket();
   return {
     store,
     endpoint,
