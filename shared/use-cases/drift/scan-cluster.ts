@@ -148,7 +148,11 @@ async function observe(
 ): Promise<ObservedState> {
   const auth = cluster.auth;
   if (auth.type === 'push') {
-    const body = await deps.reports.get(observationKey(cluster.tenantId, cluster.id));
+    // Why observedAt first: until the first push there is no object, and a role without s3:ListBucket
+    // is answered 403 AccessDenied for a missing key (not NoSuchKey), which would fail the scan.
+    const body = cluster.observedAt
+      ? await deps.reports.get(observationKey(cluster.tenantId, cluster.id))
+      : null;
     if (body === null || !cluster.observedAt) {
       throw new ClusterReadError('observation-stale', 'No observation has been pushed for this cluster yet');
     }
