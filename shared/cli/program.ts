@@ -19,6 +19,7 @@ import { tagCommand } from './commands/tag-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import type { CliContext } from './context.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { describeViolation, type ViolationView } from './output.ts';
 
 /** Builds the `plumb` command tree. */
 export function buildProgram(ctx: CliContext): Command {
@@ -60,21 +61,13 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /**
- * Formats an API problem for people: detail plus each violation, each said
- * once (a detail that only repeats the first violation gives way to the
- * problem's title).
+ * Formats an API problem for people: detail plus each violation (with its
+ * value and hint when the API sent them), each said once (a detail that only
+ * repeats the first violation gives way to the problem's title), and each
+ * document a refused secret deletion names in `references`.
  */
 function describeProblem(error: ApiError): string {
-  const errors = Array.isArray(error.problem.errors)
-    ? (error.problem.errors as {
-        pointer?: string;
-        message?: string;
-        hint?: string;
-        rule?: string;
-        scope?: string;
-        target?: string;
-      }[])
-    : [];
+  const errors = Array.isArray(error.problem.errors) ? (error.problem.errors as ViolationView[]) : [];
   const first = errors[0];
   const repeatsFirst =
     first !== undefined && error.message.startsWith(`${first.pointer ?? ''}: ${first.message ?? ''}`);
@@ -84,15 +77,12 @@ function describeProblem(error: ApiError): string {
       ? `Error ${error.status}: ${title}${errors.length > 1 ? ` (${errors.length} problems)` : ''}`
       : `Error ${error.status}: ${error.message}`,
   ];
-  for (const e of errors) {
-    // Validation failures (422) also name the rule, the layer that supplied the value and the configuration.
-    const where = [e.scope ? `from ${e.scope}` : '', e.target ? `in ${e.target}` : '']
-      .filter(Boolean)
-      .join(', ');
-    lines.push(
-      `  - ${e.pointer ?? ''}: ${e.message ?? ''}${e.rule && error.status === 422 ? ` [${e.rule}]` : ''}${where ? ` (${where})` : ''}${e.hint ? ` (hint: ${e.hint})` : ''}`,
-    );
-  }
+  // Validation failures (422) also name the rule; a 400's rule is only the parser's check name.
+  for (const e of errors) lines.push(`  - ${describeViolation(e, error.status === 422)}`);
+  const references = Array.isArray(error.problem.references)
+    ? (error.problem.references as { document?: string; pointer?: string }[])
+    : [];
+  for (const r of references) lines.push(`  - referenced by ${r.document ?? '?'} at ${r.pointer ?? ''}`);
   if (typeof error.problem.currentVersion === 'number')
     lines.push(`  current version: ${error.problem.currentVersion}`);
   return lines.join('\n');

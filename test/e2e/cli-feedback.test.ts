@@ -223,3 +223,54 @@ describe('smaller points', () => {
     expect(await latestVersion('/v1/settings/envs/same')).toBe(1);
   });
 });
+
+describe('the CLI prints what the API says, not only with --json', () => {
+  it("prints a write's warnings (pointer, rule, value and hint) for settings patch, put and profiles alike", async () => {
+    // Prepare: a non-strict schema, so an unknown key is a warning, not an error
+    const schemaFile = join(dir, 'warn-schema.json');
+    await writeFile(schemaFile, '{"type": "object", "properties": {"replicas": {"type": "integer"}}}');
+    expect((await plumb(['schemas', 'put', 'warned', '-f', schemaFile, '--reason', 'schema'])).code).toBe(
+      EXIT.ok,
+    );
+    const scope = ['--env', 'warn', '--service', 'warned'];
+    await plumb(['settings', 'put', ...scope, '--reason', 'seed'], '{"replicas": 2}');
+    // Act
+    const patch = await plumb([
+      'settings',
+      'patch',
+      ...scope,
+      '--merge',
+      '{"replcas": 4}',
+      '--reason',
+      'typo',
+    ]);
+    const put = await plumb(
+      ['settings', 'put', ...scope, '--reason', 'typo again'],
+      '{"replicas": 2, "colour": "red"}',
+    );
+    // Assess
+    expect(patch.code).toBe(EXIT.ok);
+    expect(patch.out).toContain('created version 2');
+    expect(patch.out).toContain(
+      "warning /replcas [schema.unknown-key]: key 'replcas' is not described by the service's schema (value: 4)",
+    );
+    expect(patch.out).toContain('(hint: Remove it, fix its spelling, or add it to the schema)');
+    expect(put.out).toContain('warning /colour [schema.unknown-key]');
+    expect(put.out).toContain('(value: "red")');
+  });
+
+  it('lists every setting that still references a secret when its deletion is refused', async () => {
+    // Prepare
+    await plumb(['secrets', 'put', 'db-password', '--env', 'refs', '--reason', 'initial'], 's3cr3t');
+    await plumb(
+      ['settings', 'put', '--env', 'refs', '--service', 'api', '--reason', 'uses it'],
+      '{"db": {"password": {"$secret": "db-password"}}}',
+    );
+    // Act
+    const res = await plumb(['secrets', 'delete', 'db-password', '--env', 'refs', '--reason', 'cleanup']);
+    // Assess
+    expect(res.code).toBe(EXIT.conflict);
+    expect(res.err).toContain('Error 409');
+    expect(res.err).toContain('  - referenced by envs/refs/services/api at /db/password');
+  });
+});

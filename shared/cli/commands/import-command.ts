@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table } from '../output.ts';
+import { describeViolation, table, type ViolationView, warningLines } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 
 type Opts = ApiOptions & { file?: string; apply?: boolean; reason?: string; ticket?: string };
@@ -14,7 +14,8 @@ interface ImportItem {
   diff: unknown[];
   validation: {
     valid: boolean;
-    errors: { pointer: string; rule?: string; message: string; target?: string }[];
+    errors: ViolationView[];
+    warnings?: ViolationView[];
   };
   result?: string;
   version?: number;
@@ -87,9 +88,8 @@ export function importCommand(ctx: CliContext): Command {
         ];
         for (const d of report.documents) {
           for (const e of d.validation.errors)
-            lines.push(
-              `  ${d.collection} ${d.key}: ${e.pointer} [${e.rule ?? ''}] ${e.message}${e.target ? ` (in ${e.target})` : ''}`,
-            );
+            lines.push(`  ${d.collection} ${d.key}: ${describeViolation(e, true)}`);
+          for (const w of warningLines(d.validation.warnings)) lines.push(`  ${d.collection} ${d.key}: ${w}`);
           if (d.skipped && d.skipped.reason !== 'unchanged' && d.skipped.reason !== 'invalid')
             lines.push(`  ${d.collection} ${d.key}: skipped (${d.skipped.reason}): ${d.skipped.detail}`);
         }

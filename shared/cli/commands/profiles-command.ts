@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { ApiError } from '../api-client.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, yaml } from '../output.ts';
+import { table, type ViolationView, warningLines, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | undefined>;
@@ -17,7 +17,7 @@ export interface DocumentRecord {
   author: string;
   createdAt: string;
   reason: string;
-  warnings?: { pointer: string; message: string }[];
+  warnings?: ViolationView[];
 }
 
 /** Where the shipped example profiles live. */
@@ -56,7 +56,7 @@ export function printDocument(
   const lines = [
     `${verb ? `${verb} ` : ''}version ${record.version} by ${record.author} at ${record.createdAt}: ${record.reason}`,
   ];
-  for (const w of record.warnings ?? []) lines.push(`warning: ${w.pointer}: ${w.message}`);
+  lines.push(...warningLines(record.warnings));
   lines.push('---', yaml(record.content));
   ctx.output.out(lines.join('\n'));
 }

@@ -11,7 +11,7 @@ import {
   withScopeOptions,
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, yaml } from '../output.ts';
+import { table, type ViolationView, warningLines, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 import { latestVersionOf } from './profiles-command.ts';
 import { ensureConfirmed, printAccepted } from './requests-command.ts';
@@ -28,6 +28,7 @@ interface VersionRecord {
   contentHash: string;
   keysTouchedPercent: number;
   rollbackOf?: number;
+  warnings?: ViolationView[];
 }
 
 function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb?: string): void {
@@ -44,6 +45,7 @@ function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb
     ...(record.rollbackOf ? [`rollback: restores the content of version ${record.rollbackOf}`] : []),
     `touched:  ${record.keysTouchedPercent}% of keys`,
     `hash:     ${record.contentHash.slice(0, 16)}…`,
+    ...warningLines(record.warnings),
   ];
   if (record.content !== undefined) lines.push('---', yaml(record.content));
   ctx.output.out(lines.join('\n'));

@@ -7,6 +7,7 @@ import {
   withApiOptions,
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
+import { type ViolationView, warningLines } from '../output.ts';
 import { readObject } from './profiles-command.ts';
 
 type Opts = ApiOptions & ScopeOptions & { file?: string };
@@ -51,12 +52,12 @@ Exit code 0 when valid (warnings printed), 2 with every violation listed when no
       });
       const body = res.body as {
         valid: boolean;
-        warnings: { pointer: string; rule?: string; message: string }[];
+        warnings: ViolationView[];
         targets: string[];
       };
       if (options.json) return ctx.output.out(JSON.stringify(body, null, 2));
       const lines = [`valid: checked ${body.targets.length} configuration(s): ${body.targets.join(', ')}`];
-      for (const w of body.warnings) lines.push(`  warning ${w.pointer} [${w.rule ?? ''}]: ${w.message}`);
+      for (const line of warningLines(body.warnings)) lines.push(`  ${line}`);
       ctx.output.out(lines.join('\n'));
     });
 }
