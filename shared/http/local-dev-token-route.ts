@@ -12,8 +12,8 @@ import { issuesToViolations } from './run-route.ts';
 /** Method and path of the local runtime's token route (never in the route table: no AWS, no OpenAPI). */
 export const LOCAL_DEV_TOKEN_ROUTE = 'POST /local/dev/token';
 
-/** Longest lifetime of a dev token: 30 days. */
-const MAX_TTL_SECONDS = 30 * 86_400;
+/** Longest lifetime of a dev token: 30 days (`plumb dev token --ttl` refuses more before asking). */
+export const MAX_DEV_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /** The body of `POST /local/dev/token`. */
 export const DevTokenRequestSchema = v.strictObject({
@@ -28,7 +28,7 @@ export const DevTokenRequestSchema = v.strictObject({
     ),
     v.maxLength(16),
   ),
-  ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TTL_SECONDS)),
+  ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_DEV_TOKEN_TTL_SECONDS)),
   /** The `email` claim (issue 16): where the outcome of the holder's change requests is sent. */
   email: v.optional(v.pipe(v.string(), v.regex(EMAIL_PATTERN, 'an email address'))),
 });

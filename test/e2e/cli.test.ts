@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../shared/domain/rbac.ts';
 import { runPlumb } from '../support/run-plumb.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
@@ -237,14 +238,56 @@ describe('plumb dev token', () => {
     expect(result.err).toContain(`${url} is not a Plumbline local runtime`);
   });
 
-  it("passes on the runtime's list of bad fields", async () => {
+  it("passes on the runtime's list of bad fields, each with the value it refused", async () => {
     // Prepare
     // Act
-    const result = await plumb(['dev', 'token', '--tenant', 'ac me', '--user', 'zoe', '--roles', 'root']);
+    const result = await plumb([
+      'dev',
+      'token',
+      '--tenant',
+      'ac me',
+      '--user',
+      'zoe',
+      '--email',
+      'zoe-at-home',
+    ]);
     // Assess
     expect(result.code).toBe(2);
-    expect(result.err).toContain('/body/tenantId');
-    expect(result.err).toContain('/body/roles/0');
+    expect(result.err).toMatch(/\/body\/tenantId: .* \(value: "ac me"\)/);
+    expect(result.err).toMatch(/\/body\/email: an email address \(value: "zoe-at-home"\)/);
+  });
+
+  it('refuses an unknown role before asking, naming every role the server accepts', async () => {
+    // Act
+    const result = await plumb([
+      'dev',
+      'token',
+      '--tenant',
+      'acme',
+      '--user',
+      'zoe',
+      '--roles',
+      'editr,viewer,boss',
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toContain("--roles: 'editr', 'boss' are not roles");
+    for (const role of ROLES) expect(result.err).toContain(role);
+  });
+
+  it('refuses a --ttl over 30d with the maximum named, and --help lists every role and that maximum', async () => {
+    // Act
+    const tooLong = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe', '--ttl', '90d']);
+    const longest = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe', '--ttl', '30d']);
+    const help = await plumb(['dev', 'token', '--help']);
+    // Assess
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.err).toContain('--ttl 90d is too long: a dev token lives at most 30d');
+    expect(tooLong.err).not.toContain('2592000');
+    expect(longest.code, longest.err).toBe(0);
+    expect(help.out).toContain('at most 30d');
+    expect(help.out.replace(/\s+/g, ' ')).toContain(ROLES.join(', '));
   });
 });
 
