@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
+import { TABLE_KEY_READ_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
 import { SCAN_METRICS_NAMESPACE } from '../../shared/ports/metrics.ts';
 import { DOCUMENT_READER_ACTIONS } from '../api/context-function-specs.ts';
 import { TenantAccessRole } from '../api/tenant-access-role.ts';
@@ -29,10 +30,8 @@ export interface DriftFunctionsProps {
   data: StatefulStack;
   logRetentionDays: number;
   queue: DriftQueue;
-  /** Where the dispatcher's failed scheduled invocations land. */
+  /** Where the dispatcher's failed scheduled invocations land (the scanner has none: see `invocation: 'queue'`). */
   dispatcherDeadLetterQueue: sqs.IQueue;
-  /** Where asynchronous invocations of the scanner would land (the SQS event source invokes it synchronously). */
-  scannerDeadLetterQueue: sqs.IQueue;
   /** The API's base URL, for the report link in alerts. */
   publicUrl: string;
 }
@@ -78,13 +77,17 @@ export class DriftFunctions extends Construct {
           'ForAllValues:StringEquals': {
             'dynamodb:Attributes': ['pk', 'sk', 'kind', 'tenantId', 'clusterId'],
           },
+          // Why: ForAllValues is also true when the request names no attributes (IAM guide, "Multivalued
+          // context key examples"), i.e. a Scan without ProjectionExpression reading every tenant's items.
+          Null: { 'dynamodb:Attributes': 'false' },
+          // As in IAM's "DynamoDB: Allows access to specific attributes" example: no index projection beyond them.
           StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       }),
     );
     this.dispatcher.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
+        actions: [...TABLE_KEY_READ_ACTIONS],
         resources: [data.tableKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
       }),
@@ -97,8 +100,8 @@ export class DriftFunctions extends Construct {
       memorySize: 1024,
       timeout: SCANNER_TIMEOUT,
       logRetentionDays: props.logRetentionDays,
-      invocation: 'scheduled',
-      deadLetterQueue: props.scannerDeadLetterQueue,
+      // Only the scan queue invokes it: failing messages go to the queue's dead-letter queue.
+      invocation: 'queue',
       environment: {
         [ENV.tableName]: data.table.tableName,
         [ENV.publicUrl]: props.publicUrl,

@@ -42,9 +42,11 @@ export class DriftScanning extends Construct {
     super(scope, id);
     const { data } = props;
     this.queue = new DriftQueue(this, 'Queue', { scannerTimeout: SCANNER_TIMEOUT, key: data.messagingKey });
+    // Why SQS-managed encryption: EventBridge writes this queue as the schedule target's dead-letter queue
+    // and may not use the messaging key (its policy admits only the account and CloudWatch); with SSE-SQS
+    // it needs only the queue policy CDK adds (EventBridge guide, "Using dead-letter queues").
     const dispatchFailures = new sqs.Queue(this, 'DispatchFailures', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.queue.key,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -57,7 +59,6 @@ export class DriftScanning extends Construct {
       logRetentionDays: props.logRetentionDays,
       queue: this.queue,
       dispatcherDeadLetterQueue: dispatchFailures,
-      scannerDeadLetterQueue: this.queue.deadLetterQueue,
       publicUrl: props.publicUrl,
     });
     this.schedule = new DriftSchedule(this, 'Schedule', {

@@ -26,10 +26,14 @@ export interface HouseFunctionProps {
   environment?: Partial<Record<EnvName, string>>;
   /**
    * How the function is invoked. `synchronous` (API Gateway, Cognito) needs no
-   * DLQ; asynchronous and scheduled work will add a failure destination here.
+   * DLQ; `scheduled` (asynchronous: EventBridge) needs one; `queue` (only an
+   * SQS event source, which invokes synchronously) takes none: Lambda's
+   * dead-letter queue applies to asynchronous invocations only, and a
+   * message that keeps failing moves to its source queue's own dead-letter
+   * queue (redrive policy).
    */
-  invocation: 'synchronous' | 'scheduled';
-  /** Scheduled (asynchronous) functions: where failed invocations land after Lambda's retries. */
+  invocation: 'synchronous' | 'scheduled' | 'queue';
+  /** Scheduled (asynchronous) functions only: where failed invocations land after Lambda's retries. */
   deadLetterQueue?: sqs.IQueue;
 }
 
@@ -95,11 +99,23 @@ export class HouseFunction extends Construct {
     if (props.invocation === 'scheduled' && !props.deadLetterQueue) {
       throw new Error(`${props.description}: a scheduled function needs a dead-letter queue`);
     }
+    if (props.invocation !== 'scheduled' && props.deadLetterQueue) {
+      throw new Error(
+        `${props.description}: only a scheduled (asynchronous) function uses a dead-letter queue`,
+      );
+    }
     if (props.invocation === 'synchronous') {
       Validations.of(this.function).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
           'Invoked synchronously (API Gateway, Cognito): failures return to the caller, nothing is queued to lose.',
+      });
+    }
+    if (props.invocation === 'queue') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          "Invoked only by an SQS event source (synchronously): a Lambda dead-letter queue would never be used; a failing message moves to its queue's own dead-letter queue.",
       });
     }
   }

@@ -66,6 +66,14 @@ describe('drift on AWS (lib/drift)', () => {
     });
   });
 
+  it('gives the queue-fed scanner no Lambda dead-letter queue (never invoked asynchronously) and the scheduled dispatcher one', () => {
+    const scanner = fnOf('Plumbline drift scanner');
+    const dispatcher = fnOf('Plumbline drift dispatcher');
+    expect(scanner.props.DeadLetterConfig).toBeUndefined();
+    expect(dispatcher.props.DeadLetterConfig).toEqual({ TargetArn: expect.anything() });
+    expect(JSON.stringify(dispatcher.props.DeadLetterConfig)).toContain('DispatchFailures');
+  });
+
   it('feeds the scanner from the queue with partial batch failures and bounded concurrency', () => {
     const scanner = fnOf('Plumbline drift scanner');
     synth.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -76,14 +84,14 @@ describe('drift on AWS (lib/drift)', () => {
     });
   });
 
-  it('grants the scanner report writes, observation reads, alert publishing and no list or delete', () => {
+  it('grants the scanner report writes, observation reads, alert publishing and no delete', () => {
     const scanner = fnOf('Plumbline drift scanner');
     const statements = statementsOf(scanner.id);
     const all = statements.flatMap(actions);
     expect(all).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:GetObject', 'sns:Publish', 'sqs:ReceiveMessage']),
     );
-    expect(all.filter((a) => /^s3:(List|Delete)|^\*$|:\*$/.test(a))).toEqual([]);
+    expect(all.filter((a) => /^s3:Delete|^s3:List(?!Bucket$)|^\*$|:\*$/.test(a))).toEqual([]);
     const get = statements.find((s) => actions(s).includes('s3:GetObject'));
     expect(JSON.stringify(get?.Resource)).toContain('/*/observations/*');
     expect(Object.keys(scanner.props.Environment as object)).toBeDefined();
@@ -99,11 +107,30 @@ describe('drift on AWS (lib/drift)', () => {
     );
   });
 
+  it('lets both functions that read the reports bucket list it (bucket ARN only), so a missing key reads as 404, not 403', () => {
+    // Prepare
+    const readers = [fnOf('Plumbline drift scanner'), fnOf('Plumbline clusters and drift report routes')];
+    for (const fn of readers) {
+      // Act
+      const statements = statementsOf(fn.id);
+      const get = statements.find((s) => actions(s).includes('s3:GetObject'));
+      const list = statements.filter((s) => actions(s).includes('s3:ListBucket'));
+      // Assess
+      expect(get).toBeDefined();
+      expect(list).toHaveLength(1);
+      expect(list[0]?.Resource).toEqual({
+        'Fn::ImportValue': `${synth.stateful.stackName}-DriftReportsBucketArn`,
+      });
+    }
+  });
+
   it('lets the dispatcher scan only cluster-id attributes and send to the queue, and the clusters API send scans', () => {
     const dispatcher = statementsOf(fnOf('Plumbline drift dispatcher').id);
     const scan = dispatcher.find((s) => actions(s).includes('dynamodb:Scan'));
     expect(scan?.Condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'kind', 'tenantId', 'clusterId'] },
+      // ForAllValues alone passes a Scan that names no attributes (every attribute of every tenant).
+      Null: { 'dynamodb:Attributes': 'false' },
       StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
     });
     expect(dispatcher.flatMap(actions)).toContain('sqs:SendMessage');
