@@ -155,6 +155,29 @@ describe('plumb effective says which layers it found', () => {
     expect(res.err).toContain("warning: service 'api' in environment 'nope' has no settings layer");
   });
 
+  it("does not warn about an environment without a layer of its own when the service's layer in it exists", async () => {
+    // Prepare: the README walkthrough writes envs/svc-only/services/api but never envs/svc-only
+    await plumb(['settings', 'put', '--env', 'svc-only', '--service', 'api', '--reason', 'svc'], '{"b": 2}');
+    // Act
+    const effective = await plumb(['effective', '--env', 'svc-only', '--service', 'api']);
+    const explain = await plumb(['explain', '--env', 'svc-only', '--service', 'api']);
+    const otherService = await plumb(['effective', '--env', 'svc-only', '--service', 'web']);
+    // Assess
+    for (const res of [effective, explain]) {
+      expect(res.code).toBe(EXIT.ok);
+      expect(res.err).toMatch(
+        /layers found: global@v\d+ < envs\/svc-only \(none\) < envs\/svc-only\/services\/api@v1/,
+      );
+      expect(res.err).not.toContain('warning');
+    }
+    expect(otherService.err).toContain(
+      "warning: environment 'svc-only' has no settings layer (envs/svc-only); is the name right?",
+    );
+    expect(otherService.err).toContain(
+      "warning: service 'web' in environment 'svc-only' has no settings layer",
+    );
+  });
+
   it('lists the layers without warnings when every one exists, for explain too', async () => {
     await plumb(['settings', 'put', '--env', 'full', '--reason', 'env'], '{"a": 1}');
     await plumb(['settings', 'put', '--env', 'full', '--service', 'api', '--reason', 'svc'], '{"b": 2}');

@@ -45,9 +45,12 @@ export interface EffectiveBody {
 
 /**
  * Says on stderr which layers the effective settings were merged from, and
- * warns for each of the environment, service (and instance) that has no
- * layer at all: a mistyped `--env nope` otherwise shows the global defaults
- * and exits 0 as if all were well.
+ * warns for each name that looks mistyped: the environment only when
+ * nothing of it was found (no environment layer and no layer of the service
+ * or instance in it: an environment may well have no layer of its own when
+ * its services have theirs), the service (and instance) when it has no
+ * layer. A mistyped `--env nope` otherwise shows the global defaults and
+ * exits 0 as if all were well.
  */
 export function reportLayers(ctx: CliContext, options: ScopeOptions, body: EffectiveBody): void {
   const found = new Map(body.layers.map((l) => [l.scope, l.version]));
@@ -66,9 +69,11 @@ export function reportLayers(ctx: CliContext, options: ScopeOptions, body: Effec
     found.has(scope) ? `${scope}@v${found.get(scope)}` : `${scope} (none)`,
   );
   ctx.output.err(`layers found: ${listed.join(' < ')}`);
+  const envScope = expected[1]?.[0];
+  const envHasLayers = body.layers.some((l) => l.scope === envScope || l.scope.startsWith(`${envScope}/`));
   for (const [scope, what] of expected.slice(1)) {
-    if (!found.has(scope))
-      ctx.output.err(`warning: ${what} has no settings layer (${scope}); is the name right?`);
+    if (found.has(scope) || (scope === envScope && envHasLayers)) continue;
+    ctx.output.err(`warning: ${what} has no settings layer (${scope}); is the name right?`);
   }
 }
 
