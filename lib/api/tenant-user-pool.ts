@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/composition/env-vars.ts';
 import { ROLES_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../shared/domain/tenant-claims.ts';
+import { TABLE_KEY_READ_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
 import { viaService } from '../shared/aws-names.ts';
 import { lambdaEntry } from '../shared/house-bundling.ts';
 import { HouseFunction } from '../shared/house-function.ts';
@@ -170,7 +171,7 @@ export class TenantUserPool extends Construct {
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#service-accounts'] } },
         }),
         new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
+          actions: [...TABLE_KEY_READ_ACTIONS],
           resources: [tableKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
         }),

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Annotations, Validations } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
@@ -16,6 +16,7 @@ export interface ApprovalEmailSubscriptionsProps {
  * messages addressed to it: an approver receives their own signed links and
  * nobody else's. Each address confirms its subscription once (the link in
  * AWS's confirmation mail). No unfiltered subscription is ever made here.
+ * With no address at all, synthesis warns: links would reach nobody.
  *
  * @example new ApprovalEmailSubscriptions(this, 'ApprovalEmails', { topic, emails: config.approvalEmails });
  */
@@ -24,6 +25,11 @@ export class ApprovalEmailSubscriptions extends Construct {
 
   constructor(scope: Construct, id: string, props: ApprovalEmailSubscriptionsProps) {
     super(scope, id);
+    if (props.emails.length === 0) {
+      Annotations.of(this).addWarning(
+        'No approval email address (context approvalEmails is empty): approval links are published to a topic with no subscription and reach nobody. Deploy with -c approvalEmails=approver@example.com,... listing every approver and requester.',
+      );
+    }
     for (const email of props.emails) {
       const subscription = new sns.Subscription(this, email, {
         topic: props.topic,

@@ -1,4 +1,6 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEY_READ_ACTIONS } from '../../shared/domain/tenant-session-policy.ts';
 import { resourcesOf, type SynthesizedPlumbline, synthPlumbline } from './synth-plumbline.ts';
 
 /**
@@ -22,6 +24,7 @@ interface PolicyStatement {
   Effect: string;
   Principal?: { Service?: string | string[] };
   Action: string | string[];
+  Resource?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -72,6 +75,38 @@ function keyPolicyStatements(keyId: string): PolicyStatement[] {
   return (key?.Properties.KeyPolicy as { Statement: PolicyStatement[] } | undefined)?.Statement ?? [];
 }
 
+/**
+ * The logical id of the stateful-stack resource whose `Fn::GetAtt` (or
+ * `Ref`) a value is: directly, or through an output the stateless stack reads.
+ */
+function attributeOwnerId(value: unknown): string | undefined {
+  const direct = value as { 'Fn::GetAtt'?: string[] };
+  if (direct['Fn::GetAtt']) return direct['Fn::GetAtt'][0];
+  const ref = value as {
+    Ref?: string;
+    'Fn::ImportValue'?: string;
+    'Fn::GetStackOutput'?: { OutputName: string };
+  };
+  if (ref.Ref !== undefined) return ref.Ref;
+  const outputs = synth.statefulTemplate.toJSON().Outputs as Record<
+    string,
+    { Value: { Ref?: string; 'Fn::GetAtt'?: string[] }; Export?: { Name: string } }
+  >;
+  const output = ref['Fn::GetStackOutput']
+    ? outputs[ref['Fn::GetStackOutput'].OutputName]
+    : Object.values(outputs).find((o) => o.Export?.Name === ref['Fn::ImportValue']);
+  return output?.Value['Fn::GetAtt']?.[0] ?? output?.Value.Ref;
+}
+
+/** Every statement of every identity policy (inline `AWS::IAM::Policy`) in both templates. */
+function identityStatements(): PolicyStatement[] {
+  return [synth.statefulTemplate, synth.statelessTemplate].flatMap((template: Template) =>
+    Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    ),
+  );
+}
+
 describe('alarm notifications', () => {
   it('lets CloudWatch publish (from this account and its alarms only) to the topic of every alarm action, and use its key', () => {
     // Prepare
@@ -109,6 +144,76 @@ describe('alarm notifications', () => {
   });
 });
 
+describe('EventBridge dead-letter queues', () => {
+  it('gives every rule target a dead-letter queue EventBridge can write: SQS-managed encryption, or a key that lets events.amazonaws.com use it', () => {
+    // Prepare
+    const pairs = [synth.statefulTemplate, synth.statelessTemplate].flatMap((template: Template) =>
+      Object.values(resourcesOf(template, 'AWS::Events::Rule')).flatMap((rule) =>
+        (rule.Properties.Targets as { DeadLetterConfig?: { Arn: { 'Fn::GetAtt': string[] } } }[]).map(
+          (target) => ({ template, queueArn: target.DeadLetterConfig?.Arn }),
+        ),
+      ),
+    );
+    // Act
+    const queues = pairs.map(({ template, queueArn }) => {
+      const queueId = queueArn?.['Fn::GetAtt'][0] ?? '';
+      const queue = resourcesOf(template, 'AWS::SQS::Queue')[queueId];
+      const queuePolicy = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
+        .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === queueId))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+      return { queueId, properties: queue?.Properties, queuePolicy };
+    });
+    // Assess
+    expect(queues.length).toBeGreaterThanOrEqual(2);
+    for (const { queueId, properties, queuePolicy } of queues) {
+      expect(properties, `rule target dead-letter queue ${queueId}`).toBeDefined();
+      expect(
+        queuePolicy.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            asList(s.Principal?.Service).includes('events.amazonaws.com') &&
+            asList(s.Action).includes('sqs:SendMessage'),
+        ),
+      ).toBe(true);
+      if (properties?.KmsMasterKeyId === undefined) {
+        expect(properties?.SqsManagedSseEnabled, queueId).toBe(true);
+        continue;
+      }
+      const keyStatements = keyPolicyStatements(attributeOwnerId(properties.KmsMasterKeyId) ?? '');
+      expect(keyStatements.length, `${queueId}: its key policy is found`).toBeGreaterThan(0);
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+        expect(
+          keyStatements.some(
+            (s) =>
+              s.Effect === 'Allow' &&
+              asList(s.Principal?.Service).includes('events.amazonaws.com') &&
+              asList(s.Action).includes(action),
+          ),
+          `${queueId}: its key lets EventBridge ${action}`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('table key', () => {
+  it('grants every reader of the table through DynamoDB the key actions a read needs (TABLE_KEY_READ_ACTIONS)', () => {
+    // Prepare
+    const statements = identityStatements();
+    // Act
+    const viaDynamoDb = statements.filter(
+      (s) =>
+        asList(s.Action).includes('kms:Decrypt') &&
+        JSON.stringify(s.Condition?.StringEquals?.['kms:ViaService'] ?? '').includes('dynamodb.'),
+    );
+    // Assess
+    expect(viaDynamoDb.length).toBeGreaterThan(3);
+    for (const statement of viaDynamoDb) {
+      expect(asList(statement.Action)).toEqual(expect.arrayContaining([...TABLE_KEY_READ_ACTIONS]));
+    }
+  });
+});
+
 describe('approval email', () => {
   it('subscribes each configured address to the approvals topic, filtered to the messages addressed to it', () => {
     // Prepare
@@ -133,6 +238,23 @@ describe('approval email', () => {
         filter: { email: [email] },
       })),
     );
+  });
+
+  it('warns at synth, on the stateful stack, when no approval address is configured (links would go nowhere)', () => {
+    // Prepare
+    const unconfigured = synthPlumbline();
+    // Act
+    const warningsWithout = Annotations.fromStack(unconfigured.stateful).findWarning(
+      '*',
+      Match.stringLikeRegexp('approvalEmails'),
+    );
+    const warningsWith = Annotations.fromStack(synth.stateful).findWarning(
+      '*',
+      Match.stringLikeRegexp('approvalEmails'),
+    );
+    // Assess
+    expect(warningsWithout).toHaveLength(1);
+    expect(warningsWith).toEqual([]);
   });
 
   it('refuses an approvalEmails entry that is not an address', () => {
