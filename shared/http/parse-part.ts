@@ -24,7 +24,7 @@ export function parsePart(
   if (result instanceof Promise) throw new TypeError('Route schemas must be synchronous');
   if (!result.issues) return result.value;
   violations.push(
-    ...issuesToViolations(result.issues as [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]], prefix),
+    ...issuesToViolations(result.issues as [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]], prefix, schema),
   );
   return undefined;
 }

@@ -39,7 +39,8 @@ export type ContentCheck =
  */
 export function checkDocumentContent(kind: ContentKind, content: unknown, prefix: string): ContentCheck {
   const parsed = v.safeParse(CONTENT_SCHEMAS[kind], content);
-  if (!parsed.success) return { violations: issuesToViolations(parsed.issues, prefix) };
+  if (!parsed.success)
+    return { violations: issuesToViolations(parsed.issues, prefix, CONTENT_SCHEMAS[kind]) };
   const output = parsed.output;
   const violations =
     kind === 'profiles'
