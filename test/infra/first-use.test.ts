@@ -33,24 +33,26 @@ const asList = <T>(value: T | T[] | undefined): T[] =>
 
 /**
  * The logical id of the stateful-stack resource a reference points at: a
- * `Ref` in the same stack, or (from the stateless stack) a
+ * `Ref` or `Fn::GetAtt` in the same stack, or (from the stateless stack) a
  * `Fn::GetStackOutput` / `Fn::ImportValue` of one of its outputs.
  */
 function referencedId(value: unknown): string | undefined {
   const ref = value as {
     Ref?: string;
+    'Fn::GetAtt'?: string[];
     'Fn::ImportValue'?: string;
     'Fn::GetStackOutput'?: { OutputName: string };
   };
   if (ref.Ref !== undefined) return ref.Ref;
+  if (ref['Fn::GetAtt']) return ref['Fn::GetAtt'][0];
   const outputs = synth.statefulTemplate.toJSON().Outputs as Record<
     string,
-    { Value: { Ref?: string }; Export?: { Name: string } }
+    { Value: { Ref?: string; 'Fn::GetAtt'?: string[] }; Export?: { Name: string } }
   >;
   const output = ref['Fn::GetStackOutput']
     ? outputs[ref['Fn::GetStackOutput'].OutputName]
     : Object.values(outputs).find((o) => o.Export?.Name === ref['Fn::ImportValue']);
-  return output?.Value.Ref;
+  return output?.Value.Ref ?? output?.Value['Fn::GetAtt']?.[0];
 }
 
 /** Whether a statement allows `service` to do `action`, conditioned on the source account and ARN. */
@@ -73,29 +75,6 @@ function topicPolicyStatements(topicId: string): PolicyStatement[] {
 function keyPolicyStatements(keyId: string): PolicyStatement[] {
   const key = resourcesOf(synth.statefulTemplate, 'AWS::KMS::Key')[keyId];
   return (key?.Properties.KeyPolicy as { Statement: PolicyStatement[] } | undefined)?.Statement ?? [];
-}
-
-/**
- * The logical id of the stateful-stack resource whose `Fn::GetAtt` (or
- * `Ref`) a value is: directly, or through an output the stateless stack reads.
- */
-function attributeOwnerId(value: unknown): string | undefined {
-  const direct = value as { 'Fn::GetAtt'?: string[] };
-  if (direct['Fn::GetAtt']) return direct['Fn::GetAtt'][0];
-  const ref = value as {
-    Ref?: string;
-    'Fn::ImportValue'?: string;
-    'Fn::GetStackOutput'?: { OutputName: string };
-  };
-  if (ref.Ref !== undefined) return ref.Ref;
-  const outputs = synth.statefulTemplate.toJSON().Outputs as Record<
-    string,
-    { Value: { Ref?: string; 'Fn::GetAtt'?: string[] }; Export?: { Name: string } }
-  >;
-  const output = ref['Fn::GetStackOutput']
-    ? outputs[ref['Fn::GetStackOutput'].OutputName]
-    : Object.values(outputs).find((o) => o.Export?.Name === ref['Fn::ImportValue']);
-  return output?.Value['Fn::GetAtt']?.[0] ?? output?.Value.Ref;
 }
 
 /** Every statement of every identity policy (inline `AWS::IAM::Policy`) in both templates. */
@@ -179,7 +158,7 @@ describe('EventBridge dead-letter queues', () => {
         expect(properties?.SqsManagedSseEnabled, queueId).toBe(true);
         continue;
       }
-      const keyStatements = keyPolicyStatements(attributeOwnerId(properties.KmsMasterKeyId) ?? '');
+      const keyStatements = keyPolicyStatements(referencedId(properties.KmsMasterKeyId) ?? '');
       expect(keyStatements.length, `${queueId}: its key policy is found`).toBeGreaterThan(0);
       for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
         expect(

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MemoryReportStore } from '../../../../shared/adapters/local/local-scan-report-store.ts';
 import type { ClusterRecord, ClusterStore, ScanRecord } from '../../../../shared/ports/cluster-store.ts';
 import { observationKey } from '../../../../shared/ports/report-store.ts';
-import { driftPolicyRef } from '../../../../shared/use-cases/drift/drift-policy-ref.ts';
 import { scanCluster } from '../../../../shared/use-cases/drift/scan-cluster.ts';
 import type { ScannerDeps } from '../../../../shared/use-cases/drift/scanner-deps.ts';
 import { InMemoryDocumentStore } from '../../../support/in-memory-document-store.ts';
+import { storeWatchShopPolicy } from './watch-shop-policy.ts';
 
 const TENANT = 'acme';
 
@@ -44,18 +44,7 @@ class AccessDeniedOnReadStore extends MemoryReportStore {
 /** The scanner's ports around one push cluster that has never pushed an observation. */
 async function harness() {
   const documents = new InMemoryDocumentStore();
-  await documents.append(driftPolicyRef(TENANT, 'dev'), {
-    version: 1,
-    content: { watch: { namespaces: ['shop'] } },
-    author: 'ada',
-    createdAt: '2026-05-01T00:00:00.000Z',
-    reason: 'watch shop',
-    ticket: null,
-    patch: [],
-    keysTouchedPercent: 100,
-    contentHash: 'h1',
-    prevHash: null,
-  });
+  await storeWatchShopPolicy(documents, TENANT);
   const scans: ScanRecord[] = [];
   const reportsWritten: string[] = [];
   const clusters: Partial<ClusterStore> = {

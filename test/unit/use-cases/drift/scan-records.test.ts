@@ -4,10 +4,10 @@ import type { ObservedState } from '../../../../shared/domain/drift/observed-sta
 import type { AppLogger } from '../../../../shared/ports/app-logger.ts';
 import type { ClusterRecord, ClusterStore, ScanRecord } from '../../../../shared/ports/cluster-store.ts';
 import type { ScanMeasurement } from '../../../../shared/ports/scan-metrics.ts';
-import { driftPolicyRef } from '../../../../shared/use-cases/drift/drift-policy-ref.ts';
 import { SCAN_GRACE_MS, scanRecords } from '../../../../shared/use-cases/drift/scan-records.ts';
 import type { ScannerDeps } from '../../../../shared/use-cases/drift/scanner-deps.ts';
 import { InMemoryDocumentStore } from '../../../support/in-memory-document-store.ts';
+import { storeWatchShopPolicy } from './watch-shop-policy.ts';
 
 const TENANT = 'acme';
 const CLUSTER_TIMEOUT_MS = 5_000;
@@ -46,18 +46,7 @@ async function harness() {
   const measurements: ScanMeasurement[] = [];
   const errors: { message: string; attributes: Record<string, unknown> }[] = [];
   const documents = new InMemoryDocumentStore();
-  await documents.append(driftPolicyRef(TENANT, 'dev'), {
-    version: 1,
-    content: { watch: { namespaces: ['shop'] } },
-    author: 'ada',
-    createdAt: '2026-05-01T00:00:00.000Z',
-    reason: 'watch shop',
-    ticket: null,
-    patch: [],
-    keysTouchedPercent: 100,
-    contentHash: 'h1',
-    prevHash: null,
-  });
+  await storeWatchShopPolicy(documents, TENANT);
   const clusters: Partial<ClusterStore> = {
     getCluster: async (_tenant, id) => {
       if (id === 'throws') throw new Error('the cluster table is throttling');
