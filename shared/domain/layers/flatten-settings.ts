@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import { isSecretReference } from '../secrets/secret-reference.ts';
 
 /**
  * The flattening convention of dotenv and ConfigMap exports: each leaf
@@ -10,21 +11,25 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts'
  * `{"tags": ["a"]}` -> `TAGS__0=a`. Strings are taken as they are, numbers
  * and booleans as JSON text, empty objects and arrays as `{}` and `[]`.
  * A name that two paths flatten to is reported as a collision (the first
- * path keeps it).
+ * path keeps it). A secret reference (`{"$secret": "db-password"}`) is no
+ * variable: it goes to `secretReferences` as `[name, secret]`, so that no
+ * export hands a fake `DB__PASSWORD___SECRET=db-password` to a workload.
  *
  * @example flattenSettings({ log: { level: 'info' } }).entries // [['LOG__LEVEL', 'info']]
  */
 export function flattenSettings(
   content: JsonObject,
   prefix = '',
-): { entries: [string, string][]; collisions: string[] } {
+): { entries: [string, string][]; secretReferences: [string, string][]; collisions: string[] } {
   const entries: [string, string][] = [];
+  const secretReferences: [string, string][] = [];
   const owner = new Map<string, string>();
   const collisions: string[] = [];
   const walk = (node: JsonValue, names: string[], path: string): void => {
+    const reference = isSecretReference(node);
     const isEmpty =
       (isJsonObject(node) && Object.keys(node).length === 0) || (Array.isArray(node) && node.length === 0);
-    if (!isEmpty && (isJsonObject(node) || Array.isArray(node))) {
+    if (!reference && !isEmpty && (isJsonObject(node) || Array.isArray(node))) {
       const pairs: [string, JsonValue][] = Array.isArray(node)
         ? node.map((v, i) => [String(i), v])
         : Object.entries(node);
@@ -38,10 +43,11 @@ export function flattenSettings(
       return;
     }
     owner.set(name, path);
-    entries.push([name, typeof node === 'string' ? node : JSON.stringify(node)]);
+    if (reference) secretReferences.push([name, node.$secret]);
+    else entries.push([name, typeof node === 'string' ? node : JSON.stringify(node)]);
   };
   for (const [key, value] of Object.entries(content)) walk(value, [envSegment(key)], `/${key}`);
-  return { entries, collisions };
+  return { entries, secretReferences, collisions };
 }
 
 /** One path segment as a variable name part: upper case, `_` for anything outside A-Z and 0-9. */
@@ -58,4 +64,14 @@ export function renderDotenv(entries: readonly [string, string][]): string {
       return `${name}=${plain ? value : quoted}`;
     })
     .join('\n');
+}
+
+/**
+ * The comment an export writes instead of a secret reference: its variable
+ * name and the secret's name, never a value.
+ *
+ * @example secretReferenceNote(['DB__PASSWORD', 'db-password']) // "DB__PASSWORD: secret reference 'db-password', not exported"
+ */
+export function secretReferenceNote([name, secret]: readonly [string, string]): string {
+  return `${name}: secret reference '${secret}', not exported`;
 }

@@ -1,5 +1,5 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
-import { flattenSettings, renderDotenv } from '../../domain/layers/flatten-settings.ts';
+import { flattenSettings, renderDotenv, secretReferenceNote } from '../../domain/layers/flatten-settings.ts';
 import type { Principal } from '../../domain/rbac.ts';
 import { parseScopeKey, type Scope, scopeKey } from '../../domain/scope.ts';
 import type { ProjectedDocument } from '../../ports/document-store.ts';
@@ -148,6 +148,7 @@ interface FlatTarget {
   scope: Scope;
   layers: { scope: string; version: number }[];
   entries: [string, string][];
+  secretReferences: [string, string][];
   collisions: string[];
 }
 
@@ -166,7 +167,8 @@ async function flatTargets(deps: Pick<Deps, 'documents'>, input: ExportInput): P
  * `dotenv`/`configmap` give the effective settings of every service and
  * instance in the selection, flattened (see `flattenSettings`): one dotenv
  * section, or one ConfigMap (namespace = environment, name = service or
- * service-instance), per configuration.
+ * service-instance), per configuration. A secret reference is left out of
+ * both, with one comment line naming its variable and its secret.
  *
  * @example const { contentType, text } = await renderExport(deps, { principal, env: 'prod', service: 'api' }, 'dotenv');
  */
@@ -190,6 +192,7 @@ export async function renderExport(
       [
         `# --- ${scopeKey(t.scope)} (layers: ${layerNote(t)})`,
         ...t.collisions.map((c) => `# WARNING collision ${c}`),
+        ...t.secretReferences.map((r) => `# ${secretReferenceNote(r)}`),
         renderDotenv(t.entries),
       ]
         .filter((line) => line !== '')
@@ -220,11 +223,33 @@ export async function renderExport(
     data: Object.fromEntries(t.entries),
   }));
   const doc = maps.length === 1 ? maps[0] : { apiVersion: 'v1', kind: 'List', items: maps };
-  return { contentType: 'application/yaml', text: await yamlText(doc) };
+  // Each ConfigMap's `data` says, as comments, which secret references it leaves out.
+  const comments = targets.flatMap((t, i) =>
+    t.secretReferences.length === 0
+      ? []
+      : [
+          {
+            path: maps.length === 1 ? ['data'] : ['items', i, 'data'],
+            text: t.secretReferences.map((r) => ` ${secretReferenceNote(r)}`).join('\n'),
+          },
+        ],
+  );
+  return { contentType: 'application/yaml', text: await yamlText(doc, comments) };
 }
 
-/** YAML text of a value; the YAML library loads with the first YAML export, not at cold start. */
-async function yamlText(value: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
-  return stringify(value);
+/**
+ * YAML text of a value, with a comment before the node at each `path`; the
+ * YAML library loads with the first YAML export, not at cold start.
+ */
+async function yamlText(
+  value: unknown,
+  comments: { path: (string | number)[]; text: string }[] = [],
+): Promise<string> {
+  const { Document, isNode } = await import('yaml');
+  const doc = new Document(value);
+  for (const { path, text } of comments) {
+    const node = doc.getIn(path, true);
+    if (isNode(node)) node.commentBefore = text;
+  }
+  return doc.toString();
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { JsonObject } from '../../../shared/domain/json-value.ts';
 import type { Principal } from '../../../shared/domain/rbac.ts';
 import { nextVersion, type SettingsVersion } from '../../../shared/domain/settings-version.ts';
@@ -60,6 +61,49 @@ describe('point-in-time reads', () => {
     expect(dotenv.text).toContain('LOG__LEVEL=info');
     const early = await exportSnapshot(deps(store), { principal, at: '2025-12-31T00:00:00.000Z' });
     expect(early.documents).toEqual([]);
+  });
+});
+
+describe('flattened exports and secret references', () => {
+  it('leave each $secret reference out of dotenv and ConfigMap output with one comment naming it, never a fake variable', async () => {
+    // Prepare: two services, so the ConfigMaps come as a List
+    const store = new InMemoryDocumentStore();
+    const at = '2026-01-01T00:00:00.000Z';
+    await seed(store, 'settings', 'global', { db: { host: 'db.internal' } }, at);
+    await seed(
+      store,
+      'settings',
+      'envs/dev/services/api',
+      { db: { password: { $secret: 'db-password' } } },
+      at,
+    );
+    await seed(
+      store,
+      'settings',
+      'envs/dev/services/web',
+      { token: { $secret: 'web-token' }, replicas: 2 },
+      at,
+    );
+    // Act
+    const dotenv = await renderExport(deps(store), { principal, env: 'dev' }, 'dotenv');
+    const configmap = await renderExport(deps(store), { principal, env: 'dev' }, 'configmap');
+    const single = await renderExport(deps(store), { principal, env: 'dev', service: 'api' }, 'configmap');
+    // Assess
+    for (const text of [dotenv.text, configmap.text, single.text]) {
+      expect(text).not.toContain('SECRET');
+      expect(text).toContain("# DB__PASSWORD: secret reference 'db-password', not exported");
+    }
+    expect(dotenv.text).toContain("# TOKEN: secret reference 'web-token', not exported");
+    expect(dotenv.text).toContain('DB__HOST=db.internal');
+    const list = parse(configmap.text ?? '') as { items: { data: Record<string, string> }[] };
+    expect(list.items.map((m) => m.data)).toEqual([
+      { DB__HOST: 'db.internal' },
+      { DB__HOST: 'db.internal', REPLICAS: '2' },
+    ]);
+    expect(configmap.text).toContain("# TOKEN: secret reference 'web-token', not exported");
+    expect((parse(single.text ?? '') as { data: Record<string, string> }).data).toEqual({
+      DB__HOST: 'db.internal',
+    });
   });
 });
 
