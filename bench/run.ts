@@ -108,7 +108,7 @@ async function bundlesPart(step: string): Promise<Awaited<ReturnType<typeof meas
       ((e.ratio.bytes ?? 0) > BUNDLE_GOAL || (e.ratio.initMedian ?? 0) > BUNDLE_GOAL),
   );
   log(
-    `(node -e 0: p50 ${bundles.nodeEmptyProcessMs.median} ms per process; "x" is against a floor of the function's cold-start SDK clients, DynamoDBDocumentClient where it uses lib-dynamodb; "x cmds", for information, against the same clients with the SDK command classes in its cold-start chunks (an upper bound: it counts commands sent only locally too); "x bare" against the bare DynamoDBClient) Goal: <= ${BUNDLE_GOAL}x on size and init; ` +
+    `(node -e 0: p50 ${bundles.nodeEmptyProcessMs.median} ms per process; "x" is against a floor of the function's cold-start SDK clients, DynamoDBDocumentClient where it uses lib-dynamodb; "x cmds", for information, against the same clients with the SDK command classes in its cold-start chunks (the commands its cold-start modules reference); "x bare" against the bare DynamoDBClient) Goal: <= ${BUNDLE_GOAL}x on size and init; ` +
       (over.length === 0
         ? 'every function meets it.\n'
         : `over it: ${over.map((e) => e.entry).join(', ')}.\n`),
