@@ -342,7 +342,7 @@ describe('malformed documents', () => {
     {
       name: 'a JSON Schema that does not compile',
       doc: { collection: 'schemas', key: 'services/m4', content: { schema: { type: 'nope' } } },
-      pointer: '/content/schema',
+      pointer: '/content/schema/type',
     },
     {
       name: 'a CEL rule that does not parse',

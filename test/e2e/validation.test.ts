@@ -275,9 +275,28 @@ describe('schemas', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
-      '/body/schema',
+      '/body/schema/type',
+      '/body/schema/type',
+      '/body/schema/type',
       '/body/rules/0/expr',
     ]);
+  });
+
+  it('lists an invalid schema with a pattern RE2 cannot run and a rule that does not parse, in one 400', async () => {
+    // Act
+    const res = await put('/v1/schemas/services/api', editor, {
+      schema: { minimum: '1', pattern: '(a)\\1' },
+      rules: [{ id: 'r', expr: 'self.a <', message: 'm' }],
+      reason: 'x',
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`)).toEqual([
+      '/body/schema/pattern schema.pattern-unsupported',
+      '/body/schema/minimum schema.invalid',
+      '/body/rules/0/expr rule.syntax',
+    ]);
+    expect((await rt.call('GET', '/v1/schemas/services/api', { token: viewer })).status).toBe(404);
   });
 });
 

@@ -79,7 +79,8 @@ function newAjv(validateSchema: boolean): Ajv2020 {
  */
 export function compileServiceSchema(tenantId: string, document: ServiceSchemaDocument): SchemaCompilation {
   const limits = checkSchemaDocumentLimits(document);
-  if (limits.length > 0) return { violations: limits };
+  // Why before the cache key: the limits bound the size and depth that hashing then walks.
+  if (limits.length > 0) return compileDocument(document, limits);
   const key = `${tenantId}\n${contentHash(document)}`;
   const hit = cache.get(key);
   if (hit) {
@@ -88,7 +89,7 @@ export function compileServiceSchema(tenantId: string, document: ServiceSchemaDo
     cache.set(key, hit);
     return { compiled: hit };
   }
-  const out = compileDocument(document);
+  const out = compileDocument(document, limits);
   if (!out.compiled) return out;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, out.compiled);
@@ -104,16 +105,40 @@ export function compileServiceSchema(tenantId: string, document: ServiceSchemaDo
  * @example schemaDocumentViolations({ schema: { pattern: '(?=a)' }, rules: [], strict: false })[0]?.rule // 'schema.pattern-unsupported'
  */
 export function schemaDocumentViolations(document: ServiceSchemaDocument): Violation[] {
-  const limits = checkSchemaDocumentLimits(document);
-  return limits.length > 0 ? limits : (compileDocument(document).violations ?? []);
+  return compileDocument(document).violations ?? [];
 }
 
-function compileDocument(document: ServiceSchemaDocument): SchemaCompilation {
-  const violations = checkSchemaPatterns(document.schema);
-  const validateFn = violations.length > 0 ? undefined : compileJsonSchema(document.schema, violations);
+/**
+ * Checks and compiles a schema document, listing every problem of every
+ * part that can be checked safely. The size limits come first and bound
+ * what follows: a JSON Schema over a limit is not walked, checked or
+ * compiled, and then no rule is compiled either (a rule's cost estimate
+ * reads the schema); more rules than allowed are not compiled, nor is an
+ * expression over its length. Within the limits, the patterns are checked
+ * for RE2 and the schema against the meta-schema side by side, and the
+ * schema is compiled (which builds its patterns) only when both pass.
+ */
+function compileDocument(
+  document: ServiceSchemaDocument,
+  limits = checkSchemaDocumentLimits(document),
+): SchemaCompilation {
+  const violations = [...limits];
+  const schemaWithinLimits = !violations.some((v) => v.pointer === '/schema');
+  const tooLong = new Set(violations.filter((v) => v.rule === 'rule.too-long').map((v) => v.pointer));
+  let validateFn: ValidateFunction | undefined;
+  if (schemaWithinLimits) {
+    const patterns = checkSchemaPatterns(document.schema);
+    violations.push(...patterns);
+    const meta = metaSchemaViolations(document.schema);
+    violations.push(...meta);
+    if (patterns.length === 0 && meta.length === 0)
+      validateFn = compileJsonSchema(document.schema, violations);
+  }
   const rules: CompiledCelRule[] = [];
   const seen = new Set<string>();
+  const compileRules = schemaWithinLimits && !violations.some((v) => v.rule === 'rules.too-many');
   document.rules.forEach((rule, i) => {
+    if (!compileRules) return;
     if (seen.has(rule.id)) {
       violations.push({
         pointer: `/rules/${i}/id`,
@@ -123,6 +148,7 @@ function compileDocument(document: ServiceSchemaDocument): SchemaCompilation {
       });
     }
     seen.add(rule.id);
+    if (tooLong.has(`/rules/${i}/expr`)) return;
     const out = compileCelRule(rule, i, document.schema);
     if (out.compiled) rules.push(out.compiled);
     else violations.push(...out.violations);
@@ -174,18 +200,32 @@ export function schemaDocumentError(
       );
 }
 
-/** Checks the JSON Schema against the meta-schema, then compiles it alone; pushes what fails. */
-function compileJsonSchema(schema: JsonObject, violations: Violation[]): ValidateFunction | undefined {
+/**
+ * Checks the JSON Schema against the 2020-12 meta-schema: one violation per
+ * error, at its place in the schema (`/schema/properties/a/minimum`). This
+ * only reads the schema (a `pattern` is checked to be a regular expression,
+ * never run).
+ */
+function metaSchemaViolations(schema: JsonObject): Violation[] {
   metaValidator ??= newAjv(true);
-  if (!metaValidator.validateSchema(schema)) {
-    violations.push({
-      pointer: '/schema',
+  if (metaValidator.validateSchema(schema)) return [];
+  return (metaValidator.errors ?? []).map((error) => {
+    const params = error.params as Record<string, unknown>;
+    const value = valueAt(schema, error.instancePath);
+    return {
+      pointer: `/schema${error.instancePath}`,
       rule: 'schema.invalid',
-      message: `the JSON Schema does not compile: schema is invalid: ${metaValidator.errorsText(metaValidator.errors)}`,
-      hint: 'Check it against the JSON Schema 2020-12 meta-schema',
-    });
-    return undefined;
-  }
+      ...(value === undefined || (typeof value === 'object' && value !== null) ? {} : { value }),
+      message: `not a valid JSON Schema: ${error.message ?? `fails ${error.keyword}`}`,
+      hint: Array.isArray(params.allowedValues)
+        ? `Use one of ${JSON.stringify(params.allowedValues)}`
+        : 'Check it against the JSON Schema 2020-12 meta-schema',
+    };
+  });
+}
+
+/** Compiles a JSON Schema that passed the meta-schema and the pattern checks, alone; pushes what fails. */
+function compileJsonSchema(schema: JsonObject, violations: Violation[]): ValidateFunction | undefined {
   try {
     return newAjv(false).compile(schema);
   } catch (error) {

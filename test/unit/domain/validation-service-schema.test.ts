@@ -93,9 +93,70 @@ describe('service schemas (ajv 2020-12 + CEL)', () => {
       strict: false,
     });
     expect(out.violations?.map((v) => [v.pointer, v.rule])).toEqual([
-      ['/schema', 'schema.invalid'],
+      ['/schema/type', 'schema.invalid'],
+      ['/schema/type', 'schema.invalid'],
+      ['/schema/type', 'schema.invalid'],
       ['/rules/0/expr', 'rule.syntax'],
       ['/rules/1/id', 'rule.duplicate-id'],
     ]);
+  });
+
+  it('lists an invalid schema, a pattern RE2 cannot run and a rule that does not parse together, one meta-schema error each', () => {
+    // Act
+    const out = compileServiceSchema('acme', {
+      schema: { minimum: '1', pattern: '(a)\\1', properties: { port: { maximum: 'high' } } },
+      rules: [{ id: 'r', expr: 'self.a <', message: 'm' }],
+      strict: false,
+    });
+    // Assess: the pattern is refused before anything compiles it, so it is reported once, as RE2's.
+    expect(out.violations?.map((v) => [v.pointer, v.rule, v.message])).toEqual([
+      ['/schema/pattern', 'schema.pattern-unsupported', expect.stringContaining('linear time')],
+      ['/schema/properties/port/maximum', 'schema.invalid', 'not a valid JSON Schema: must be number'],
+      ['/schema/minimum', 'schema.invalid', 'not a valid JSON Schema: must be number'],
+      ['/rules/0/expr', 'rule.syntax', expect.stringContaining('does not parse')],
+    ]);
+    expect(out.violations?.[2]).toMatchObject({ value: '1' });
+  });
+
+  it('checks what lies within the limits when another part breaks one', () => {
+    // Prepare
+    const tooMany = Array.from({ length: 65 }, (_, i) => ({ id: `r${i}`, expr: 'true', message: 'm' }));
+    const tooLong = { id: 'long', expr: `${'1 + '.repeat(600)}1 == 1`, message: 'm' };
+    // Act
+    const manyRules = compileServiceSchema('acme', {
+      schema: { type: 'nope' },
+      rules: tooMany,
+      strict: false,
+    });
+    const longRule = compileServiceSchema('acme', {
+      schema: { type: 'object' },
+      rules: [tooLong, { id: 'bad', expr: 'self.a <', message: 'm' }],
+      strict: false,
+    });
+    // Assess
+    expect(manyRules.violations?.map((v) => [v.pointer, v.rule])).toEqual([
+      ['/rules', 'rules.too-many'],
+      ['/schema/type', 'schema.invalid'],
+      ['/schema/type', 'schema.invalid'],
+      ['/schema/type', 'schema.invalid'],
+    ]);
+    expect(longRule.violations?.map((v) => [v.pointer, v.rule])).toEqual([
+      ['/rules/0/expr', 'rule.too-long'],
+      ['/rules/1/expr', 'rule.syntax'],
+    ]);
+  });
+
+  it('neither walks nor compiles a schema over a size limit, nor the rules that would read it', () => {
+    // Prepare
+    let deep: Record<string, unknown> = { type: 'nope' };
+    for (let i = 0; i < 40; i++) deep = { properties: { a: deep } };
+    // Act
+    const out = compileServiceSchema('acme', {
+      schema: deep as ServiceSchemaDocument['schema'],
+      rules: [{ id: 'bad', expr: 'self.a <', message: 'm' }],
+      strict: false,
+    });
+    // Assess
+    expect(out.violations?.map((v) => [v.pointer, v.rule])).toEqual([['/schema', 'schema.too-deep']]);
   });
 });

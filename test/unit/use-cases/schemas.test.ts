@@ -36,7 +36,9 @@ describe('putSchema', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors.map((v) => v.pointer)).toEqual([
-      '/body/schema',
+      '/body/schema/type',
+      '/body/schema/type',
+      '/body/schema/type',
       '/body/rules/0/expr',
     ]);
   });
