@@ -18,6 +18,9 @@ let env: Record<string, string>;
 
 const plumb = (args: string[], stdin?: string, extraEnv: Record<string, string> = {}) =>
   runPlumb(args, { ...env, ...extraEnv }, stdin);
+/** `plumb dev token --tenant <tenant> --user zoe` and `flags`. */
+const devToken = (tenant: string, ...flags: string[]) =>
+  plumb(['dev', 'token', '--tenant', tenant, '--user', 'zoe', ...flags]);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'plumb-cli-'));
@@ -241,16 +244,7 @@ describe('plumb dev token', () => {
   it("passes on the runtime's list of bad fields, each with the value it refused", async () => {
     // Prepare
     // Act
-    const result = await plumb([
-      'dev',
-      'token',
-      '--tenant',
-      'ac me',
-      '--user',
-      'zoe',
-      '--email',
-      'zoe-at-home',
-    ]);
+    const result = await devToken('ac me', '--email', 'zoe-at-home');
     // Assess
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/\/body\/tenantId: .* \(value: "ac me"\)/);
@@ -259,16 +253,7 @@ describe('plumb dev token', () => {
 
   it('refuses an unknown role before asking, naming every role the server accepts', async () => {
     // Act
-    const result = await plumb([
-      'dev',
-      'token',
-      '--tenant',
-      'acme',
-      '--user',
-      'zoe',
-      '--roles',
-      'editr,viewer,boss',
-    ]);
+    const result = await devToken('acme', '--roles', 'editr,viewer,boss');
     // Assess
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
@@ -278,8 +263,8 @@ describe('plumb dev token', () => {
 
   it('refuses a --ttl over 30d with the maximum named, and --help lists every role and that maximum', async () => {
     // Act
-    const tooLong = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe', '--ttl', '90d']);
-    const longest = await plumb(['dev', 'token', '--tenant', 'acme', '--user', 'zoe', '--ttl', '30d']);
+    const tooLong = await devToken('acme', '--ttl', '90d');
+    const longest = await devToken('acme', '--ttl', '30d');
     const help = await plumb(['dev', 'token', '--help']);
     // Assess
     expect(tooLong.code).toBe(1);
