@@ -22,7 +22,8 @@ export function textHeaderSchema(max: number) {
 
 /**
  * The `If-Match` header of versioned documents. A required one that is
- * missing is a 428 (`missing: 'precondition'`), not a 400.
+ * missing is not a 400 on its own (`missing: 'precondition'`): the handler
+ * gets `undefined`, and the write path answers 428 with the current version.
  *
  * @example requestHeaders: { ifMatch: ifMatchHeader(false, 'profile') }
  */
@@ -30,7 +31,7 @@ export function ifMatchHeader<R extends boolean>(
   required: R,
   what = 'document',
   description?: string,
-): RequestHeader<typeof IfMatchSchema, R> {
+): RequestHeader<typeof IfMatchSchema, R> & (R extends true ? { missing: 'precondition' } : unknown) {
   return {
     name: 'If-Match',
     required,
@@ -42,7 +43,7 @@ export function ifMatchHeader<R extends boolean>(
     schema: IfMatchSchema,
     malformed: { rule: 'etag', hint: 'Use the ETag header of the version you read' },
     ...(required ? { missing: 'precondition' as const } : {}),
-  };
+  } as RequestHeader<typeof IfMatchSchema, R> & (R extends true ? { missing: 'precondition' } : unknown);
 }
 
 /**

@@ -33,19 +33,26 @@ export interface RequestHeader<S extends AnySchema = AnySchema, R extends boolea
   /** Schema of the value when sent (a string); its output is what the handler gets. */
   schema: S;
   /**
-   * `precondition`: a required `If-Match` that is missing is a 428 (RFC 6585) when nothing
-   * else is wrong with the request, and a listed violation otherwise.
+   * `precondition`: a required `If-Match` that is missing reaches the handler as `undefined`
+   * when nothing else is wrong with the request (its write path then answers 428 with the
+   * current version, RFC 6585, or 404 when there is no document), and is a listed violation
+   * otherwise.
    */
   missing?: 'violation' | 'precondition';
   /** The rule id and hint a malformed value is reported with (default: the schema's issue type). */
   malformed?: { rule: string; hint: string };
 }
 
-/** The validated values of a route's declared headers, by the key they are declared under. */
+/**
+ * The validated values of a route's declared headers, by the key they are declared under
+ * (a missing `precondition` header is `undefined`: see {@link RequestHeader.missing}).
+ */
 export type HeaderValues<HS> = {
   [K in keyof HS]: HS[K] extends RequestHeader<infer S, infer R>
     ? R extends true
-      ? v.InferOutput<S>
+      ? HS[K] extends { missing: 'precondition' }
+        ? v.InferOutput<S> | undefined
+        : v.InferOutput<S>
       : v.InferOutput<S> | undefined
     : never;
 };

@@ -1,12 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
-import {
-  ForbiddenError,
-  PreconditionRequiredError,
-  UnauthorizedError,
-  ValidationError,
-  type Violation,
-} from '../domain/errors.ts';
+import { ForbiddenError, UnauthorizedError, ValidationError, type Violation } from '../domain/errors.ts';
 import { authorize, canSomewhere } from '../domain/rbac.ts';
 import { principalFromEvent } from './auth-context.ts';
 import type { ContextDeps } from './context-ports.ts';
@@ -37,14 +31,11 @@ export async function runRoute<C extends RouteContext>(
   const { body, contentType } = route.body
     ? await (await import('./parse-body.ts')).parseBody(route, event, headers, violations)
     : { body: undefined, contentType: undefined };
-  if (violations.length === 0 && header.preconditionMissing) {
-    // RFC 6585: a missing precondition on an existing resource is 428, not 400.
-    throw new PreconditionRequiredError(
-      `Send ${header.preconditionMissing}: "<version>" of the version you read`,
-      null,
-    );
-  }
-  if (header.preconditionMissing) violations.push(missingHeader(header.preconditionMissing));
+  // RFC 6585: 428 means the request must be conditional because there is something to lose, so
+  // it is answered by the write path once it has read the document (with its current version, as
+  // for PUT; a document that does not exist is a 404). Only beside other problems is the missing
+  // precondition listed here, in the one 400.
+  if (header.preconditionMissing && violations.length > 0) violations.push(header.preconditionMissing);
   if (violations.length > 0) throw new ValidationError(describe(violations), violations);
   if (route.permission !== null) {
     if (!principal) throw new UnauthorizedError('A bearer token is required');
@@ -77,22 +68,24 @@ export async function runRoute<C extends RouteContext>(
 /**
  * Validates the route's declared request headers (`requestHeaders`): each
  * sent one against its schema, each missing required one as a violation
- * (or, for a `precondition` header, remembered: a 428 when nothing else is wrong).
+ * (or, for a `precondition` header, returned apart: the handler gets
+ * `undefined` when nothing else is wrong, and its write path answers 428).
  */
 function parseHeaders(
   route: Route,
   headers: Record<string, string>,
   violations: Violation[],
-): { values: Record<string, unknown>; preconditionMissing: string | undefined } {
+): { values: Record<string, unknown>; preconditionMissing: Violation | undefined } {
   const values: Record<string, unknown> = {};
-  let preconditionMissing: string | undefined;
+  let preconditionMissing: Violation | undefined;
   for (const [key, spec] of Object.entries(route.requestHeaders ?? {})) {
     const raw = headers[spec.name.toLowerCase()];
     if (raw === undefined || raw.trim() === '') {
       values[key] = undefined;
       if (!spec.required) continue;
-      if (spec.missing === 'precondition') preconditionMissing = spec.name;
-      else violations.push(missingHeader(spec.name, spec.description));
+      const missing = missingHeader(spec.name, spec.description);
+      if (spec.missing === 'precondition') preconditionMissing = missing;
+      else violations.push(missing);
       continue;
     }
     const found: Violation[] = [];

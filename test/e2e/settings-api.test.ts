@@ -188,6 +188,11 @@ describe('PATCH', () => {
       headers: { 'content-type': 'application/merge-patch+json', 'plumbline-reason': 'x' },
     });
     expect(noIfMatch.status).toBe(428);
+    // Like PUT: the answer names the current version and how to resubmit (RFC 6585).
+    expect(noIfMatch.body).toMatchObject({
+      currentVersion: 1,
+      detail: expect.stringContaining('If-Match: "1"'),
+    });
     const noReason = await rt.call('PATCH', path, {
       token: editor,
       rawBody: '{}',
@@ -209,6 +214,33 @@ describe('PATCH', () => {
     });
     expect(res.status).toBe(415);
     expect(res.body.accepted).toEqual(['application/merge-patch+json', 'application/json-patch+json']);
+  });
+
+  it('lists a missing If-Match and a missing reason together in one 400', async () => {
+    // Prepare
+    const path = fresh();
+    await create(path);
+    // Act
+    const res = await rt.call('PATCH', path, {
+      token: editor,
+      rawBody: '{}',
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/headers/if-match',
+      '/headers/plumbline-reason',
+    ]);
+  });
+
+  it('PATCH without If-Match of a document that does not exist is 404, not 428', async () => {
+    const res = await rt.call('PATCH', fresh(), {
+      token: editor,
+      rawBody: '{}',
+      headers: { 'content-type': 'application/merge-patch+json', 'plumbline-reason': 'x' },
+    });
+    expect(res.status).toBe(404);
   });
 
   it('PATCH of a document that does not exist is 404', async () => {
@@ -306,6 +338,15 @@ describe('history, diff and rollback', () => {
       body: { toVersion: 1, reason: 'again' },
     });
     expect(missing.status).toBe(428);
+    expect(missing.body).toMatchObject({
+      currentVersion: 3,
+      detail: expect.stringContaining('If-Match: "3"'),
+    });
+    const nowhere = await rt.call('POST', `${fresh()}/rollback`, {
+      token: editor,
+      body: { toVersion: 1, reason: 'again' },
+    });
+    expect(nowhere.status).toBe(404);
   });
 });
 

@@ -69,7 +69,13 @@ export async function diffDriftPolicyVersions(
  */
 export function rollbackDriftPolicy(
   deps: WriteDeps,
-  input: { principal: Principal; env: string; toVersion: number; reason: string; ifMatch: IfMatch },
+  input: {
+    principal: Principal;
+    env: string;
+    toVersion: number;
+    reason: string;
+    ifMatch: IfMatch | undefined;
+  },
 ): Promise<WriteOutcome<SettingsVersion>> {
   const ref = driftPolicyRef(input.principal.tenantId, input.env);
   return writeNextVersion(

@@ -20,7 +20,8 @@ export interface PatchSettingsInput {
   patch: JsonValue;
   reason: string;
   ticket: string | null;
-  ifMatch: IfMatch;
+  /** Absent: a 428 naming the current version (or a 404 when there is no document). */
+  ifMatch: IfMatch | undefined;
   /** An empty patch writes nothing and answers with the latest version (the API's default; `?allowEmpty=true` turns it off). */
   skipUnchanged?: boolean | undefined;
 }

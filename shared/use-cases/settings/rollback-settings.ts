@@ -13,7 +13,8 @@ export interface RollbackSettingsInput {
   scope: Scope;
   toVersion: number;
   reason: string;
-  ifMatch: IfMatch;
+  /** Absent: a 428 naming the current version (or a 404 when there is no document). */
+  ifMatch: IfMatch | undefined;
 }
 
 /**
