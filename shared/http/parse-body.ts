@@ -11,7 +11,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * Reads, checks and validates the body of a route that declares one: size,
  * content type, JSON (or YAML, or a form), the shape every body must have
  * (well-formed Unicode, bounded depth, no prototype keys), then the route's
- * schema for that content type; bad input is pushed onto `violations`. In a
+ * schema for that content type; bad input is pushed onto `violations`.
+ * `json` is the body as parsed once it has that shape, whether or not the
+ * schema accepts it (for the route's `bodyChecks`). In a
  * module of its own: `runRoute` imports it for routes with a body only, so
  * a Lambda's cold start does not load it for routes that have none.
  *
@@ -22,7 +24,7 @@ export async function parseBody(
   event: APIGatewayProxyEventV2,
   headers: Record<string, string>,
   violations: Violation[],
-): Promise<{ body: unknown; contentType: string | undefined }> {
+): Promise<{ body: unknown; contentType: string | undefined; json?: unknown }> {
   if (!route.body) return { body: undefined, contentType: undefined };
   const raw =
     event.body === undefined
@@ -84,7 +86,7 @@ export async function parseBody(
     violations.push(...shapeViolations);
     return { body: undefined, contentType };
   }
-  return { body: parsePart(schema, parsed, '/body', violations), contentType };
+  return { body: parsePart(schema, parsed, '/body', violations), contentType, json: parsed };
 }
 
 /** Deepest nesting of arrays and objects a request body may have. */

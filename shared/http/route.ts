@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import type { Violation } from '../domain/errors.ts';
 import type { Permission, Principal } from '../domain/rbac.ts';
 import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
@@ -116,6 +117,14 @@ export interface Route<P = unknown, Q = unknown, B = unknown, C extends RouteCon
   responses: Record<number, ResponseSpec>;
   /** Largest request body this route accepts (default `MAX_BODY_BYTES`, 1 MiB): pushed observations take more. */
   maxBodyBytes?: number;
+  /**
+   * The checks its use case makes after the body schema (quantities, bound order, cross-field
+   * rules), for a request refused anyway: `run-route` calls it with the JSON body, when the caller
+   * holds the route's permission, so that one 400 lists these problems with the schema's. It
+   * must check only the parts the schema accepts (`wellFormedParts`), never a value of the wrong
+   * type. Pointers are under `/body`.
+   */
+  bodyChecks?: (body: unknown) => Violation[] | Promise<Violation[]>;
   handle(input: RouteInput<P, Q, B>, deps: ContextDeps<C>): Promise<HttpResult>;
 }
 

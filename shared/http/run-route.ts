@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError, type Violation } from '../domain/errors.ts';
-import { authorize, canSomewhere } from '../domain/rbac.ts';
+import { authorize, canSomewhere, type Principal } from '../domain/rbac.ts';
 import { principalFromEvent } from './auth-context.ts';
 import type { ContextDeps } from './context-ports.ts';
 import type { HttpResult } from './http-result.ts';
@@ -28,27 +28,27 @@ export async function runRoute<C extends RouteContext>(
   const query = parsePart(route.query, event.queryStringParameters ?? {}, '/query', violations);
   const header = parseHeaders(route, headers, violations);
   // Body parsing loads with the first route that has a body: a cold start serving a GET skips it.
-  const { body, contentType } = route.body
+  const { body, contentType, json } = route.body
     ? await (await import('./parse-body.ts')).parseBody(route, event, headers, violations)
-    : { body: undefined, contentType: undefined };
+    : { body: undefined, contentType: undefined, json: undefined };
+  // A request refused anyway also gets the checks its use case would make next, on the parts of
+  // its body that are well-formed, so that one answer lists every violation. Only for a caller
+  // who may make the request: no one else makes the server do that work.
+  if (
+    violations.length > 0 &&
+    route.bodyChecks &&
+    json !== undefined &&
+    permitted(route, principal, params)
+  ) {
+    violations.push(...(await route.bodyChecks(json)));
+  }
   // RFC 6585: 428 means the request must be conditional because there is something to lose, so
   // it is answered by the write path once it has read the document (with its current version, as
   // for PUT; a document that does not exist is a 404). Only beside other problems is the missing
   // precondition listed here, in the one 400.
   if (header.preconditionMissing && violations.length > 0) violations.push(header.preconditionMissing);
   if (violations.length > 0) throw new ValidationError(describe(violations), violations);
-  if (route.permission !== null) {
-    if (!principal) throw new UnauthorizedError('A bearer token is required');
-    const env = (params as { env?: unknown }).env;
-    if (route.permissionScope === 'resource') {
-      if (!canSomewhere(principal, route.permission)) {
-        throw new ForbiddenError(
-          `Your roles do not grant '${route.permission}' in any environment`,
-          route.permission,
-        );
-      }
-    } else authorize(principal, route.permission, typeof env === 'string' ? env : undefined);
-  }
+  authorizeRoute(route, principal, params);
   return route.handle(
     {
       params: params as never,
@@ -63,6 +63,37 @@ export async function runRoute<C extends RouteContext>(
     },
     deps,
   );
+}
+
+/**
+ * Checks the route's one permission: 401 without a principal, 403 unless a
+ * role grants it in the environment of the path (or, for `resource`-scoped
+ * routes, in some environment). `params` may be undefined (unparsed path):
+ * then only tenant-wide grants count.
+ */
+function authorizeRoute(route: Route, principal: Principal | undefined, params: unknown): void {
+  if (route.permission === null) return;
+  if (!principal) throw new UnauthorizedError('A bearer token is required');
+  const env = (params as { env?: unknown } | undefined)?.env;
+  if (route.permissionScope === 'resource') {
+    if (!canSomewhere(principal, route.permission)) {
+      throw new ForbiddenError(
+        `Your roles do not grant '${route.permission}' in any environment`,
+        route.permission,
+      );
+    }
+  } else authorize(principal, route.permission, typeof env === 'string' ? env : undefined);
+}
+
+/** Whether {@link authorizeRoute} lets the caller through. */
+function permitted(route: Route, principal: Principal | undefined, params: unknown): boolean {
+  try {
+    authorizeRoute(route, principal, params);
+    return true;
+  } catch (error) {
+    if (error instanceof UnauthorizedError || error instanceof ForbiddenError) return false;
+    throw error;
+  }
 }
 
 /**

@@ -91,9 +91,11 @@ describe('protected environments and change requests over HTTP', () => {
     // Assess
     expect(denied.status).toBe(403);
     expect(bad.status).toBe(400);
+    // The approver count is checked on the approvers' users, though one email is malformed.
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
       '/body/approvalTimeout',
       '/body/approvers/0/email',
+      '/body/requiredApprovals',
     ]);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ protected: true, configured: true, version: 1 });

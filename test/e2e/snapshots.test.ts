@@ -393,8 +393,8 @@ describe('malformed documents', () => {
         );
       }
     }
-    // Together, in one answer (the first case is refused by the body schema, before the others are looked at).
-    const together = MALFORMED.slice(1);
+    // Together, in one answer: the first case is refused by the body schema, and the others are still looked at.
+    const together = MALFORMED;
     const all = await rt.call('POST', '/v1/import?mode=apply', {
       token: admin,
       body: { documents: together.map((m) => m.doc) },
@@ -406,6 +406,30 @@ describe('malformed documents', () => {
         `/body/documents/${i}${pointer}`,
       );
     expect((await rt.call('GET', '/v1/export', { token: viewer })).body.documents).toEqual(before);
+  });
+
+  it('lists a bad collection, a malformed policy and a bad key of other documents in one 400', async () => {
+    // Act
+    const res = await rt.call('POST', '/v1/import', {
+      token: admin,
+      body: {
+        documents: [
+          { collection: 'bogus', key: 'x', content: {} },
+          { collection: 'policies', key: 'envs/m9', content: { allowedRegistries: 'r.io/' } },
+          { collection: 'policies', key: 'envs/Bad', content: {} },
+          { collection: 'settings', key: 7, content: ['not', 'an', 'object'] },
+        ],
+      },
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`)).toEqual([
+      '/body/documents/0/collection picklist',
+      '/body/documents/3/key string',
+      '/body/documents/3/content custom',
+      '/body/documents/1/content/allowedRegistries array',
+      '/body/documents/2/key key',
+    ]);
   });
 
   it('refuses a policy whose allowedRegistries is a string on PUT too, and image writes keep working (reproduction 6)', async () => {

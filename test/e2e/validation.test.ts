@@ -181,7 +181,11 @@ describe('validation on settings writes', () => {
       reason: 'x',
     });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/body/policy/color']);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/body/policy/color',
+      '/body/policy/resources/cpu/min',
+      '/body/policy/resources/memory',
+    ]);
     const res2 = await put('/v1/policies/envs/dev', admin, {
       policy: { resources: { cpu: { min: 'lots', max: '1' }, memory: { min: '2Gi', max: '1Gi' } } },
       reason: 'x',
@@ -191,6 +195,45 @@ describe('validation on settings writes', () => {
       '/body/policy/resources/cpu/min',
       '/body/policy/resources/memory',
     ]);
+  });
+});
+
+describe('every violation in one answer', () => {
+  it('lists the shape errors of a policy with its quantity and bound-order errors, and writes nothing', async () => {
+    // Act
+    const res = await put('/v1/policies/envs/stage2', admin, {
+      policy: {
+        allowedRegistries: 'r.io/',
+        colour: 'red',
+        resources: { cpu: { min: 4, max: 2 }, memory: { min: 'lots' } },
+      },
+      reason: 'x',
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`)).toEqual([
+      '/body/policy/allowedRegistries array',
+      '/body/policy/colour strict_object',
+      '/body/policy/resources/cpu policy.bounds-order',
+      '/body/policy/resources/memory/min policy.bound-format',
+    ]);
+    expect((await rt.call('GET', '/v1/policies/envs/stage2', { token: viewer })).status).toBe(404);
+  });
+
+  it('adds the policy checks to problems elsewhere in the request, but only for a caller who may write it', async () => {
+    // Prepare
+    const body = { policy: { resources: { cpu: { min: '4', max: '2' } } }, reason: 'x' };
+    const headers = { 'if-match': 'not-an-etag' };
+    // Act
+    const asAdmin = await rt.call('PUT', '/v1/policies/envs/stage2', { token: admin, body, headers });
+    const asEditor = await rt.call('PUT', '/v1/policies/envs/stage2', { token: editor, body, headers });
+    // Assess
+    expect(asAdmin.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/headers/if-match',
+      '/body/policy/resources/cpu',
+    ]);
+    expect(asEditor.status).toBe(400);
+    expect(asEditor.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/headers/if-match']);
   });
 });
 

@@ -1,9 +1,11 @@
 import * as v from 'valibot';
 import { ApproverSchema, EnvironmentContentSchema } from '../../domain/documents/environment-content.ts';
+import type { EnvironmentParts } from '../../use-cases/environments/put-environment.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema, ReasonSchema, TicketSchema } from '../schemas.ts';
+import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems } from './common-responses.ts';
 
 /** Body of `PUT /v1/environments/{env}`: the environment configuration (its one content schema) and why. */
@@ -65,6 +67,10 @@ export const environmentRoutes: Route[] = [
     params,
     body: { 'application/json': PutEnvironmentBody },
     requestHeaders: { ifMatch: ifMatchHeader(false, 'configuration') },
+    bodyChecks: async (body) =>
+      (await import('../../use-cases/environments/put-environment.ts')).environmentViolations(
+        (wellFormedParts(PutEnvironmentBody, body) ?? {}) as EnvironmentParts,
+      ),
     responses: {
       200: { description: 'The new configuration', schema: EnvironmentViewSchema },
       202: { description: 'A change request awaits the approvers (Location names it)' },

@@ -5,6 +5,7 @@ import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
+import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 
@@ -48,6 +49,11 @@ export const policyRoutes: Route[] = [
     params: v.object({ env: NameSchema }),
     body: { 'application/json': PutPolicyBody },
     requestHeaders: { ifMatch: ifMatchHeader(false, 'policy') },
+    bodyChecks: async (body) => {
+      const { checkPolicyDocument } = await import('../../domain/validation/environment-policy.ts');
+      const { policy } = (wellFormedParts(PutPolicyBody, body) ?? {}) as { policy?: EnvironmentPolicy };
+      return policy ? checkPolicyDocument(policy, '/body/policy') : [];
+    },
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems({

@@ -3,11 +3,13 @@ import { ValidationError } from '../../domain/errors.ts';
 import { authorize } from '../../domain/rbac.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
 import type { LayeredCollection } from '../../use-cases/effective/document-cache.ts';
+import type { ImportDocument } from '../../use-cases/snapshots/import-snapshot.ts';
 import { MAX_IMPORT_DOCUMENTS, TAG_PATTERN } from '../../use-cases/snapshots/snapshot-limits.ts';
 import { json, writeResponse } from '../http-result.ts';
 import { reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
+import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems } from './common-responses.ts';
 import { SCOPE_TEMPLATES } from './settings-routes.ts';
 
@@ -172,6 +174,14 @@ export const importRoute: Route = defineRoute({
   requestHeaders: {
     reason: reasonHeader(false, 'Why you import (required for mode=apply)'),
     ticket: ticketHeader(),
+  },
+  bodyChecks: async (body) => {
+    const { documents } = (wellFormedParts(ImportBody, body) ?? {}) as {
+      documents?: (Partial<ImportDocument> | undefined)[];
+    };
+    if (!documents || documents.length > MAX_IMPORT_DOCUMENTS) return [];
+    const { importDocumentViolations } = await import('../../use-cases/snapshots/import-snapshot.ts');
+    return (await importDocumentViolations(documents)).problems;
   },
   responses: {
     200: {

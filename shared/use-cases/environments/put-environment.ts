@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../../domain/approvals/environment-config.ts';
+import type { Approver, EnvironmentConfig } from '../../domain/approvals/environment-config.ts';
 import { ValidationError, type Violation } from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import type { Principal } from '../../domain/rbac.ts';
@@ -17,11 +17,26 @@ export interface PutEnvironmentInput {
   ifMatch: IfMatch | undefined;
 }
 
-/** Cross-field rules of an environment configuration; every violation listed. */
-export function environmentViolations(config: EnvironmentConfig): Violation[] {
+/** The members of an environment configuration its cross-field rules read, as far as they are well-formed. */
+export interface EnvironmentParts {
+  requiredApprovals?: number | undefined;
+  approvers?: readonly (Partial<Approver> | undefined)[] | undefined;
+}
+
+/**
+ * Cross-field rules of an environment configuration; every violation listed.
+ * Takes the parts of a configuration that are well-formed (`wellFormedParts`
+ * of a refused request): a rule is checked only on members that are there,
+ * and the number of distinct approvers only when every approver has a user.
+ *
+ * @example environmentViolations({ requiredApprovals: 3, approvers: [{ user: 'ann' }] })[0]?.pointer // '/body/requiredApprovals'
+ */
+export function environmentViolations(config: EnvironmentParts): Violation[] {
   const out: Violation[] = [];
+  const approvers = config.approvers ?? [];
   const seen = new Set<string>();
-  config.approvers.forEach((approver, i) => {
+  approvers.forEach((approver, i) => {
+    if (approver?.user === undefined) return;
     if (seen.has(approver.user)) {
       out.push({
         pointer: `/body/approvers/${i}/user`,
@@ -32,7 +47,13 @@ export function environmentViolations(config: EnvironmentConfig): Violation[] {
     }
     seen.add(approver.user);
   });
-  if (config.approvers.length > 0 && config.requiredApprovals > seen.size) {
+  const counted = approvers.every((approver) => approver?.user !== undefined);
+  if (
+    counted &&
+    config.requiredApprovals !== undefined &&
+    approvers.length > 0 &&
+    config.requiredApprovals > seen.size
+  ) {
     out.push({
       pointer: '/body/requiredApprovals',
       rule: 'max',

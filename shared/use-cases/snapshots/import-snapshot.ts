@@ -88,8 +88,6 @@ const VALIDATIONS_IN_FLIGHT = 4;
  * documents with their content as a PUT would store it (schema defaults).
  */
 export async function checkImportDocuments(documents: readonly ImportDocument[]): Promise<ImportDocument[]> {
-  // The content checks (the schema compiler among them) load with the first import, not at cold start.
-  const { checkDocumentContent } = await import('../../domain/documents/check-document-content.ts');
   if (documents.length > MAX_IMPORT_DOCUMENTS) {
     throw new ValidationError(`An import takes at most ${MAX_IMPORT_DOCUMENTS} documents`, [
       {
@@ -101,43 +99,71 @@ export async function checkImportDocuments(documents: readonly ImportDocument[])
       },
     ]);
   }
+  const { problems, checked } = await importDocumentViolations(documents);
+  if (problems.length > 0)
+    throw new ValidationError('The snapshot has documents that cannot be imported', problems);
+  return checked as ImportDocument[];
+}
+
+/**
+ * The per-document checks of {@link checkImportDocuments} (duplicate, key,
+ * content), on documents whose members may be missing: the parts of a
+ * snapshot its body schema accepted, when it refused others. A key is
+ * checked when its document has a collection and a key, a content when it
+ * has a collection and a content; pointers keep each document's index.
+ * Returns the problems, and each document with its content as a PUT would
+ * store it (`undefined` where it is incomplete).
+ *
+ * @example (await importDocumentViolations([undefined, { collection: 'policies', key: 'envs/Bad' }])).problems[0]?.pointer // '/body/documents/1/key'
+ */
+export async function importDocumentViolations(
+  documents: readonly (Partial<ImportDocument> | undefined)[],
+): Promise<{ problems: Violation[]; checked: (ImportDocument | undefined)[] }> {
+  // The content checks (the schema compiler among them) load with the first import, not at cold start.
+  const { checkDocumentContent } = await import('../../domain/documents/check-document-content.ts');
   const problems: Violation[] = [];
   const seen = new Set<string>();
   const checked = documents.map((doc, i) => {
     const at = `/body/documents/${i}`;
-    const id = `${doc.collection}\n${doc.key}`;
-    if (seen.has(id))
-      problems.push({
-        pointer: `${at}/key`,
-        rule: 'duplicate',
-        value: doc.key,
-        message: `${doc.collection} ${doc.key} appears twice`,
-      });
-    seen.add(id);
-    const keyOk =
-      doc.collection === 'settings'
-        ? parseScopeKey(doc.key) !== undefined
-        : doc.collection === 'profiles'
-          ? PROFILE_NAME_PATTERN.test(doc.key)
-          : doc.collection === 'schemas'
-            ? /^services\//.test(doc.key) && NAME_PATTERN.test(doc.key.slice('services/'.length))
-            : /^envs\//.test(doc.key) && NAME_PATTERN.test(doc.key.slice('envs/'.length));
-    if (!keyOk) {
-      problems.push({
-        pointer: `${at}/key`,
-        rule: 'key',
-        value: doc.key,
-        message: `not a valid key for ${doc.collection}`,
-        hint: keyHint[doc.collection],
-      });
+    if (doc?.collection === undefined) return undefined;
+    if (doc.key !== undefined) {
+      const id = `${doc.collection}\n${doc.key}`;
+      if (seen.has(id))
+        problems.push({
+          pointer: `${at}/key`,
+          rule: 'duplicate',
+          value: doc.key,
+          message: `${doc.collection} ${doc.key} appears twice`,
+        });
+      seen.add(id);
+      if (!keyIsValid(doc.collection, doc.key)) {
+        problems.push({
+          pointer: `${at}/key`,
+          rule: 'key',
+          value: doc.key,
+          message: `not a valid key for ${doc.collection}`,
+          hint: keyHint[doc.collection],
+        });
+      }
     }
+    if (doc.content === undefined) return undefined;
     const content = checkDocumentContent(doc.collection, doc.content, `${at}/content`);
     if (content.violations) problems.push(...content.violations);
-    return { collection: doc.collection, key: doc.key, content: content.content ?? doc.content };
+    return doc.key === undefined
+      ? undefined
+      : { collection: doc.collection, key: doc.key, content: content.content ?? doc.content };
   });
-  if (problems.length > 0)
-    throw new ValidationError('The snapshot has documents that cannot be imported', problems);
-  return checked;
+  return { problems, checked };
+}
+
+function keyIsValid(collection: LayeredCollection, key: string): boolean {
+  return collection === 'settings'
+    ? parseScopeKey(key) !== undefined
+    : collection === 'profiles'
+      ? PROFILE_NAME_PATTERN.test(key)
+      : collection === 'schemas'
+        ? /^services\//.test(key) && NAME_PATTERN.test(key.slice('services/'.length))
+        : /^envs\//.test(key) && NAME_PATTERN.test(key.slice('envs/'.length));
 }
 
 const keyHint: Record<LayeredCollection, string> = {
