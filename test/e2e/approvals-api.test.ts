@@ -171,6 +171,14 @@ describe('protected environments and change requests over HTTP', () => {
       'applied',
     ]);
     expect(applied.history[2]).toMatchObject({ actor: 'bob', comment: 'lgtm' });
+    // The log names the change request as changeRequestId; requestId stays the HTTP request's.
+    const logged = rt.logger.lines.filter((line) => line.attributes.changeRequestId === created.id);
+    expect(logged.map((line) => line.message).filter((m) => m.startsWith('change request'))).toEqual([
+      'change request created',
+      'change request decided',
+      'change request applied',
+    ]);
+    expect(rt.logger.lines.filter((line) => line.attributes.requestId === created.id)).toEqual([]);
   });
 
   it('re-validates an approved change when it is applied, and fails it when it no longer holds', async () => {

@@ -151,7 +151,7 @@ export class LocalWorkflowRunner implements WorkflowGateway {
       this.#options.logger[level]('approval workflow ended', {
         executionId,
         status: result.status,
-        requestId: input.requestId,
+        changeRequestId: input.requestId,
       });
     });
     this.#executions.set(executionId, { abort: execution.abort, done });

@@ -133,7 +133,7 @@ export async function applyChangeRequest(
   }
   deps.logger.info('change request applied', {
     tenant: ids.tenantId,
-    requestId: ids.requestId,
+    changeRequestId: ids.requestId,
     status: outcome.status,
     ...(outcome.drift ? { drift: outcome.drift } : {}),
   });

@@ -45,7 +45,7 @@ export async function recordDecision(deps: DecisionDeps, input: RecordDecisionIn
     }
     deps.logger.info('change request decided', {
       tenant: input.tenantId,
-      requestId: input.requestId,
+      changeRequestId: input.requestId,
       actor: input.actor.userId,
       decision: input.decision,
       status: next.status,

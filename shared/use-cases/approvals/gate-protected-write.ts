@@ -201,7 +201,7 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
       .catch(() => undefined);
     deps.logger.error('approval workflow not started', {
       tenant: request.tenantId,
-      requestId: request.id,
+      changeRequestId: request.id,
       errorName: (error as Error).name,
     });
     throw new ServiceUnavailableError(
@@ -209,6 +209,10 @@ export async function gateProtectedWrite(deps: GateDeps, write: PendingWrite): P
       2,
     );
   }
-  deps.logger.info('change request created', { tenant: request.tenantId, requestId: request.id, env });
+  deps.logger.info('change request created', {
+    tenant: request.tenantId,
+    changeRequestId: request.id,
+    env,
+  });
   return { kind: 'change-request', request: toView(request) };
 }

@@ -36,7 +36,11 @@ export async function markChangeRequestFailed(
       if (!(failure instanceof StaleRevisionError)) throw failure;
     }
   }
-  deps.logger.error('change request failed', { tenant: input.tenantId, requestId: input.requestId, error });
+  deps.logger.error('change request failed', {
+    tenant: input.tenantId,
+    changeRequestId: input.requestId,
+    error,
+  });
   await notifyRequester(deps, input);
   return { status: 'failed' };
 }
