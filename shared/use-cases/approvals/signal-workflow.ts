@@ -27,7 +27,7 @@ export async function signalWorkflow(
     const gone = error instanceof TaskTokenGoneError;
     deps.logger[gone ? 'info' : 'error']('could not signal the approval workflow', {
       tenant: request.tenantId,
-      requestId: request.id,
+      changeRequestId: request.id,
       status: request.status,
       errorName: (error as Error).name,
     });
