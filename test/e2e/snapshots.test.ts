@@ -418,6 +418,11 @@ describe('malformed documents', () => {
           { collection: 'policies', key: 'envs/m9', content: { allowedRegistries: 'r.io/' } },
           { collection: 'policies', key: 'envs/Bad', content: {} },
           { collection: 'settings', key: 7, content: ['not', 'an', 'object'] },
+          {
+            collection: 'policies',
+            key: 'envs/m10',
+            content: { colour: 'red', resources: { cpu: { min: '4', max: '2' } } },
+          },
         ],
       },
     });
@@ -429,6 +434,8 @@ describe('malformed documents', () => {
       '/body/documents/3/content custom',
       '/body/documents/1/content/allowedRegistries array',
       '/body/documents/2/key key',
+      '/body/documents/4/content/colour strict_object',
+      '/body/documents/4/content/resources/cpu policy.bounds-order',
     ]);
   });
 

@@ -341,6 +341,23 @@ describe('schemas', () => {
     ]);
     expect((await rt.call('GET', '/v1/schemas/services/api', { token: viewer })).status).toBe(404);
   });
+
+  it('lists a malformed member of a schema document with what compiling the rest finds', async () => {
+    // Act
+    const res = await put('/v1/schemas/services/api', editor, {
+      schema: { minimum: '1' },
+      rules: [{ id: 'r', expr: 'self.a <', message: 'm' }],
+      strict: 'yes',
+      reason: 'x',
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`)).toEqual([
+      '/body/strict boolean',
+      '/body/schema/minimum schema.invalid',
+      '/body/rules/0/expr rule.syntax',
+    ]);
+  });
 });
 
 describe('profiles', () => {

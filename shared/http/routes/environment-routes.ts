@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { ApproverSchema, EnvironmentContentSchema } from '../../domain/documents/environment-content.ts';
+import { wellFormedParts } from '../../domain/documents/well-formed-parts.ts';
 import type { EnvironmentParts } from '../../use-cases/environments/put-environment.ts';
 import { json, versionEtag, writeResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ProblemSchema, ReasonSchema, TicketSchema } from '../schemas.ts';
-import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems } from './common-responses.ts';
 
 /** Body of `PUT /v1/environments/{env}`: the environment configuration (its one content schema) and why. */

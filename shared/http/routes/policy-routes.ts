@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { PolicyContentSchema } from '../../domain/documents/policy-content.ts';
+import { wellFormedParts } from '../../domain/documents/well-formed-parts.ts';
 import type { EnvironmentPolicy } from '../../domain/validation/environment-policy.ts';
 import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { NameSchema, ReasonSchema, TicketSchema, VersionRecordSchema } from '../schemas.ts';
-import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems, writeProblems } from './common-responses.ts';
 import { documentReadRoutes } from './document-read-routes.ts';
 

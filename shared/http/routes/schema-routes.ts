@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { SchemaDocumentContentSchema } from '../../domain/documents/schema-document-content.ts';
+import { wellFormedParts } from '../../domain/documents/well-formed-parts.ts';
 import { versionWriteResponse } from '../http-result.ts';
 import { ifMatchHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -48,6 +49,12 @@ export const schemaRoutes: Route[] = [
     params: v.object({ service: NameSchema }),
     body: { 'application/json': PutSchemaBody },
     requestHeaders: { ifMatch: ifMatchHeader(false, 'schema') },
+    bodyChecks: async (body) =>
+      (await import('../../domain/documents/check-document-content.ts')).contentRuleViolations(
+        'schemas',
+        wellFormedParts(PutSchemaBody, body),
+        '/body',
+      ),
     responses: {
       201: { description: 'The new version', schema: VersionRecordSchema },
       ...writeProblems({

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { wellFormedParts } from '../../domain/documents/well-formed-parts.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { authorize } from '../../domain/rbac.ts';
 import { scopeFromParams } from '../../domain/scope.ts';
@@ -9,7 +10,6 @@ import { json, writeResponse } from '../http-result.ts';
 import { reasonHeader, ticketHeader } from '../preconditions.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { JsonObjectSchema, NameSchema, ProblemSchema } from '../schemas.ts';
-import { wellFormedParts } from '../well-formed-parts.ts';
 import { readProblems } from './common-responses.ts';
 import { SCOPE_TEMPLATES } from './settings-routes.ts';
 

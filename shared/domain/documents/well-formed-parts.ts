@@ -1,4 +1,7 @@
-import type { AnySchema } from './route.ts';
+import type * as v from 'valibot';
+
+/** Any valibot schema (read through its Standard Schema interface: nothing of valibot loads here). */
+type AnySchema = v.GenericSchema<unknown, unknown>;
 
 /**
  * The parts of `value` that its schema accepts, for checks that run after
@@ -15,7 +18,7 @@ import type { AnySchema } from './route.ts';
  */
 export function wellFormedParts(schema: AnySchema, value: unknown): unknown {
   const result = schema['~standard'].validate(value);
-  if (result instanceof Promise) throw new TypeError('Route schemas must be synchronous');
+  if (result instanceof Promise) throw new TypeError('Content schemas must be synchronous');
   if (!result.issues) return result.value;
   const node = unwrapped(schema, value);
   if (node.entries && isPlainObject(value)) {

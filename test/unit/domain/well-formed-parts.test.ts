@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyContentSchema } from '../../../shared/domain/documents/policy-content.ts';
+import { wellFormedParts } from '../../../shared/domain/documents/well-formed-parts.ts';
 import { PutEnvironmentBody } from '../../../shared/http/routes/environment-routes.ts';
 import { ImportBody } from '../../../shared/http/routes/snapshot-routes.ts';
-import { wellFormedParts } from '../../../shared/http/well-formed-parts.ts';
 
 describe('wellFormedParts', () => {
   it('keeps the well-formed members of a refused object, at any depth, and drops values of the wrong type', () => {
