@@ -136,7 +136,8 @@ function missingHeader(name: string, why?: string): Violation {
 
 function describe(violations: Violation[]): string {
   const first = violations[0];
-  const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
+  // Why not "(and N more)": after a message ending in "at 1" that reads like a stack frame ("at x (").
+  const more = violations.length > 1 ? `; ${violations.length - 1} more in errors` : '';
   return `${first?.pointer ?? ''}: ${first?.message ?? 'invalid'}${more}`;
 }
 

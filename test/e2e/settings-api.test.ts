@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEAK_PATTERN } from '../support/problem-assertions.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 let rt: TestRuntime;
@@ -347,6 +348,21 @@ describe('history, diff and rollback', () => {
       body: { toVersion: 1, reason: 'again' },
     });
     expect(nowhere.status).toBe(404);
+  });
+});
+
+describe('problem details', () => {
+  it('counts further violations in a detail that cannot be taken for a stack frame (fuzz seed 545210283)', async () => {
+    // Act
+    const res = await rt.call('POST', `${fresh()}/rollback`, {
+      token: editor,
+      rawBody: '{"toVersion":0,"reason":""}',
+      headers: { 'content-type': 'application/json' },
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('/body/toVersion: versions start at 1; 2 more in errors');
+    expect(res.text).not.toMatch(LEAK_PATTERN);
   });
 });
 
