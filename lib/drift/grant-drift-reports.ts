@@ -13,10 +13,12 @@ export type ReportAccess = 'read-reports' | 'write-reports';
  * in its environment. `read-reports` (the clusters API): get any report
  * file, put pushed observations only under `<tenant>/observations/`.
  * `write-reports` (the scanner): put report files, get observations only.
- * Both may list the bucket: without `s3:ListBucket`, S3 answers a GetObject
- * of a missing key 403 AccessDenied instead of 404 NoSuchKey (GetObject API
- * reference, Permissions), and a missing report or observation must read as
- * absent. The code never lists. No delete; the storage key only through S3.
+ * The clusters API may list the bucket: without `s3:ListBucket`, S3 answers
+ * a GetObject of a missing key 403 AccessDenied instead of 404 NoSuchKey
+ * (GetObject API reference, Permissions), and a missing report must read as
+ * absent. The code never lists. The scanner does not need it: it reads a
+ * cluster's observation only once `observedAt` says one was pushed, and
+ * observations are never deleted. No delete; the storage key only through S3.
  *
  * @example grantDriftReports(fn, data, 'read-reports');
  */
@@ -39,8 +41,10 @@ export function grantDriftReports(fn: HouseFunction, data: StatefulStack, access
       resources: [access === 'read-reports' ? everything : observations],
     }),
   );
-  // Why: makes a missing key a 404 (NoSuchKey, read as absent) rather than a 403 that fails the caller.
-  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [arn] }));
+  if (access === 'read-reports') {
+    // Why: makes a missing key a 404 (NoSuchKey, read as absent) rather than a 403 that fails the caller.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [arn] }));
+  }
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['s3:PutObject'],
