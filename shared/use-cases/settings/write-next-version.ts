@@ -115,7 +115,7 @@ export async function writeNextVersion(
     if (latest === null && guard.mode === 'existing') throw new NotFoundError(`No document at ${ref.key}`);
     if (latest !== null && guard.ifMatch === undefined) {
       throw new PreconditionRequiredError(
-        `${ref.key} exists at version ${latest.version}; send If-Match: "${latest.version}" to replace it`,
+        `${ref.key} exists at version ${latest.version}; send If-Match: "${latest.version}" to change it`,
         latest.version,
       );
     }
