@@ -19,10 +19,15 @@ import { tagCommand } from './commands/tag-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import type { CliContext } from './context.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { describeViolation, type ViolationView } from './output.ts';
+import { describeViolation, terminalSafe, type ViolationView, visible } from './output.ts';
 
-/** Builds the `plumb` command tree. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Builds the `plumb` command tree. Every command writes through
+ * {@link terminalSafe}: no control character a server sent reaches the
+ * terminal raw (an export or a secret value asks for the raw output).
+ */
+export function buildProgram(cliContext: CliContext): Command {
+  const ctx: CliContext = { ...cliContext, output: terminalSafe(cliContext.output) };
   const program = new Command('plumb')
     .description('Plumbline: versioned, validated, auditable settings')
     .version('0.1.0')
@@ -64,7 +69,8 @@ export function buildProgram(ctx: CliContext): Command {
  * Formats an API problem for people: detail plus each violation (with its
  * value and hint when the API sent them), each said once (a detail that only
  * repeats the first violation gives way to the problem's title), and each
- * document a refused secret deletion names in `references`.
+ * document a refused secret deletion names in `references`. Every text the
+ * server sent is {@link visible}: one line, no control character.
  */
 function describeProblem(error: ApiError): string {
   const errors = Array.isArray(error.problem.errors) ? (error.problem.errors as ViolationView[]) : [];
@@ -74,22 +80,24 @@ function describeProblem(error: ApiError): string {
   const title = typeof error.problem.title === 'string' ? error.problem.title : `HTTP ${error.status}`;
   const lines = [
     repeatsFirst
-      ? `Error ${error.status}: ${title}${errors.length > 1 ? ` (${errors.length} problems)` : ''}`
-      : `Error ${error.status}: ${error.message}`,
+      ? `Error ${error.status}: ${visible(title)}${errors.length > 1 ? ` (${errors.length} problems)` : ''}`
+      : `Error ${error.status}: ${visible(error.message)}`,
   ];
   // Validation failures (422) also name the rule; a 400's rule is only the parser's check name.
   for (const e of errors) lines.push(`  - ${describeViolation(e, error.status === 422)}`);
   const references = Array.isArray(error.problem.references)
     ? (error.problem.references as { document?: string; pointer?: string }[])
     : [];
-  for (const r of references) lines.push(`  - referenced by ${r.document ?? '?'} at ${r.pointer ?? ''}`);
+  for (const r of references)
+    lines.push(`  - referenced by ${visible(r.document ?? '?')} at ${visible(r.pointer ?? '')}`);
   if (typeof error.problem.currentVersion === 'number')
     lines.push(`  current version: ${error.problem.currentVersion}`);
   return lines.join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: string[], cliContext: CliContext): Promise<number> {
+  const ctx: CliContext = { ...cliContext, output: terminalSafe(cliContext.output) };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -118,7 +126,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       );
       return EXIT.api;
     }
-    ctx.output.err(`Error: ${(error as Error).message}`);
+    ctx.output.err(`Error: ${visible((error as Error).message)}`);
     return EXIT.api;
   }
 }

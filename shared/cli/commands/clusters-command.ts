@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { printJsonOr, table } from '../output.ts';
+import { printJsonOr, table, visible } from '../output.ts';
 import { readStdin } from '../read-input.ts';
 import { ensureConfirmed } from './requests-command.ts';
 
@@ -45,17 +45,17 @@ function printCluster(ctx: CliContext, options: Opts, view: ClusterView, verb?: 
   printJsonOr(ctx.output, options.json, view, (view) => {
     const auth =
       view.auth.type === 'token'
-        ? `token (secret ${view.auth.secret})`
+        ? `token (secret ${visible(view.auth.secret ?? '')})`
         : view.auth.type === 'eks'
-          ? `eks ${view.auth.clusterName} in ${view.auth.region}${view.auth.roleArn ? ` as ${view.auth.roleArn}` : ''}`
+          ? `eks ${visible(view.auth.clusterName ?? '')} in ${visible(view.auth.region ?? '')}${view.auth.roleArn ? ` as ${visible(view.auth.roleArn)}` : ''}`
           : `push (observations older than ${view.maxObservationAgeMinutes ?? 30} min are stale)`;
     return [
-      `${verb ? `${verb} ` : ''}cluster ${view.name} (${view.id})`,
+      `${verb ? `${verb} ` : ''}cluster ${visible(view.name)} (${view.id})`,
       `env:       ${view.env}`,
-      ...(view.endpoint ? [`endpoint:  ${view.endpoint}`] : []),
+      ...(view.endpoint ? [`endpoint:  ${visible(view.endpoint)}`] : []),
       `auth:      ${auth}`,
       ...(view.observedAt ? [`observed:  ${view.observedAt}`] : []),
-      `created:   ${view.createdAt} by ${view.createdBy}`,
+      `created:   ${view.createdAt} by ${visible(view.createdBy)}`,
     ].join('\n');
   });
 }
@@ -135,7 +135,7 @@ export function clustersCommand(ctx: CliContext): Command {
       await ensureConfirmed(ctx, options, cluster.env);
       await apiClient(ctx, options).request('DELETE', path(id));
       if (options.json) return ctx.output.out(JSON.stringify({ removed: id }));
-      ctx.output.out(`removed cluster ${cluster.name} (${id})`);
+      ctx.output.out(`removed cluster ${visible(cluster.name)} (${id})`);
     });
 
   withApiOptions(clusters.command('push <id>'))

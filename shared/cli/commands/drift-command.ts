@@ -9,7 +9,7 @@ import {
   withApiOptions,
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table } from '../output.ts';
+import { table, visible } from '../output.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | undefined>;
 
@@ -78,7 +78,7 @@ export function driftCommand(ctx: CliContext): Command {
           else if (scan.reportId)
             ctx.output.out(`report ${scan.reportId}: plumb drift show ${scan.reportId}`);
           if (scan.state === 'failed')
-            throw new Error(`scan ${scanId} failed: ${scan.error ?? 'see the report'}`);
+            throw new Error(`scan ${scanId} failed: ${visible(scan.error ?? 'see the report')}`);
           return;
         }
         if (Date.now() > deadline)
@@ -152,9 +152,9 @@ export function driftCommand(ctx: CliContext): Command {
     if (options.json) return ctx.output.out(JSON.stringify(report, null, 2));
     ctx.output.out(
       [
-        `report ${report.id}: cluster ${report.clusterName} (${report.cluster}), env ${report.env}, scanned ${report.scannedAt}`,
+        `report ${report.id}: cluster ${visible(report.clusterName)} (${report.cluster}), env ${report.env}, scanned ${report.scannedAt}`,
         `drift score ${report.driftScore}/100; critical ${report.counts.critical}, high ${report.counts.high}, medium ${report.counts.medium}, low ${report.counts.low}; ${report.workloads} workloads`,
-        ...report.errors.map((e) => `error: ${e.code}: ${e.message}`),
+        ...report.errors.map((e) => `error: ${visible(e.code)}: ${visible(e.message)}`),
         '',
         table(
           ['SEVERITY', 'WORKLOAD', 'RULE', 'MESSAGE'],

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ApiError } from '../api-client.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table } from '../output.ts';
+import { table, visible } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 import { ensureConfirmed, printAccepted } from './requests-command.ts';
 
@@ -29,7 +29,7 @@ function printEnvironment(ctx: CliContext, options: Opts, view: EnvironmentView,
   }
   ctx.output.out(
     [
-      `${verb ? `${verb}: ` : ''}environment ${view.env}${view.configured ? ` (version ${view.version}, by ${view.updatedBy})` : ' (defaults)'}`,
+      `${verb ? `${verb}: ` : ''}environment ${view.env}${view.configured ? ` (version ${view.version}, by ${visible(view.updatedBy ?? '')})` : ' (defaults)'}`,
       `protected:          ${view.protected ? 'yes' : 'no'}`,
       `required approvals: ${view.requiredApprovals}`,
       `approval timeout:   ${view.approvalTimeout}`,

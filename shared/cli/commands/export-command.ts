@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, exclusiveOptions, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
+import { rawOutput } from '../output.ts';
 
 type Opts = ApiOptions & { format: string; env?: string; service?: string; at?: string; output?: string };
 
@@ -26,7 +27,7 @@ export function exportCommand(ctx: CliContext): Command {
       if (options.output) {
         await writeFile(options.output, text, 'utf8');
         ctx.output.err(`wrote ${options.output}`);
-      } else ctx.output.out(text);
+      } else rawOutput(ctx.output).out(text); // the export is data: byte for byte, never escaped
     });
   // --format already says how the snapshot is written; --json beside it would be silently ignored.
   return exclusiveOptions(command, 'json', 'format');

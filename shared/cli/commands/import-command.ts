@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { describeViolation, table, type ViolationView, warningLines } from '../output.ts';
+import { describeViolation, table, type ViolationView, visible, warningLines } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 
 type Opts = ApiOptions & { file?: string; apply?: boolean; reason?: string; ticket?: string };
@@ -87,11 +87,11 @@ export function importCommand(ctx: CliContext): Command {
           ),
         ];
         for (const d of report.documents) {
-          for (const e of d.validation.errors)
-            lines.push(`  ${d.collection} ${d.key}: ${describeViolation(e, true)}`);
-          for (const w of warningLines(d.validation.warnings)) lines.push(`  ${d.collection} ${d.key}: ${w}`);
+          const which = `${visible(d.collection)} ${visible(d.key)}`;
+          for (const e of d.validation.errors) lines.push(`  ${which}: ${describeViolation(e, true)}`);
+          for (const w of warningLines(d.validation.warnings)) lines.push(`  ${which}: ${w}`);
           if (d.skipped && d.skipped.reason !== 'unchanged' && d.skipped.reason !== 'invalid')
-            lines.push(`  ${d.collection} ${d.key}: skipped (${d.skipped.reason}): ${d.skipped.detail}`);
+            lines.push(`  ${which}: skipped (${visible(d.skipped.reason)}): ${visible(d.skipped.detail)}`);
         }
         const s = report.summary;
         lines.push(

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { ApiError } from '../api-client.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, type ViolationView, warningLines, yaml } from '../output.ts';
+import { table, type ViolationView, visible, warningLines, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | undefined>;
@@ -54,7 +54,7 @@ export function printDocument(
     return;
   }
   const lines = [
-    `${verb ? `${verb} ` : ''}version ${record.version} by ${record.author} at ${record.createdAt}: ${record.reason}`,
+    `${verb ? `${verb} ` : ''}version ${record.version} by ${visible(record.author)} at ${record.createdAt}: ${visible(record.reason)}`,
   ];
   lines.push(...warningLines(record.warnings));
   lines.push('---', yaml(record.content));

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ApiError } from '../api-client.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, yaml } from '../output.ts';
+import { table, visible, yaml } from '../output.ts';
 
 /** A change request as the API returns it (the fields the CLI shows). */
 interface ChangeRequestView {
@@ -65,12 +65,15 @@ export function printAccepted(ctx: CliContext, options: Opts, body: unknown): vo
     ctx.output.out(JSON.stringify(request, null, 2));
     return;
   }
-  const approvers = request.approvers.map((a) => a.user).filter((u) => u !== request.requester);
+  const approvers = request.approvers
+    .map((a) => a.user)
+    .filter((u) => u !== request.requester)
+    .map(visible);
   ctx.output.out(
     [
       `Environment ${request.env} is protected: nothing was written yet.`,
       `Change request ${request.id} is ${request.status}: it needs ${request.requiredApprovals} approval(s) from ${approvers.join(', ')} (expires ${request.expiresAt}).`,
-      `  ${request.patch.length} change(s) to ${request.target.collection} ${request.target.key} from version ${request.baseVersion ?? 'none'}`,
+      `  ${request.patch.length} change(s) to ${request.target.collection} ${visible(request.target.key)} from version ${request.baseVersion ?? 'none'}`,
       '',
       `Follow it:   plumb requests show ${request.id}`,
       `Withdraw it: plumb requests withdraw ${request.id}`,
@@ -87,11 +90,11 @@ function printRequest(ctx: CliContext, options: Opts, request: ChangeRequestView
     [
       `${verb ? `${verb}: ` : ''}change request ${request.id}`,
       `status:     ${request.status}${request.appliedVersion ? ` (version ${request.appliedVersion})` : ''}`,
-      `target:     ${request.target.collection} ${request.target.key} in ${request.env} (base version ${request.baseVersion ?? 'none'})`,
-      `requester:  ${request.requester}`,
-      `reason:     ${request.reason}`,
-      ...(request.ticket ? [`ticket:     ${request.ticket}`] : []),
-      `approvals:  ${request.receivedApprovals} of ${request.requiredApprovals} (approvers: ${request.approvers.map((a) => a.user).join(', ')})`,
+      `target:     ${request.target.collection} ${visible(request.target.key)} in ${request.env} (base version ${request.baseVersion ?? 'none'})`,
+      `requester:  ${visible(request.requester)}`,
+      `reason:     ${visible(request.reason)}`,
+      ...(request.ticket ? [`ticket:     ${visible(request.ticket)}`] : []),
+      `approvals:  ${request.receivedApprovals} of ${request.requiredApprovals} (approvers: ${request.approvers.map((a) => visible(a.user)).join(', ')})`,
       `expires:    ${request.expiresAt}`,
       '',
       'diff:',

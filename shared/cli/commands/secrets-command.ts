@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { type ApiOptions, apiClient, type CliContext, withApiOptions } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, yaml } from '../output.ts';
+import { rawOutput, table, yaml } from '../output.ts';
 import { readStdin } from '../read-input.ts';
 import { ensureConfirmed, printAccepted } from './requests-command.ts';
 
@@ -233,7 +233,9 @@ export function secretsCommand(ctx: CliContext): Command {
         `${path(options.env as string, name)}/value${query}`,
       );
       const body = res.body as { name: string; version: number; value: string };
-      ctx.output.out(options.json ? JSON.stringify(body) : body.value);
+      // The value is data (for a pipe or a file): byte for byte, never escaped.
+      if (options.json) ctx.output.out(JSON.stringify(body));
+      else rawOutput(ctx.output).out(body.value);
     });
 
   withApiOptions(secrets.command('due'))

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { ServiceAccount } from '../../domain/service-accounts/service-account.ts';
 import { type ApiOptions, apiClient, type CliContext, positiveInt, withApiOptions } from '../context.ts';
-import { printJsonOr, table } from '../output.ts';
+import { printJsonOr, table, visible } from '../output.ts';
 
 type Opts = ApiOptions & Record<string, string | boolean | string[] | undefined>;
 
@@ -22,7 +22,7 @@ function printIssued(ctx: CliContext, options: Opts, view: IssuedView, verb: str
   );
   printJsonOr(ctx.output, options.json, view, (view) =>
     [
-      `${verb} service account ${view.name} (${view.id})`,
+      `${verb} service account ${visible(view.name)} (${view.id})`,
       `roles:         ${view.roles.join(' ')}`,
       `client id:     ${view.clientId}`,
       `client secret: ${view.clientSecret}`,
@@ -34,10 +34,10 @@ function printIssued(ctx: CliContext, options: Opts, view: IssuedView, verb: str
 function printAccount(ctx: CliContext, options: Opts, view: AccountView): void {
   printJsonOr(ctx.output, options.json, view, (view) =>
     [
-      `service account ${view.name} (${view.id})`,
+      `service account ${visible(view.name)} (${view.id})`,
       `roles:      ${view.roles.join(' ')}`,
       `client id:  ${view.clientId}`,
-      `created:    ${view.createdAt} by ${view.createdBy} (${view.reason})`,
+      `created:    ${view.createdAt} by ${visible(view.createdBy)} (${visible(view.reason)})`,
       ...(view.rotatedAt ? [`rotated:    ${view.rotatedAt}`] : []),
     ].join('\n'),
   );

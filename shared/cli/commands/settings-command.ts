@@ -11,7 +11,7 @@ import {
   withScopeOptions,
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { table, type ViolationView, warningLines, yaml } from '../output.ts';
+import { table, type ViolationView, visible, warningLines, yaml } from '../output.ts';
 import { readDocument } from '../read-input.ts';
 import { latestVersionOf } from './profiles-command.ts';
 import { ensureConfirmed, printAccepted } from './requests-command.ts';
@@ -38,10 +38,10 @@ function printRecord(ctx: CliContext, options: Opts, record: VersionRecord, verb
   }
   const lines = [
     verb ? `${verb} version ${record.version}` : `version ${record.version}`,
-    `author:   ${record.author}`,
+    `author:   ${visible(record.author)}`,
     `created:  ${record.createdAt}`,
-    `reason:   ${record.reason}`,
-    ...(record.ticket ? [`ticket:   ${record.ticket}`] : []),
+    `reason:   ${visible(record.reason)}`,
+    ...(record.ticket ? [`ticket:   ${visible(record.ticket)}`] : []),
     ...(record.rollbackOf ? [`rollback: restores the content of version ${record.rollbackOf}`] : []),
     `touched:  ${record.keysTouchedPercent}% of keys`,
     `hash:     ${record.contentHash.slice(0, 16)}…`,
