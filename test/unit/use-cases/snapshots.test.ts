@@ -1,3 +1,4 @@
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { JsonObject } from '../../../shared/domain/json-value.ts';
@@ -104,6 +105,40 @@ describe('flattened exports and secret references', () => {
     expect((parse(single.text ?? '') as { data: Record<string, string> }).data).toEqual({
       DB__HOST: 'db.internal',
     });
+  });
+});
+
+describe('flattened exports of hostile names', () => {
+  it('keep a secret name or key holding line breaks inside comments: no dotenv variable, no ConfigMap data key', async () => {
+    // Prepare: stored without the missing-secret check (a name no secret can have) and a key with a line break
+    const store = new InMemoryDocumentStore();
+    const at = '2026-01-01T00:00:00.000Z';
+    const name = "x'\nINJECTED=1\r\nB=2\u2028C: 3";
+    await seed(
+      store,
+      'settings',
+      'envs/dev/services/api',
+      { db: { password: { $secret: name } }, 'a\nINJECTED=1': 'x', a_INJECTED_1: 'y' },
+      at,
+    );
+    // Act
+    const dotenv = await renderExport(deps(store), { principal, env: 'dev' }, 'dotenv');
+    const configmap = await renderExport(deps(store), { principal, env: 'dev' }, 'configmap');
+    // Assess: every dotenv line is a comment or a variable Node's own parser reads as exported
+    const text = dotenv.text ?? '';
+    expect(parseEnv(text)).toEqual({ A_INJECTED_1: 'x' });
+    expect(text.split(/\r\n|\r|\n/).filter((l) => l !== '' && !l.startsWith('#'))).toEqual([
+      'A_INJECTED_1=x',
+    ]);
+    expect(text).toContain(
+      'secret reference "x\'\\nINJECTED=1\\r\\nB=2\\u2028C: 3" (not a valid secret name)',
+    );
+    expect(text).toContain('# WARNING collision A_INJECTED_1: /a_INJECTED_1 collides with "/a\\nINJECTED=1"');
+    // The ConfigMap (YAML comments every line anyway) holds only the real variable and keeps the note as a comment.
+    const map = parse(configmap.text ?? '') as { data: Record<string, string> };
+    expect(map.data).toEqual({ A_INJECTED_1: 'x' });
+    expect(configmap.text).toContain('  # DB__PASSWORD: secret reference "x');
+    expect(configmap.text).not.toMatch(/^\s*INJECTED/m);
   });
 });
 
