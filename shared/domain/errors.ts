@@ -22,6 +22,80 @@ export interface Violation {
   target?: string;
 }
 
+/** Most violations one problem lists: the rest are counted in a last `violations.unlisted` one. */
+export const MAX_LISTED_VIOLATIONS = 100;
+
+/** The rule of the violation that stands for the violations a list leaves out (its `value` counts them). */
+export const UNLISTED_RULE = 'violations.unlisted';
+
+/**
+ * The violation that stands for `count` violations left out of a list,
+ * under `pointer` (the part of the request they are in).
+ *
+ * @example unlistedViolation(5, '/body').message // '5 more violations are not listed'
+ */
+export function unlistedViolation(count: number, pointer: string): Violation {
+  return {
+    pointer,
+    rule: UNLISTED_RULE,
+    value: count,
+    message: `${count} more violation${count === 1 ? ' is' : 's are'} not listed`,
+    hint: 'Fix the listed ones and send the request again to see the rest',
+  };
+}
+
+/** How many violations `violation` stands for: its count when it is an unlisted one, else 1. */
+function weight(violation: Violation): number {
+  return violation.rule === UNLISTED_RULE && typeof violation.value === 'number' ? violation.value : 1;
+}
+
+/**
+ * How many violations a list stands for, counting what its unlisted ones
+ * ({@link unlistedViolation}) left out.
+ *
+ * @example countViolations([v, unlistedViolation(5, '/body')]) // 6
+ */
+export function countViolations(violations: readonly Violation[]): number {
+  let total = 0;
+  for (const violation of violations) total += weight(violation);
+  return total;
+}
+
+/**
+ * The first {@link MAX_LISTED_VIOLATIONS} violations of a list: when it is
+ * longer, the first ones and one last violation counting the rest (under the
+ * pointer they share), so that a problem's size stays bounded however bad
+ * the input. The one cap every problem body goes through
+ * ({@link ValidationError}, {@link UnprocessableError}).
+ *
+ * @example capViolations(new Array(500).fill({ pointer: '/body/a', message: 'x' })).length // 100
+ */
+export function capViolations(violations: readonly Violation[]): Violation[] {
+  if (violations.length <= MAX_LISTED_VIOLATIONS) return [...violations];
+  const listed = violations.slice(0, MAX_LISTED_VIOLATIONS - 1);
+  const rest = violations.slice(MAX_LISTED_VIOLATIONS - 1);
+  listed.push(unlistedViolation(countViolations(rest), sharedPointer(rest)));
+  return listed;
+}
+
+/**
+ * Appends `more` to `violations` one by one: `push(...more)` passes every
+ * element as an argument and overflows the stack past ~100,000 of them.
+ */
+export function appendViolations(violations: Violation[], more: readonly Violation[]): void {
+  for (const violation of more) violations.push(violation);
+}
+
+/** The longest pointer every violation's pointer is under (whole tokens), `''` when none. */
+function sharedPointer(violations: readonly Violation[]): string {
+  let shared = violations[0]?.pointer ?? '';
+  for (const { pointer } of violations) {
+    while (shared !== '' && pointer !== shared && !pointer.startsWith(`${shared}/`))
+      shared = shared.slice(0, shared.lastIndexOf('/'));
+  }
+  return shared;
+}
+
 /** Base class of every error the core raises on purpose. */
 export abstract class DomainError extends Error {
   /** Stable machine code, also the last segment of the problem `type`. */
@@ -34,31 +108,40 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** The request is malformed: bad JSON, a bad field, a bad parameter. Lists every violation. */
+/**
+ * The request is malformed: bad JSON, a bad field, a bad parameter. Lists
+ * every violation (past {@link MAX_LISTED_VIOLATIONS}, the first ones and a
+ * count of the rest: {@link capViolations}).
+ */
 export class ValidationError extends DomainError {
   readonly code = 'validation-failed';
   readonly title = 'The request is not valid';
-  constructor(
-    detail: string,
-    readonly errors: Violation[] = [],
-  ) {
+  /** The violations listed in the problem. */
+  readonly errors: Violation[];
+  constructor(detail: string, errors: readonly Violation[] = []) {
     super(detail);
+    this.errors = capViolations(errors);
   }
   override extensions(): Record<string, unknown> {
     return { errors: this.errors };
   }
 }
 
-/** The request is well formed but the settings it would produce break a rule (schema, policy, HPA). */
+/**
+ * The request is well formed but the settings it would produce break a rule
+ * (schema, policy, HPA). Errors and warnings are capped as in {@link ValidationError}.
+ */
 export class UnprocessableError extends DomainError {
   readonly code = 'settings-invalid';
   readonly title = 'The settings break a validation rule';
-  constructor(
-    detail: string,
-    readonly errors: Violation[],
-    readonly warnings: Violation[] = [],
-  ) {
+  /** The violations that refuse the request, as listed in the problem. */
+  readonly errors: Violation[];
+  /** The violations that do not block it, as listed in the problem. */
+  readonly warnings: Violation[];
+  constructor(detail: string, errors: readonly Violation[], warnings: readonly Violation[] = []) {
     super(detail);
+    this.errors = capViolations(errors);
+    this.warnings = capViolations(warnings);
   }
   override extensions(): Record<string, unknown> {
     return this.warnings.length > 0

@@ -1,6 +1,6 @@
 import type * as v from 'valibot';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
-import type { Violation } from '../domain/errors.ts';
+import { appendViolations, type Violation } from '../domain/errors.ts';
 import type { AnySchema } from './route.ts';
 
 /**
@@ -23,8 +23,6 @@ export function parsePart(
   const result = schema['~standard'].validate(input);
   if (result instanceof Promise) throw new TypeError('Route schemas must be synchronous');
   if (!result.issues) return result.value;
-  violations.push(
-    ...issuesToViolations(result.issues as [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]], prefix, schema),
-  );
+  appendViolations(violations, issuesToViolations(result.issues as v.BaseIssue<unknown>[], prefix, schema));
   return undefined;
 }

@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
-import { ForbiddenError, UnauthorizedError, ValidationError, type Violation } from '../domain/errors.ts';
+import {
+  appendViolations,
+  countViolations,
+  ForbiddenError,
+  UnauthorizedError,
+  ValidationError,
+  type Violation,
+} from '../domain/errors.ts';
 import { authorize, canSomewhere, type Principal } from '../domain/rbac.ts';
 import { principalFromEvent } from './auth-context.ts';
 import type { ContextDeps } from './context-ports.ts';
@@ -40,7 +47,7 @@ export async function runRoute<C extends RouteContext>(
     json !== undefined &&
     permitted(route, principal, params)
   ) {
-    violations.push(...(await route.bodyChecks(json)));
+    appendViolations(violations, await route.bodyChecks(json));
   }
   // RFC 6585: 428 means the request must be conditional because there is something to lose, so
   // it is answered by the write path once it has read the document (with its current version, as
@@ -121,7 +128,10 @@ function parseHeaders(
     }
     const found: Violation[] = [];
     values[key] = parsePart(spec.schema, raw, `/headers/${spec.name.toLowerCase()}`, found);
-    violations.push(...found.map((violation) => ({ ...violation, ...spec.malformed })));
+    appendViolations(
+      violations,
+      found.map((violation) => ({ ...violation, ...spec.malformed })),
+    );
   }
   return { values, preconditionMissing };
 }
@@ -137,7 +147,9 @@ function missingHeader(name: string, why?: string): Violation {
 function describe(violations: Violation[]): string {
   const first = violations[0];
   // Why not "(and N more)": after a message ending in "at 1" that reads like a stack frame ("at x (").
-  const more = violations.length > 1 ? `; ${violations.length - 1} more in errors` : '';
+  // Counts what the problem's list leaves out too (its last violation then counts the rest).
+  const total = countViolations(violations);
+  const more = total > 1 ? `; ${total - 1} more in errors` : '';
   return `${first?.pointer ?? ''}: ${first?.message ?? 'invalid'}${more}`;
 }
 

@@ -59,14 +59,17 @@ function child(node: SchemaNode, key: unknown): unknown {
   return undefined;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions
+ * and adjacent swaps. Keeps three rolling rows (a swap reads two rows back),
+ * not a whole matrix.
+ */
 function editDistance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  let twoBack: number[] = new Array<number>(b.length + 1).fill(0);
+  let above: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row: number[] = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const above = rows[i - 1] as number[];
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(
@@ -75,9 +78,10 @@ function editDistance(a: string, b: string): number {
         (above[j - 1] as number) + cost,
       );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+        best = Math.min(best, (twoBack[j - 2] as number) + 1);
       row[j] = best;
     }
+    [twoBack, above, row] = [above, row, twoBack];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return above[b.length] as number;
 }

@@ -1,7 +1,14 @@
 import type * as v from 'valibot';
-import type { Violation } from '../errors.ts';
+import { MAX_LISTED_VIOLATIONS, unlistedViolation, type Violation } from '../errors.ts';
 import { escapePointerToken } from '../json-value.ts';
 import { closestKey, schemaKeysAt } from './closest-key.ts';
+
+/**
+ * Unknown fields of one call that get a did-you-mean hint: each costs an
+ * edit distance per known key, so a body of thousands of misspelt keys
+ * pays for a few.
+ */
+export const MAX_HINTED_UNKNOWN_FIELDS = 20;
 
 /**
  * Turns valibot issues into violations with JSON pointers under `prefix`
@@ -12,7 +19,11 @@ import { closestKey, schemaKeysAt } from './closest-key.ts';
  * message (`'content' is required`, `unknown field 'contnet'`, `must be at
  * least 1`); a schema's own message is kept. Given the `schema` the issues
  * came from, an unknown field gets a hint naming the field it was probably
- * meant to be.
+ * meant to be (the first {@link MAX_HINTED_UNKNOWN_FIELDS} of them).
+ *
+ * The cost is bounded whatever the number of issues: past
+ * {@link MAX_LISTED_VIOLATIONS}, the first ones are converted and one last
+ * violation under `prefix` counts the rest (as the problem would list them).
  *
  * @example issuesToViolations(v.safeParse(Schema, input).issues ?? [], '/body', Schema)
  */
@@ -21,7 +32,10 @@ export function issuesToViolations(
   prefix: string,
   schema?: unknown,
 ): Violation[] {
-  return issues.map((issue) => {
+  const converted =
+    issues.length > MAX_LISTED_VIOLATIONS ? issues.slice(0, MAX_LISTED_VIOLATIONS - 1) : issues;
+  const hints = { left: MAX_HINTED_UNKNOWN_FIELDS };
+  const out: Violation[] = converted.map((issue) => {
     const keys = (issue.path ?? []).map((p) => p.key);
     const pointer = `${prefix}${keys.map((key) => `/${escapePointerToken(String(key))}`).join('')}`;
     const safeValue =
@@ -30,7 +44,9 @@ export function issuesToViolations(
         : typeof issue.input === 'object'
           ? undefined
           : issue.input;
-    const plain = isDefaultMessage(issue) ? plainWording(issue, keys, schema) : { message: issue.message };
+    const plain = isDefaultMessage(issue)
+      ? plainWording(issue, keys, schema, hints)
+      : { message: issue.message };
     return {
       pointer,
       rule: issue.type,
@@ -38,6 +54,8 @@ export function issuesToViolations(
       ...(safeValue === undefined ? {} : { value: safeValue }),
     };
   });
+  if (converted.length < issues.length) out.push(unlistedViolation(issues.length - converted.length, prefix));
+  return out;
 }
 
 /** True when the issue carries valibot's generic message, not one a schema chose. */
@@ -51,11 +69,15 @@ function plainWording(
   issue: v.BaseIssue<unknown>,
   keys: readonly unknown[],
   schema: unknown,
+  hints: { left: number },
 ): { message: string; hint?: string } {
   const last = issue.path?.at(-1);
   if (last?.origin === 'key') {
     const name = String(last.key);
     if (issue.expected !== 'never') return { message: `'${name}' is required` };
+    if (hints.left <= 0)
+      return { message: `unknown field '${name}'`, hint: 'Remove it or check its spelling' };
+    hints.left -= 1;
     const known = schemaKeysAt(schema, keys.slice(0, -1));
     const guess = closestKey(name, known);
     return {

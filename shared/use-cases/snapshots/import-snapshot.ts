@@ -1,5 +1,6 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
 import {
+  appendViolations,
   DomainError,
   PreconditionFailedError,
   PreconditionRequiredError,
@@ -148,7 +149,7 @@ export async function importDocumentViolations(
     }
     if (doc.content === undefined) return undefined;
     const content = checkDocumentContent(doc.collection, doc.content, `${at}/content`);
-    if (content.violations) problems.push(...content.violations);
+    if (content.violations) appendViolations(problems, content.violations);
     return doc.key === undefined
       ? undefined
       : { collection: doc.collection, key: doc.key, content: content.content ?? doc.content };
