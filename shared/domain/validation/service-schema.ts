@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, MissingRefError, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { contentHash } from '../canonical-hash.ts';
-import { UnprocessableError, ValidationError, type Violation } from '../errors.ts';
+import { appendViolations, UnprocessableError, ValidationError, type Violation } from '../errors.ts';
 import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { valueAt } from '../layers/json-pointer.ts';
 import { CostMeter, MeteredDocument, SCHEMA_COST_LIMIT } from './cel-cost.ts';
@@ -47,12 +47,28 @@ const MALFORMED = new Set(['schema.invalid', 'rule.syntax', 'rule.duplicate-id']
 const CACHE_LIMIT = 200;
 /** Compiled schemas by tenant and content hash, least recently used first. */
 const cache = new Map<string, CompiledServiceSchema>();
-/** Checks schemas against the 2020-12 meta-schema only; it never holds a tenant's schema. */
-let metaValidator: Ajv2020 | undefined;
+/**
+ * Check schemas against the 2020-12 meta-schema only, up to the first error
+ * and with every error; they never hold a tenant's schema.
+ */
+let firstErrorMetaValidator: Ajv2020 | undefined;
+let allErrorsMetaValidator: Ajv2020 | undefined;
 
-function newAjv(validateSchema: boolean): Ajv2020 {
+/** The one dialect a schema may name in `$schema` (ajv's 2020-12 meta-schema; a trailing `#` is the same URI). */
+export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/**
+ * Most JSON values (objects, arrays, scalars) a JSON Schema may hold for
+ * every meta-schema error of it to be listed. ajv's every-error mode
+ * copies its growing error list at each subschema, so its cost grows with
+ * the square of the number of errors (20,000 bad subschemas: seconds); a
+ * larger schema that fails the meta-schema lists its first error only.
+ */
+export const MAX_META_CHECKED_VALUES = 2000;
+
+function newAjv(validateSchema: boolean, allErrors = true): Ajv2020 {
   const ajv = new Ajv2020({
-    allErrors: true,
+    allErrors,
     strict: false,
     validateSchema,
     code: { regExp: ajvLinearRegExp },
@@ -128,9 +144,9 @@ function compileDocument(
   let validateFn: ValidateFunction | undefined;
   if (schemaWithinLimits) {
     const patterns = checkSchemaPatterns(document.schema);
-    violations.push(...patterns);
+    appendViolations(violations, patterns);
     const meta = metaSchemaViolations(document.schema);
-    violations.push(...meta);
+    appendViolations(violations, meta);
     if (patterns.length === 0 && meta.length === 0)
       validateFn = compileJsonSchema(document.schema, violations);
   }
@@ -151,7 +167,7 @@ function compileDocument(
     if (tooLong.has(`/rules/${i}/expr`)) return;
     const out = compileCelRule(rule, i, document.schema);
     if (out.compiled) rules.push(out.compiled);
-    else violations.push(...out.violations);
+    else appendViolations(violations, out.violations);
   });
   const total = rules.reduce((n, r) => n + r.estimatedCost, 0);
   if (total > SCHEMA_COST_LIMIT) {
@@ -168,9 +184,13 @@ function compileDocument(
   const compiled: CompiledServiceSchema = {
     validate(content) {
       const errors: Violation[] = [];
-      if (!schemaFn(content)) errors.push(...(schemaFn.errors ?? []).map((e) => fromAjvError(e, content)));
+      if (!schemaFn(content))
+        appendViolations(
+          errors,
+          (schemaFn.errors ?? []).map((e) => fromAjvError(e, content)),
+        );
       const metered = new MeteredDocument(content, new CostMeter());
-      for (const rule of rules) errors.push(...runCelRule(rule, content, metered));
+      for (const rule of rules) appendViolations(errors, runCelRule(rule, content, metered));
       const unknown = findUnknownKeys(document.schema, content);
       return document.strict
         ? { errors: [...errors, ...unknown], warnings: [] }
@@ -202,26 +222,80 @@ export function schemaDocumentError(
 
 /**
  * Checks the JSON Schema against the 2020-12 meta-schema: one violation per
- * error, at its place in the schema (`/schema/properties/a/minimum`). This
+ * place and message (ajv repeats an error once per vocabulary), at its place
+ * in the schema (`/schema/properties/a/minimum`), and one for a `$schema`
+ * that names another dialect (then the rest is checked as 2020-12). Every
+ * error of a schema of at most {@link MAX_META_CHECKED_VALUES} values, the
+ * first of a larger one: the cost stays linear in the schema's size. This
  * only reads the schema (a `pattern` is checked to be a regular expression,
  * never run).
  */
 function metaSchemaViolations(schema: JsonObject): Violation[] {
-  metaValidator ??= newAjv(true);
-  if (metaValidator.validateSchema(schema)) return [];
-  return (metaValidator.errors ?? []).map((error) => {
+  const out: Violation[] = [];
+  let checked = schema;
+  if (Object.hasOwn(schema, '$schema') && !isDialect(schema.$schema)) {
+    // ajv throws on a `$schema` it does not know: report it and check the rest as 2020-12.
+    const { $schema, ...rest } = schema;
+    checked = rest;
+    out.push({
+      pointer: '/schema/$schema',
+      rule: 'schema.invalid',
+      ...(typeof $schema === 'object' && $schema !== null ? {} : { value: $schema }),
+      message: `not a JSON Schema dialect this service checks: $schema must be '${SCHEMA_DIALECT}'`,
+      hint: `Set $schema to '${SCHEMA_DIALECT}' (JSON Schema 2020-12) or leave it out`,
+    });
+  }
+  firstErrorMetaValidator ??= newAjv(true, false);
+  if (firstErrorMetaValidator.validateSchema(checked)) return out;
+  let errors = firstErrorMetaValidator.errors ?? [];
+  const large = !hasAtMostValues(checked, MAX_META_CHECKED_VALUES);
+  if (!large) {
+    allErrorsMetaValidator ??= newAjv(true);
+    allErrorsMetaValidator.validateSchema(checked);
+    errors = allErrorsMetaValidator.errors ?? errors;
+  }
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const pointer = `/schema${error.instancePath}`;
+    const message = `not a valid JSON Schema: ${error.message ?? `fails ${error.keyword}`}`;
+    const id = `${pointer}\n${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
     const params = error.params as Record<string, unknown>;
-    const value = valueAt(schema, error.instancePath);
-    return {
-      pointer: `/schema${error.instancePath}`,
+    const value = valueAt(checked, error.instancePath);
+    const check = Array.isArray(params.allowedValues)
+      ? `Use one of ${JSON.stringify(params.allowedValues)}`
+      : 'Check it against the JSON Schema 2020-12 meta-schema';
+    out.push({
+      pointer,
       rule: 'schema.invalid',
       ...(value === undefined || (typeof value === 'object' && value !== null) ? {} : { value }),
-      message: `not a valid JSON Schema: ${error.message ?? `fails ${error.keyword}`}`,
-      hint: Array.isArray(params.allowedValues)
-        ? `Use one of ${JSON.stringify(params.allowedValues)}`
-        : 'Check it against the JSON Schema 2020-12 meta-schema',
-    };
-  });
+      message,
+      hint: large
+        ? `${check}; this schema holds over ${MAX_META_CHECKED_VALUES} values, so only its first error is listed`
+        : check,
+    });
+  }
+  return out;
+}
+
+/** Whether `value` names {@link SCHEMA_DIALECT}. */
+function isDialect(value: JsonValue | undefined): boolean {
+  return value === SCHEMA_DIALECT || value === `${SCHEMA_DIALECT}#`;
+}
+
+/** Whether `root` holds at most `limit` JSON values (itself included); stops counting past it. */
+function hasAtMostValues(root: JsonValue, limit: number): boolean {
+  const stack: JsonValue[] = [root];
+  let count = 0;
+  while (stack.length > 0) {
+    const value = stack.pop() as JsonValue;
+    count += 1;
+    if (count > limit) return false;
+    if (Array.isArray(value)) for (const item of value) stack.push(item);
+    else if (isJsonObject(value)) for (const key of Object.keys(value)) stack.push(value[key] as JsonValue);
+  }
+  return true;
 }
 
 /** Compiles a JSON Schema that passed the meta-schema and the pattern checks, alone; pushes what fails. */
