@@ -1,8 +1,14 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { closestKey } from '../../../shared/domain/documents/closest-key.ts';
-import { issuesToViolations } from '../../../shared/domain/documents/issues-to-violations.ts';
+import { DriftPolicyContentSchema } from '../../../shared/domain/documents/drift-policy-content.ts';
+import {
+  issuesToViolations,
+  MAX_HINTED_UNKNOWN_FIELDS,
+} from '../../../shared/domain/documents/issues-to-violations.ts';
 import { PolicyContentSchema } from '../../../shared/domain/documents/policy-content.ts';
+import { MAX_LISTED_VIOLATIONS, UNLISTED_RULE } from '../../../shared/domain/errors.ts';
 import { PutSettingsBody, pageQuery, RollbackBody } from '../../../shared/http/schemas.ts';
 
 const violationsOf = (schema: v.GenericSchema, input: unknown, prefix = '/body') => {
@@ -78,6 +84,43 @@ describe('issuesToViolations', () => {
     ]);
     expect(chosen.map((c) => c.message)).toEqual(['must be an integer']);
   });
+
+  it('converts the first 99 of 5,000 issues and counts the rest in one last violation under the prefix', () => {
+    // Act
+    const found = violationsOf(
+      PolicyContentSchema,
+      { allowedRegistries: new Array(5000).fill(1) },
+      '/body/policy',
+    );
+    // Assess
+    expect(found).toHaveLength(MAX_LISTED_VIOLATIONS);
+    expect(found[MAX_LISTED_VIOLATIONS - 2]?.pointer).toBe(
+      `/body/policy/allowedRegistries/${MAX_LISTED_VIOLATIONS - 2}`,
+    );
+    expect(found.at(-1)).toMatchObject({
+      pointer: '/body/policy',
+      rule: UNLISTED_RULE,
+      value: 5000 - (MAX_LISTED_VIOLATIONS - 1),
+      message: `${5000 - (MAX_LISTED_VIOLATIONS - 1)} more violations are not listed`,
+    });
+  });
+
+  it('suggests a field for the first 20 unknown fields only, and still names each one', () => {
+    // Prepare: 30 workloads, each with one key an edit away from 'namespace'.
+    const workloads = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`w${i}`, { namespce: 'a', kind: 'Deployment', name: 'x' }]),
+    );
+    // Act
+    const found = violationsOf(DriftPolicyContentSchema, { watch: { namespaces: ['a'] }, workloads }).filter(
+      (f) => f.message === "unknown field 'namespce'",
+    );
+    // Assess
+    expect(found).toHaveLength(30);
+    expect(found.filter((f) => f.hint === "did you mean 'namespace'?")).toHaveLength(
+      MAX_HINTED_UNKNOWN_FIELDS,
+    );
+    expect(found.at(-1)?.hint).toBe('Remove it or check its spelling');
+  });
 });
 
 describe('closestKey', () => {
@@ -87,5 +130,43 @@ describe('closestKey', () => {
     expect(closestKey('colour', ['content', 'reason'])).toBeUndefined();
     expect(closestKey('x', ['a', 'y'])).toBeUndefined();
     expect(closestKey('maxx', ['min', 'max'])).toBe('max');
+  });
+
+  it('finds the same key as a full-matrix optimal string alignment distance', () => {
+    // Prepare: the textbook recurrence over a whole matrix, as reference.
+    const reference = (a: string, b: string): number => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+          const row = d[i] as number[];
+          const above = d[i - 1] as number[];
+          row[j] = Math.min(
+            (above[j] as number) + 1,
+            (row[j - 1] as number) + 1,
+            (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+            row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+        }
+      return (d[a.length] as number[])[b.length] as number;
+    };
+    const closest = (unknown: string, known: string[]): string | undefined => {
+      let best: string | undefined;
+      let bestDistance = Math.floor((unknown.length + 1) / 3) + 1;
+      for (const candidate of known) {
+        const distance = reference(unknown.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+      }
+      return best;
+    };
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 9 });
+    // Act / Assess
+    fc.assert(
+      fc.property(word, fc.array(word, { maxLength: 6 }), (unknown, known) => {
+        expect(closestKey(unknown, known)).toBe(closest(unknown, known));
+      }),
+    );
   });
 });

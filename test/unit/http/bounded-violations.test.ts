@@ -1,0 +1,187 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { MAX_LISTED_VIOLATIONS, UNLISTED_RULE } from '../../../shared/domain/errors.ts';
+import { SCHEMA_DIALECT } from '../../../shared/domain/validation/service-schema.ts';
+import type { ContextDeps } from '../../../shared/http/context-ports.ts';
+import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
+import { routesOf } from '../../../shared/http/route-table.ts';
+import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
+import { MemoryLogger } from '../../support/test-runtime.ts';
+import { unwiredApprovalPorts, unwiredPorts } from '../../support/unwired-approval-ports.ts';
+
+const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+function handler(): ReturnType<typeof createHttpHandler> {
+  const deps: ContextDeps<'settings'> = {
+    documents: new InMemoryDocumentStore(),
+    clock: { now: () => new Date('2026-05-01T10:00:00Z') },
+    ...unwiredApprovalPorts(),
+    ...unwiredPorts('secrets', 'keys', 'audit'),
+    logger: new MemoryLogger(),
+  };
+  return createHttpHandler(routesOf('settings'), deps);
+}
+
+/** A JSON request shaped as API Gateway's HTTP API sends it, from a caller holding `roles`. */
+function request(
+  routeKey: string,
+  rawPath: string,
+  pathParameters: Record<string, string>,
+  body: unknown,
+  roles: string,
+): APIGatewayProxyEventV2 {
+  const [method] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'req-1',
+      http: { method, path: rawPath },
+      authorizer: { lambda: { sub: 'alice', tenant_id: 'acme', roles } },
+    },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+interface Problem {
+  status: number;
+  detail: string;
+  errors: { pointer: string; rule?: string; value?: unknown; message: string; hint?: string }[];
+}
+
+async function send(
+  event: APIGatewayProxyEventV2,
+): Promise<{ status: number; bytes: number; problem: Problem }> {
+  const res = await handler()(event, context);
+  const body = res.body ?? '';
+  return { status: res.statusCode ?? 0, bytes: body.length, problem: JSON.parse(body) as Problem };
+}
+
+const putSchema = (schema: unknown) =>
+  request(
+    'PUT /v1/schemas/services/{service}',
+    '/v1/schemas/services/api',
+    { service: 'api' },
+    { schema, reason: 'r', typo: 1 },
+    'editor',
+  );
+
+describe('huge or odd bad input gets a bounded 400 listing the first violations and counting the rest', () => {
+  it('answers a schema with 20,000 bad anyOf members with a 400 of at most 100 violations, not a 500', async () => {
+    // Prepare: 40 KB of schema, within the 64 KiB limit; each member is not a schema.
+    const event = putSchema({ anyOf: new Array(20_000).fill(1) });
+    // Act
+    const { status, bytes, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors.length).toBeLessThanOrEqual(MAX_LISTED_VIOLATIONS);
+    expect(problem.errors.map((e) => e.pointer)).toEqual(['/body/typo', '/body/schema/anyOf/0']);
+    expect(problem.errors[1]?.hint).toMatch(/only its first error is listed/);
+    expect(bytes).toBeLessThan(10_000);
+  });
+
+  it('lists each bad member of a small schema once, not once per meta-schema vocabulary, and counts past 100', async () => {
+    // Prepare
+    const event = putSchema({ anyOf: new Array(500).fill(1) });
+    // Act
+    const { status, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors).toHaveLength(MAX_LISTED_VIOLATIONS);
+    expect(problem.errors.slice(1, 4).map((e) => e.pointer)).toEqual([
+      '/body/schema/anyOf/0',
+      '/body/schema/anyOf/1',
+      '/body/schema/anyOf/2',
+    ]);
+    expect(problem.errors.at(-1)).toMatchObject({
+      pointer: '/body/schema/anyOf',
+      rule: UNLISTED_RULE,
+      value: 501 - (MAX_LISTED_VIOLATIONS - 1),
+    });
+    expect(problem.detail).toBe("/body/typo: unknown field 'typo'; 500 more in errors");
+  });
+
+  it.each([
+    ['a draft-07 URI', 'http://json-schema.org/draft-07/schema#'],
+    ['a number', 1],
+  ])('answers a schema whose $schema is %s with a 400 naming the accepted dialect', async (_, $schema) => {
+    // Prepare
+    const event = putSchema({ $schema, type: 'object', properties: { a: { minimum: 'x' } } });
+    // Act
+    const { status, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors.map((e) => e.pointer)).toEqual([
+      '/body/typo',
+      '/body/schema/$schema',
+      '/body/schema/properties/a/minimum',
+    ]);
+    expect(problem.errors[1]?.message).toContain(SCHEMA_DIALECT);
+  });
+
+  it('accepts the 2020-12 dialect in $schema, with or without its trailing #', async () => {
+    // Act
+    const plain = await send(putSchema({ $schema: SCHEMA_DIALECT, type: 'object' }));
+    const hashed = await send(putSchema({ $schema: `${SCHEMA_DIALECT}#`, type: 'object' }));
+    // Assess: only the unknown field is refused.
+    expect(plain.problem.errors.map((e) => e.pointer)).toEqual(['/body/typo']);
+    expect(hashed.problem.errors.map((e) => e.pointer)).toEqual(['/body/typo']);
+  });
+
+  it('answers a drift policy of 40,000 bad workloads from a viewer with a bounded 400, not a 500', async () => {
+    // Prepare: ~300 KB, each workload misses three required members.
+    const workloads = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [i.toString(36), {}]));
+    const event = request(
+      'PUT /v1/drift-policies/envs/{env}',
+      '/v1/drift-policies/envs/prod',
+      { env: 'prod' },
+      { policy: { watch: { namespaces: ['a'] }, workloads }, reason: 'r' },
+      'viewer',
+    );
+    // Act
+    const { status, bytes, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors).toHaveLength(MAX_LISTED_VIOLATIONS);
+    const last = problem.errors.at(-1);
+    expect(last).toMatchObject({ pointer: '/body', rule: UNLISTED_RULE });
+    expect((last?.value as number) + MAX_LISTED_VIOLATIONS - 1).toBeGreaterThanOrEqual(120_000);
+    expect(bytes).toBeLessThan(30_000);
+  });
+
+  it('answers an import whose policy lists 200,000 bad registries with a bounded 400, not a 500', async () => {
+    // Prepare
+    const event = request(
+      'POST /v1/import',
+      '/v1/import',
+      {},
+      {
+        documents: [
+          {
+            collection: 'policies',
+            key: 'envs/prod',
+            content: { allowedRegistries: new Array(200_000).fill(1) },
+          },
+        ],
+        reason: 'r',
+      },
+      'admin',
+    );
+    // Act
+    const { status, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors).toHaveLength(MAX_LISTED_VIOLATIONS);
+    expect(problem.errors[0]?.pointer).toBe('/body/documents/0/content/allowedRegistries/0');
+    expect(problem.errors.at(-1)).toMatchObject({
+      pointer: '/body/documents/0/content',
+      rule: UNLISTED_RULE,
+      value: 200_000 - (MAX_LISTED_VIOLATIONS - 1),
+    });
+  });
+});
