@@ -58,18 +58,49 @@ export function envSegment(key: string): string {
 }
 
 /**
- * Renders entries as a dotenv file: values quoted (with `\\`, `"`, `$`, line
- * feeds and carriage returns escaped, so each value stays on one physical
- * line for every reader) unless plain.
+ * Renders entries as a dotenv file that Node's `util.parseEnv` (the dotenv
+ * package's rules) reads back value for value, one variable per physical
+ * line. Those rules have no escapes: single quotes, backticks and double
+ * quotes are all literal, except that double quotes turn `\n` into a line
+ * feed (the dotenv package also `\r` into a carriage return), a value ends at
+ * the first closing quote, an unquoted value at `#` and is trimmed, and a
+ * carriage return anywhere is dropped. So each value takes the first form
+ * that carries it: unquoted when plain (`A-Z a-z 0-9 _ . / : @ + , -`), else
+ * `'...'` when it holds no `'` and no line feed, else `"..."` (line feeds
+ * written `\n`) when it holds no `"` and no backslash before `n` or `r`,
+ * else `` `...` `` when it holds no backtick and no line feed. A value that
+ * fits none, holds a carriage return or is not well-formed Unicode (lone
+ * surrogates do not survive UTF-8) is left out: a `# WARNING` comment line in
+ * printable ASCII names its variable instead, never a different value.
+ *
+ * @example renderDotenv([['A', 'plain'], ['B', "it's"], ['C', 'a\rb']]) // "A=plain\nB=\"it's\"\n# WARNING C: value not exported, it holds a carriage return (dotenv readers drop it)"
  */
 export function renderDotenv(entries: readonly [string, string][]): string {
   return entries
     .map(([name, value]) => {
-      const plain = /^[A-Za-z0-9_./:@+,-]*$/.test(value);
-      const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n').replaceAll('\r', '\\r')}"`;
-      return `${name}=${plain ? value : quoted}`;
+      const form = dotenvValue(value);
+      return typeof form === 'string'
+        ? `${name}=${form}`
+        : `# WARNING ${printableText(name)}: value not exported, ${form.unexportable}`;
     })
     .join('\n');
+}
+
+/** A value as dotenv text `util.parseEnv` reads back exactly, or why there is none (see {@link renderDotenv}). */
+function dotenvValue(value: string): string | { unexportable: string } {
+  if (value.includes('\r')) return { unexportable: 'it holds a carriage return (dotenv readers drop it)' };
+  if (/\p{Surrogate}/u.test(value))
+    return { unexportable: 'it is not well-formed Unicode (a lone surrogate)' };
+  if (/^[A-Za-z0-9_./:@+,-]*$/.test(value)) return value;
+  const lineFeed = value.includes('\n');
+  if (!lineFeed && !value.includes("'")) return `'${value}'`;
+  if (!value.includes('"') && !/\\[nr]/.test(value)) return `"${value.replaceAll('\n', '\\n')}"`;
+  if (!lineFeed && !value.includes('`')) return `\`${value}\``;
+  return {
+    unexportable: lineFeed
+      ? 'it holds a line feed and a double quote or a backslash before n or r (no dotenv quoting carries it)'
+      : 'it holds a single quote, a backtick, and a double quote or a backslash before n or r (no dotenv quoting carries it)',
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseEnv } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   flattenSettings,
@@ -54,7 +55,7 @@ describe('flattenSettings collisions', () => {
 });
 
 describe('renderDotenv', () => {
-  it('keeps every value on one physical line: LF and CR are escaped inside the quotes', () => {
+  it('keeps every variable on one physical line: a line feed is written \\n, a value with a carriage return is left out', () => {
     // Act
     const text = renderDotenv([
       ['A', 'line1\nINJECTED=1'],
@@ -62,10 +63,108 @@ describe('renderDotenv', () => {
       ['D', 'plain'],
     ]);
     // Assess
-    expect(text.split(/\r\n|\r|\n/)).toEqual(['A="line1\\nINJECTED=1"', 'B="cr\\rC=2"', 'D=plain']);
-    const parsed = parseEnv(text);
-    expect(Object.keys(parsed)).toEqual(['A', 'B', 'D']);
-    expect(parsed.A).toBe('line1\nINJECTED=1');
+    expect(text.split(/\r\n|\r|\n/)).toEqual([
+      'A="line1\\nINJECTED=1"',
+      '# WARNING B: value not exported, it holds a carriage return (dotenv readers drop it)',
+      'D=plain',
+    ]);
+    expect(parseEnv(text)).toEqual({ A: 'line1\nINJECTED=1', D: 'plain' });
+  });
+
+  it.each([
+    ['plain text stays unquoted', 'db.internal:5432/app-1,x@y+z', 'db.internal:5432/app-1,x@y+z'],
+    ['the empty string is an empty assignment', '', ''],
+    ['a double quote goes in single quotes', 'a"b', `'a"b'`],
+    ['a single quote goes in double quotes', "it's", `"it's"`],
+    ['a backtick goes in single quotes', 'a`b', "'a`b'"],
+    ['single and double quotes go in backticks', `it's "x"`, `\`it's "x"\``],
+    ['a # is no comment inside quotes', 'a # b', "'a # b'"],
+    ['a $ is literal, never expanded', '$HOME $(id) $1', "'$HOME $(id) $1'"],
+    ['backslashes stay single', 'C:\\dir\\new \\\\ \\"', "'C:\\dir\\new \\\\ \\\"'"],
+    ['a literal backslash-n is no line feed', 'a\\nb', "'a\\nb'"],
+    ['a line feed is \\n inside double quotes', 'a\nb', '"a\\nb"'],
+    ['a line feed next to a backslash keeps both', 'a\\\nb', '"a\\\\nb"'],
+    ['a single quote and a literal backslash-n go in backticks', "it's \\n", "`it's \\n`"],
+    [
+      'a single quote and a literal backslash-r go in backticks (the dotenv package expands \\r)',
+      "it's \\r",
+      "`it's \\r`",
+    ],
+    ['leading and trailing spaces are kept', '  padded  ', "'  padded  '"],
+    ['a tab is kept', '\ta\t', "'\ta\t'"],
+    ['unicode is written as it is', 'caf\u00e9 \u{1f600} \u2028', "'caf\u00e9 \u{1f600} \u2028'"],
+    ['an equals sign goes in quotes', 'a=b', "'a=b'"],
+  ])('reads back exactly: %s', (_, value, written) => {
+    // Act
+    const text = renderDotenv([['NAME', value]]);
+    // Assess
+    expect(text).toBe(`NAME=${written}`);
+    expect(parseEnv(text)).toEqual({ NAME: value });
+  });
+
+  it.each([
+    ['a carriage return', 'a\rb'],
+    ['a line feed and a double quote', 'a\n"b'],
+    ['a line feed and a literal backslash-n', 'a\nb\\n'],
+    ['all three quote kinds and a literal backslash-n', `'"\`\\n`],
+    ['a lone surrogate', 'a\ud800b'],
+  ])('leaves out a value no dotenv form carries (%s), with one printable comment naming it', (_, value) => {
+    // Act
+    const text = renderDotenv([
+      ['BAD', value],
+      ['NEXT', 'ok'],
+    ]);
+    // Assess
+    const [comment, next] = text.split('\n');
+    expect(comment).toMatch(/^# WARNING BAD: value not exported, [\x20-\x7e]+$/);
+    expect(next).toBe('NEXT=ok');
+    expect(parseEnv(text)).toEqual({ NEXT: 'ok' });
+  });
+
+  it('never gives a value that reads back different: each variable reads back exactly or is left out with its comment', () => {
+    // Prepare: arbitrary strings, and strings made of the characters dotenv gives a meaning to
+    const meaningful = fc.string({
+      unit: fc.constantFrom(
+        "'",
+        '"',
+        '`',
+        '\\',
+        'n',
+        'r',
+        '\n',
+        '\r',
+        '#',
+        '$',
+        ' ',
+        '\t',
+        '=',
+        'a',
+        '\u00e9',
+        '\u{1f600}',
+      ),
+    });
+    const value = fc.oneof(fc.string({ unit: 'binary' }), meaningful);
+    const name = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/);
+    fc.assert(
+      fc.property(name, value, (n, v) => {
+        // Act
+        const text = renderDotenv([
+          [n, v],
+          ['AFTER', 'after'],
+        ]);
+        // Assess: two physical lines, the variable read back exactly or absent with its comment, the next untouched
+        const lines = text.split(/\r\n|\r|\n/);
+        const parsed = parseEnv(text);
+        expect(lines).toHaveLength(2);
+        expect(lines[1]).toBe('AFTER=after');
+        if (Object.hasOwn(parsed, n)) expect(parsed).toEqual({ [n]: v, AFTER: 'after' });
+        else {
+          expect(lines[0]).toMatch(new RegExp(`^# WARNING ${n}: value not exported, [\\x20-\\x7e]+$`));
+          expect(parsed).toEqual({ AFTER: 'after' });
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
