@@ -142,6 +142,40 @@ describe('flattened exports of hostile names', () => {
   });
 });
 
+describe('dotenv export values', () => {
+  it("read back exactly with Node's parser, and a value no dotenv form carries is a warning comment, not a variable", async () => {
+    // Prepare
+    const store = new InMemoryDocumentStore();
+    const values = {
+      quote: 'say "hi"',
+      apostrophe: "it's",
+      both: `it's "x"`,
+      backslashes: 'C:\\new\\ \\\\',
+      dollar: '$HOME',
+      hash: 'a # b',
+      multiline: 'line1\nline2',
+      spaces: '  padded  ',
+      unicode: 'caf\u00e9 \u{1f600}',
+      empty: '',
+    };
+    await seed(
+      store,
+      'settings',
+      'envs/dev/services/api',
+      { ...values, cr: 'a\rb', limits: [1, 'two'] },
+      '2026-01-01T00:00:00.000Z',
+    );
+    // Act
+    const dotenv = await renderExport(deps(store), { principal, env: 'dev' }, 'dotenv');
+    // Assess
+    const expected = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.toUpperCase(), v]));
+    expect(parseEnv(dotenv.text ?? '')).toEqual({ ...expected, LIMITS__0: '1', LIMITS__1: 'two' });
+    expect(dotenv.text).toContain(
+      '# WARNING CR: value not exported, it holds a carriage return (dotenv readers drop it)\n',
+    );
+  });
+});
+
 describe('importSnapshot', () => {
   it('plans without writing, and on apply skips a document that changed since the plan as a conflict', async () => {
     // Prepare: a store where, as soon as the import writes its first document, someone else updates envs/dev.
