@@ -178,7 +178,7 @@ describe('export', () => {
     expect(env.text).toContain('REPLICAS=3');
     expect(env.text).toContain('TAGS__0=x');
     expect(env.text).toContain('FEATURE_FLAG=true');
-    expect(env.text).toContain('NOTE="a \\"quoted\\" \\$value"');
+    expect(env.text).toContain(`NOTE='a "quoted" $value'`);
     const old = await rt.call('GET', '/v1/export?format=dotenv&env=staging&at=2026-03-01T10:30:00Z', {
       token: viewer,
     });
