@@ -66,6 +66,16 @@ export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  */
 export const MAX_META_CHECKED_VALUES = 2000;
 
+/**
+ * Most JSON values (objects, arrays, scalars) a settings document may hold
+ * for every JSON Schema error of it to be listed; a larger one lists its
+ * first error only. With a recursive `$ref`, ajv's every-error mode copies
+ * its error list after each call, so its cost grows with the square of the
+ * number of errors: 10,000 bad values take about 0.15 s, 32,000 (within the
+ * 256 KiB content cap) 2.6 s.
+ */
+export const MAX_CONTENT_CHECKED_VALUES = 10_000;
+
 function newAjv(validateSchema: boolean, allErrors = true): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors,
@@ -180,15 +190,32 @@ function compileDocument(
     });
   }
   if (violations.length > 0 || !validateFn) return { violations };
-  const schemaFn = validateFn;
+  const everyErrorFn = validateFn;
+  // Compiled on the first document too large for every-error mode, kept with this schema (and its tenant).
+  let firstErrorFn: ValidateFunction | undefined;
   const compiled: CompiledServiceSchema = {
     validate(content) {
       const errors: Violation[] = [];
-      if (!schemaFn(content))
-        appendViolations(
-          errors,
-          (schemaFn.errors ?? []).map((e) => fromAjvError(e, content)),
+      const checked = boundedAjvErrors(content, MAX_CONTENT_CHECKED_VALUES, (allErrors) => {
+        if (!allErrors) firstErrorFn ??= newAjv(false, false).compile(document.schema);
+        const fn = allErrors ? everyErrorFn : (firstErrorFn as ValidateFunction);
+        return fn(content) ? [] : (fn.errors ?? []);
+      });
+      for (const error of checked.errors) {
+        const violation = fromAjvError(error, content);
+        errors.push(
+          checked.listedAll
+            ? violation
+            : {
+                ...violation,
+                hint: firstErrorHint(
+                  violation.hint ?? 'Fix this value',
+                  'settings document',
+                  MAX_CONTENT_CHECKED_VALUES,
+                ),
+              },
         );
+      }
       const metered = new MeteredDocument(content, new CostMeter());
       for (const rule of rules) appendViolations(errors, runCelRule(rule, content, metered));
       const unknown = findUnknownKeys(document.schema, content);
@@ -245,15 +272,10 @@ function metaSchemaViolations(schema: JsonObject): Violation[] {
       hint: `Set $schema to '${SCHEMA_DIALECT}' (JSON Schema 2020-12) or leave it out`,
     });
   }
-  firstErrorMetaValidator ??= newAjv(true, false);
-  if (firstErrorMetaValidator.validateSchema(checked)) return out;
-  let errors = firstErrorMetaValidator.errors ?? [];
-  const large = !hasAtMostValues(checked, MAX_META_CHECKED_VALUES);
-  if (!large) {
-    allErrorsMetaValidator ??= newAjv(true);
-    allErrorsMetaValidator.validateSchema(checked);
-    errors = allErrorsMetaValidator.errors ?? errors;
-  }
+  const { errors, listedAll } = boundedAjvErrors(checked, MAX_META_CHECKED_VALUES, (allErrors) => {
+    const ajv = metaValidator(allErrors);
+    return ajv.validateSchema(checked) ? [] : (ajv.errors ?? []);
+  });
   const seen = new Set<string>();
   for (const error of errors) {
     const pointer = `/schema${error.instancePath}`;
@@ -271,17 +293,47 @@ function metaSchemaViolations(schema: JsonObject): Violation[] {
       rule: 'schema.invalid',
       ...(value === undefined || (typeof value === 'object' && value !== null) ? {} : { value }),
       message,
-      hint: large
-        ? `${check}; this schema holds over ${MAX_META_CHECKED_VALUES} values, so only its first error is listed`
-        : check,
+      hint: listedAll ? check : firstErrorHint(check, 'schema', MAX_META_CHECKED_VALUES),
     });
   }
   return out;
 }
 
+/** The validator that holds only the meta-schema, in every-error or first-error mode (made on first use). */
+function metaValidator(allErrors: boolean): Ajv2020 {
+  if (allErrors) {
+    allErrorsMetaValidator ??= newAjv(true);
+    return allErrorsMetaValidator;
+  }
+  firstErrorMetaValidator ??= newAjv(true, false);
+  return firstErrorMetaValidator;
+}
+
 /** Whether `value` names {@link SCHEMA_DIALECT}. */
 function isDialect(value: JsonValue | undefined): boolean {
   return value === SCHEMA_DIALECT || value === `${SCHEMA_DIALECT}#`;
+}
+
+/**
+ * What ajv finds wrong with `data`: every error when it holds at most
+ * `limit` JSON values, else the first one only (`listedAll` false). ajv's
+ * every-error mode copies its growing error list at each subschema call,
+ * so its cost grows with the square of the number of errors: it runs only
+ * where that square is small. `run` validates in the mode asked for and
+ * returns its errors.
+ */
+function boundedAjvErrors(
+  data: JsonValue,
+  limit: number,
+  run: (allErrors: boolean) => readonly ErrorObject[],
+): { errors: readonly ErrorObject[]; listedAll: boolean } {
+  const listedAll = hasAtMostValues(data, limit);
+  return { errors: run(listedAll), listedAll };
+}
+
+/** The hint of the one error listed for a `what` over `limit` values: more may follow once it is fixed. */
+function firstErrorHint(hint: string, what: string, limit: number): string {
+  return `${hint}; this ${what} holds over ${limit} values, so only its first error is listed and more may follow`;
 }
 
 /** Whether `root` holds at most `limit` JSON values (itself included); stops counting past it. */
