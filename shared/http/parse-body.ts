@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, type Violation } from '../domain/errors.ts';
+import {
+  appendViolations,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  unlistedViolation,
+  type Violation,
+} from '../domain/errors.ts';
 import { forbiddenKeyViolations } from './forbidden-keys.ts';
 import { parsePart } from './parse-part.ts';
 import type { Route } from './route.ts';
@@ -80,10 +86,13 @@ export async function parseBody(
   // body (docs/reliability.md, "Prototype keys and merges"), after the depth check bounds the walk.
   const shapeViolations = jsonShapeViolations(parsed);
   if (shapeViolations.length === 0) {
-    shapeViolations.push(...forbiddenKeyViolations(parsed, contentType === 'application/json-patch+json'));
+    appendViolations(
+      shapeViolations,
+      forbiddenKeyViolations(parsed, contentType === 'application/json-patch+json'),
+    );
   }
   if (shapeViolations.length > 0) {
-    violations.push(...shapeViolations);
+    appendViolations(violations, shapeViolations);
     return { body: undefined, contentType };
   }
   return { body: parsePart(schema, parsed, '/body', violations), contentType, json: parsed };
@@ -92,28 +101,37 @@ export async function parseBody(
 /** Deepest nesting of arrays and objects a request body may have. */
 export const MAX_JSON_DEPTH = 64;
 
+/** Most shape violations (lone surrogates, too deep) listed for one body: the rest are counted. */
+export const MAX_SHAPE_VIOLATIONS = 20;
+
 /** In `u` mode a surrogate pair is one code point, so this matches only an unpaired half. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
  * Violations of the JSON shape every body must have: no key or string with a lone surrogate,
  * no nesting deeper than {@link MAX_JSON_DEPTH}. Walks iteratively (a deep body must not
- * overflow the stack here either) and reports at most 20.
+ * overflow the stack here either), stops at the first place too deep, and lists at most
+ * {@link MAX_SHAPE_VIOLATIONS}, counting the rest in one last `violations.unlisted`.
  */
 function jsonShapeViolations(root: unknown): Violation[] {
   const out: Violation[] = [];
+  let unlisted = 0;
+  const report = (violation: Violation): void => {
+    if (out.length < MAX_SHAPE_VIOLATIONS) out.push(violation);
+    else unlisted += 1;
+  };
   const stack: { value: unknown; pointer: string; depth: number }[] = [
     { value: root, pointer: '/body', depth: 0 },
   ];
-  while (stack.length > 0 && out.length < 20) {
+  while (stack.length > 0) {
     const { value, pointer, depth } = stack.pop() as { value: unknown; pointer: string; depth: number };
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) out.push(unicodeViolation(pointer));
+      if (LONE_SURROGATE.test(value)) report(unicodeViolation(pointer));
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) {
-      out.push({
+      report({
         pointer,
         rule: 'max-depth',
         message: `JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
@@ -126,10 +144,11 @@ function jsonShapeViolations(root: unknown): Violation[] {
       : Object.entries(value);
     for (const [key, item] of entries) {
       const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (!Array.isArray(value) && LONE_SURROGATE.test(key)) out.push(unicodeViolation(at));
+      if (!Array.isArray(value) && LONE_SURROGATE.test(key)) report(unicodeViolation(at));
       stack.push({ value: item, pointer: at, depth: depth + 1 });
     }
   }
+  if (unlisted > 0) out.push(unlistedViolation(unlisted, '/body'));
   return out;
 }
 
