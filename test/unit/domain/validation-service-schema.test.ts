@@ -1,6 +1,10 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../../shared/domain/json-value.ts';
 import {
   compileServiceSchema,
+  MAX_CONTENT_CHECKED_VALUES,
   type ServiceSchemaDocument,
 } from '../../../shared/domain/validation/service-schema.ts';
 
@@ -158,5 +162,83 @@ describe('service schemas (ajv 2020-12 + CEL)', () => {
     });
     // Assess
     expect(out.violations?.map((v) => [v.pointer, v.rule])).toEqual([['/schema', 'schema.too-deep']]);
+  });
+});
+
+/** A schema whose every value must be a string or an object of such values, through a recursive `$ref`. */
+const recursive: ServiceSchemaDocument = {
+  schema: {
+    $ref: '#/$defs/node',
+    $defs: { node: { type: ['string', 'object'], additionalProperties: { $ref: '#/$defs/node' } } },
+  },
+  rules: [],
+  strict: false,
+};
+
+/** An object of `count` numbers (each a violation of {@link recursive}): `count + 1` JSON values. */
+const numbers = (count: number): JsonObject =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [i.toString(36), 1]));
+
+describe('service schemas bound the cost of listing every error', () => {
+  it('lists every error of a document of at most MAX_CONTENT_CHECKED_VALUES values, with the usual hints', () => {
+    // Prepare: the object itself and its members make exactly the limit.
+    const content = numbers(MAX_CONTENT_CHECKED_VALUES - 1);
+    // Act
+    const { errors } = compile(recursive).validate(content);
+    // Assess
+    expect(errors).toHaveLength(MAX_CONTENT_CHECKED_VALUES - 1);
+    expect(errors[0]).toMatchObject({ pointer: '/0', rule: 'schema.type', value: 1 });
+    expect(errors.filter((e) => e.hint?.includes('more may follow'))).toEqual([]);
+  });
+
+  it('lists only the first error of a larger document (32,000 bad values under a recursive $ref), saying more may follow', () => {
+    // Prepare: about 250 KB, within the 256 KiB content cap.
+    const content = numbers(32_000);
+    // Act
+    const { errors } = compile(recursive).validate(content);
+    // Assess
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ pointer: '/0', rule: 'schema.type', value: 1 });
+    expect(errors[0]?.hint).toBe(
+      `Use a value of type string,object; this settings document holds over ${MAX_CONTENT_CHECKED_VALUES} values, so only its first error is listed and more may follow`,
+    );
+  });
+
+  it("checks a large document with the tenant's own schema when two tenants' schemas share an $id", () => {
+    // Prepare
+    const tier = (name: string): ServiceSchemaDocument => ({
+      schema: { $id: 'https://schemas.example/tier', type: 'object', additionalProperties: { enum: [name] } },
+      rules: [],
+      strict: false,
+    });
+    const content = Object.fromEntries(
+      Array.from({ length: MAX_CONTENT_CHECKED_VALUES }, (_, i) => [i.toString(36), 'gold']),
+    );
+    // Act
+    const acme = compileServiceSchema('acme', tier('gold')).compiled?.validate(content);
+    const globex = compileServiceSchema('globex', tier('silver')).compiled?.validate(content);
+    // Assess
+    expect(acme?.errors).toEqual([]);
+    expect(globex?.errors.map((e) => [e.pointer, e.rule])).toEqual([['/0', 'schema.enum']]);
+  });
+
+  it('lists the same errors as an every-error ajv run for any small document', () => {
+    // Prepare: the reference validator, every error, no bound.
+    const reference = new Ajv2020({ allErrors: true, strict: false }).compile(recursive.schema);
+    const compiled = compile(recursive);
+    const small = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 3 }), {
+      maxKeys: 30,
+    }) as fc.Arbitrary<JsonObject>;
+    fc.assert(
+      fc.property(small, (content) => {
+        // Act
+        const { errors } = compiled.validate(content);
+        reference(content);
+        // Assess
+        expect(errors.map((e) => [e.pointer, e.rule])).toEqual(
+          (reference.errors ?? []).map((e) => [e.instancePath, `schema.${e.keyword}`]),
+        );
+      }),
+    );
   });
 });
