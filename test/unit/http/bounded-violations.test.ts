@@ -1,9 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_VIOLATIONS, UNLISTED_RULE } from '../../../shared/domain/errors.ts';
-import { SCHEMA_DIALECT } from '../../../shared/domain/validation/service-schema.ts';
+import {
+  MAX_CONTENT_CHECKED_VALUES,
+  SCHEMA_DIALECT,
+} from '../../../shared/domain/validation/service-schema.ts';
 import type { ContextDeps } from '../../../shared/http/context-ports.ts';
 import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
+import { MAX_SHAPE_VIOLATIONS } from '../../../shared/http/parse-body.ts';
 import { routesOf } from '../../../shared/http/route-table.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
 import { MemoryLogger } from '../../support/test-runtime.ts';
@@ -11,9 +15,9 @@ import { unwiredApprovalPorts, unwiredPorts } from '../../support/unwired-approv
 
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-function handler(): ReturnType<typeof createHttpHandler> {
+function handler(documents = new InMemoryDocumentStore()): ReturnType<typeof createHttpHandler> {
   const deps: ContextDeps<'settings'> = {
-    documents: new InMemoryDocumentStore(),
+    documents,
     clock: { now: () => new Date('2026-05-01T10:00:00Z') },
     ...unwiredApprovalPorts(),
     ...unwiredPorts('secrets', 'keys', 'audit'),
@@ -56,8 +60,9 @@ interface Problem {
 
 async function send(
   event: APIGatewayProxyEventV2,
+  to = handler(),
 ): Promise<{ status: number; bytes: number; problem: Problem }> {
-  const res = await handler()(event, context);
+  const res = await to(event, context);
   const body = res.body ?? '';
   return { status: res.statusCode ?? 0, bytes: body.length, problem: JSON.parse(body) as Problem };
 }
@@ -182,6 +187,63 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
       pointer: '/body/documents/0/content',
       rule: UNLISTED_RULE,
       value: 200_000 - (MAX_LISTED_VIOLATIONS - 1),
+    });
+  });
+
+  it('answers 32,000 bad values under a recursive $ref with a 422 listing its first error only, with a hint that more may follow', async () => {
+    // Prepare: a schema whose values must be strings or objects of them, and ~250 KB of numbers.
+    const to = handler();
+    const schema = {
+      $ref: '#/$defs/node',
+      $defs: { node: { type: ['string', 'object'], additionalProperties: { $ref: '#/$defs/node' } } },
+    };
+    const put = await to(
+      request(
+        'PUT /v1/schemas/services/{service}',
+        '/v1/schemas/services/api',
+        { service: 'api' },
+        { schema, rules: [], reason: 'r' },
+        'editor',
+      ),
+      context,
+    );
+    expect(put.statusCode).toBe(201);
+    // Upper-case keys: none is a key the built-in workload rules check (hpa, replicas ...).
+    const content = Object.fromEntries(
+      Array.from({ length: 32_000 }, (_, i) => [i.toString(36).toUpperCase(), 1]),
+    );
+    const event = request(
+      'POST /v1/validate/envs/{env}/services/{service}',
+      '/v1/validate/envs/dev/services/api',
+      { env: 'dev', service: 'api' },
+      { content },
+      'viewer',
+    );
+    // Act
+    const { status, problem } = await send(event, to);
+    // Assess
+    expect(status).toBe(422);
+    expect(problem.errors.map((e) => [e.pointer, e.rule])).toEqual([['/0', 'schema.type']]);
+    expect(problem.errors[0]?.hint).toContain(
+      `holds over ${MAX_CONTENT_CHECKED_VALUES} values, so only its first error is listed and more may follow`,
+    );
+  });
+
+  it('lists at most 20 keys with lone surrogates and counts the rest', async () => {
+    // Prepare: 5,000 keys, each with an unpaired high surrogate, escaped as JSON allows.
+    const keys = Array.from({ length: 5000 }, (_, i) => `"\\ud800${i.toString(36)}":0`);
+    const event = request('PUT /v1/settings/global', '/v1/settings/global', {}, {}, 'editor');
+    event.body = `{"content":{${keys.join(',')}},"reason":"r"}`;
+    // Act
+    const { status, problem } = await send(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(problem.errors).toHaveLength(MAX_SHAPE_VIOLATIONS + 1);
+    expect(problem.errors.slice(0, MAX_SHAPE_VIOLATIONS).every((e) => e.rule === 'unicode')).toBe(true);
+    expect(problem.errors.at(-1)).toMatchObject({
+      pointer: '/body',
+      rule: UNLISTED_RULE,
+      value: 5000 - MAX_SHAPE_VIOLATIONS,
     });
   });
 });
