@@ -1,13 +1,13 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as v from 'valibot';
 import type { TokenRequest } from '../adapters/local/local-token-authority.ts';
+import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { parseRoleBinding } from '../domain/rbac.ts';
 import { EMAIL_PATTERN } from '../domain/tenant-claims.ts';
 import { TENANT_ID_FOR_POLICY } from '../domain/tenant-session-policy.ts';
 import type { LocalRouteHandler } from './local-server.ts';
 import { problemResult } from './problem-details.ts';
-import { issuesToViolations } from './run-route.ts';
 
 /** Method and path of the local runtime's token route (never in the route table: no AWS, no OpenAPI). */
 export const LOCAL_DEV_TOKEN_ROUTE = 'POST /local/dev/token';

@@ -57,7 +57,7 @@ export async function parseBody(
   if (contentType === 'application/x-www-form-urlencoded') {
     // HTML forms (the approval page): fields become a flat object of strings; the route's schema checks them.
     return {
-      body: parsePart(schema, Object.fromEntries(new URLSearchParams(raw)), '/body', violations),
+      body: await parsePart(schema, Object.fromEntries(new URLSearchParams(raw)), '/body', violations),
       contentType,
     };
   }
@@ -95,7 +95,7 @@ export async function parseBody(
     appendViolations(violations, shapeViolations);
     return { body: undefined, contentType };
   }
-  return { body: parsePart(schema, parsed, '/body', violations), contentType, json: parsed };
+  return { body: await parsePart(schema, parsed, '/body', violations), contentType, json: parsed };
 }
 
 /** Deepest nesting of arrays and objects a request body may have. */

@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { issuesToViolations } from '../domain/documents/issues-to-violations.ts';
 import {
   appendViolations,
   countViolations,
@@ -15,9 +14,6 @@ import type { HttpResult } from './http-result.ts';
 import { parsePart } from './parse-part.ts';
 import { ANONYMOUS, type Route, type RouteContext } from './route.ts';
 
-/** Turns valibot issues into violations with JSON pointers (defined in the domain, shared with import). */
-export { issuesToViolations };
-
 /**
  * Runs one route for one API Gateway v2 event: authenticate, parse and
  * validate every input (listing all violations), authorize the route's one
@@ -31,9 +27,9 @@ export async function runRoute<C extends RouteContext>(
   const principal = route.permission === null ? undefined : principalFromEvent(event);
   const headers = lowerHeaders(event.headers ?? {});
   const violations: Violation[] = [];
-  const params = parsePart(route.params, event.pathParameters ?? {}, '/path', violations);
-  const query = parsePart(route.query, event.queryStringParameters ?? {}, '/query', violations);
-  const header = parseHeaders(route, headers, violations);
+  const params = await parsePart(route.params, event.pathParameters ?? {}, '/path', violations);
+  const query = await parsePart(route.query, event.queryStringParameters ?? {}, '/query', violations);
+  const header = await parseHeaders(route, headers, violations);
   // Body parsing loads with the first route that has a body: a cold start serving a GET skips it.
   const { body, contentType, json } = route.body
     ? await (await import('./parse-body.ts')).parseBody(route, event, headers, violations)
@@ -109,11 +105,11 @@ function permitted(route: Route, principal: Principal | undefined, params: unkno
  * (or, for a `precondition` header, returned apart: the handler gets
  * `undefined` when nothing else is wrong, and its write path answers 428).
  */
-function parseHeaders(
+async function parseHeaders(
   route: Route,
   headers: Record<string, string>,
   violations: Violation[],
-): { values: Record<string, unknown>; preconditionMissing: Violation | undefined } {
+): Promise<{ values: Record<string, unknown>; preconditionMissing: Violation | undefined }> {
   const values: Record<string, unknown> = {};
   let preconditionMissing: Violation | undefined;
   for (const [key, spec] of Object.entries(route.requestHeaders ?? {})) {
@@ -127,7 +123,7 @@ function parseHeaders(
       continue;
     }
     const found: Violation[] = [];
-    values[key] = parsePart(spec.schema, raw, `/headers/${spec.name.toLowerCase()}`, found);
+    values[key] = await parsePart(spec.schema, raw, `/headers/${spec.name.toLowerCase()}`, found);
     appendViolations(
       violations,
       found.map((violation) => ({ ...violation, ...spec.malformed })),

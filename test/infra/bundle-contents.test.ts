@@ -246,6 +246,24 @@ describe('what each Lambda bundle carries (the same esbuild options as HouseFunc
     }
   });
 
+  it('loads the conversion of schema issues into violations (plain messages, did-you-mean hints) with the first invalid request, not at the cold start of any HTTP function', () => {
+    const conversion = [
+      'shared/domain/documents/issues-to-violations.ts',
+      'shared/domain/documents/closest-key.ts',
+    ];
+    for (const entry of ENTRIES.filter((e) => e.startsWith('http/') && e !== 'http/system')) {
+      // Act
+      const { coldModules, allModules } = of(entry);
+      // Assess: the edge that validates is at cold start; the conversion is in the bundle, in a chunk of its own.
+      expect(coldModules.has('shared/http/parse-part.ts'), entry).toBe(true);
+      expect(
+        conversion.filter((m) => coldModules.has(m)),
+        entry,
+      ).toEqual([]);
+      expect(allModules.has(conversion[0] as string), entry).toBe(true);
+    }
+  });
+
   it('prebuilds the route index of each lazy context front-coded: the settings function holds no plain list of its route keys', () => {
     // Act
     const define = houseBuildOptions(lambdaEntry('http/settings'), '/nonexistent').define ?? {};
