@@ -1,6 +1,10 @@
 import type { Violation } from '../errors.ts';
 import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { LINEAR_REGEXP_HINT, linearRegExpProblem } from './linear-regexp.ts';
+import { analyseSchemaReferences } from './schema-references.ts';
+import { walkSchema } from './walk-schema.ts';
+
+export { MAX_SCHEMA_UNFOLDED_SIZE } from './schema-references.ts';
 
 /** Most CEL rules in one schema document. */
 export const MAX_RULES = 64;
@@ -16,57 +20,11 @@ export const MAX_SCHEMA_DEPTH = 32;
  */
 export const MAX_SCHEMA_PATTERNS = 32;
 
-/** The members of a JSON Schema that hold one subschema. */
-const SCHEMA_MEMBERS = [
-  'items',
-  'additionalItems',
-  'additionalProperties',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'propertyNames',
-  'contains',
-  'contentSchema',
-  'not',
-  'if',
-  'then',
-  'else',
-];
-/** The members that hold a list of subschemas. */
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
-/** The members that map names to subschemas. */
-const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
-
-/**
- * Calls `visit` on every subschema of a JSON Schema with its JSON pointer
- * (relative to the schema), following only the members that hold
- * subschemas (not `enum`, `const`, `default` or `examples`, which are data).
- *
- * @example walkSchema({ properties: { a: { pattern: 'x' } } }, (node, at) => console.log(at)) // '', '/properties/a'
- */
-export function walkSchema(schema: JsonValue, visit: (node: JsonObject, pointer: string) => void): void {
-  const walk = (node: JsonValue | undefined, pointer: string, depth: number): void => {
-    if (!isJsonObject(node) || depth > MAX_SCHEMA_DEPTH) return;
-    visit(node, pointer);
-    for (const key of SCHEMA_MEMBERS)
-      if (!Array.isArray(node[key])) walk(node[key], `${pointer}/${key}`, depth + 1);
-    for (const key of SCHEMA_LISTS) {
-      const list = node[key];
-      if (Array.isArray(list))
-        for (const [i, sub] of list.entries()) walk(sub, `${pointer}/${key}/${i}`, depth + 1);
-    }
-    for (const key of SCHEMA_MAPS) {
-      const map = node[key];
-      if (!isJsonObject(map)) continue;
-      for (const [name, sub] of Object.entries(map))
-        walk(sub, `${pointer}/${key}/${escapePointerToken(name)}`, depth + 1);
-    }
-  };
-  walk(schema, '', 0);
-}
-
 /**
  * The size limits of a schema document (documented in docs/reliability.md):
- * number of rules, expression length, JSON Schema size and depth. Pointers
+ * number of rules, expression length, JSON Schema size and depth, then
+ * (within those) its references: local, resolved, not recursive, and an
+ * unfolded size of at most {@link MAX_SCHEMA_UNFOLDED_SIZE}. Pointers
  * are relative to the document (`/rules`, `/rules/<i>/expr`, `/schema`).
  * Checked before anything else reads the document, so that no later step
  * recurses into an arbitrarily deep or large one.
@@ -119,6 +77,7 @@ export function checkSchemaDocumentLimits(document: {
     });
     return out;
   }
+  out.push(...analyseSchemaReferences(document.schema).violations);
   return out;
 }
 

@@ -7,8 +7,9 @@ import { valueAt } from '../layers/json-pointer.ts';
 import { CostMeter, MeteredDocument, SCHEMA_COST_LIMIT } from './cel-cost.ts';
 import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from './cel-rules.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
-import { checkSchemaDocumentLimits, checkSchemaPatterns, walkSchema } from './schema-limits.ts';
+import { checkSchemaDocumentLimits, checkSchemaPatterns } from './schema-limits.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
+import { walkSchema } from './walk-schema.ts';
 
 // ajv-formats ships CommonJS with a default export; normalise both shapes.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (
@@ -142,7 +143,8 @@ export function schemaDocumentViolations(document: ServiceSchemaDocument): Viola
  * reads the schema); more rules than allowed are not compiled, nor is an
  * expression over its length. Within the limits, the patterns are checked
  * for RE2 and the schema against the meta-schema side by side, and the
- * schema is compiled (which builds its patterns) only when both pass.
+ * schema is compiled (which builds its patterns) only when both pass and
+ * its references were not refused (not local, recursive, too complex).
  */
 function compileDocument(
   document: ServiceSchemaDocument,
@@ -150,6 +152,8 @@ function compileDocument(
 ): SchemaCompilation {
   const violations = [...limits];
   const schemaWithinLimits = !violations.some((v) => v.pointer === '/schema');
+  // Why not compiled with a violation of its references: a recursive or exponential schema is refused unseen by ajv.
+  const schemaRefused = violations.some((v) => v.pointer.startsWith('/schema'));
   const tooLong = new Set(violations.filter((v) => v.rule === 'rule.too-long').map((v) => v.pointer));
   let validateFn: ValidateFunction | undefined;
   if (schemaWithinLimits) {
@@ -157,7 +161,7 @@ function compileDocument(
     appendViolations(violations, patterns);
     const meta = metaSchemaViolations(document.schema);
     appendViolations(violations, meta);
-    if (patterns.length === 0 && meta.length === 0)
+    if (patterns.length === 0 && meta.length === 0 && !schemaRefused)
       validateFn = compileJsonSchema(document.schema, violations);
   }
   const rules: CompiledCelRule[] = [];

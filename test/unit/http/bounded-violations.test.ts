@@ -190,12 +190,13 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
     });
   });
 
-  it('answers 32,000 bad values under a recursive $ref with a 422 listing its first error only, with a hint that more may follow', async () => {
-    // Prepare: a schema whose values must be strings or objects of them, and ~250 KB of numbers.
+  it('answers 32,000 bad values under a $ref with a 422 listing its first error only, with a hint that more may follow', async () => {
+    // Prepare: a schema whose values must be strings or objects of strings, and ~250 KB of numbers.
     const to = handler();
     const schema = {
-      $ref: '#/$defs/node',
-      $defs: { node: { type: ['string', 'object'], additionalProperties: { $ref: '#/$defs/node' } } },
+      type: 'object',
+      additionalProperties: { $ref: '#/$defs/node' },
+      $defs: { node: { type: ['string', 'object'], additionalProperties: { type: 'string' } } },
     };
     const put = await to(
       request(
@@ -227,6 +228,29 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
     expect(problem.errors[0]?.hint).toContain(
       `holds over ${MAX_CONTENT_CHECKED_VALUES} values, so only its first error is listed and more may follow`,
     );
+  });
+
+  it('refuses with a 422 a 60-byte schema that makes validation exponential in depth, and stores nothing', async () => {
+    // Prepare: the schema measured at 2^d checks for a valid document of depth d (anyOf and $ref '#').
+    const documents = new InMemoryDocumentStore();
+    const to = handler(documents);
+    const branch = (type: string) => ({ properties: { a: { $ref: '#' }, b: { type } } });
+    const event = request(
+      'PUT /v1/schemas/services/{service}',
+      '/v1/schemas/services/api',
+      { service: 'api' },
+      { schema: { anyOf: [branch('string'), branch('number')] }, rules: [], reason: 'r' },
+      'editor',
+    );
+    // Act
+    const { status, problem } = await send(event, to);
+    // Assess
+    expect(status).toBe(422);
+    expect(problem.errors.map((e) => [e.pointer, e.rule])).toEqual([
+      ['/body/schema/anyOf/0/properties/a/$ref', 'schema.recursive-ref'],
+      ['/body/schema/anyOf/1/properties/a/$ref', 'schema.recursive-ref'],
+    ]);
+    expect(await documents.listKeys('acme', 'schemas')).toEqual([]);
   });
 
   it('lists at most 20 keys with lone surrogates and counts the rest', async () => {

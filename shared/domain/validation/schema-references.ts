@@ -1,0 +1,261 @@
+import type { Violation } from '../errors.ts';
+import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
+import { valueAt } from '../layers/json-pointer.ts';
+import { appliedSubschemas, walkSchema } from './walk-schema.ts';
+
+/**
+ * Most subschema evaluations one pass over a JSON Schema may make, every
+ * `$ref` expanded in place (its unfolded size). Without `$ref` it is the
+ * number of subschemas; `$defs` reused through `$ref` count once per use,
+ * so `k` levels of `$defs` that each use the next twice count `2^k`.
+ * Validating a value costs at most this many subschema checks per JSON
+ * value of the document.
+ */
+export const MAX_SCHEMA_UNFOLDED_SIZE = 4096;
+
+/** The keywords of dynamic references, refused: what they resolve to depends on the path taken. */
+const DYNAMIC_KEYWORDS = ['$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor'];
+
+const LOCAL_REF_HINT =
+  "A $ref may point only inside the same schema document: '#', '#/$defs/name' or '#anchor' (copy what it refers to into $defs)";
+
+/** What {@link analyseSchemaReferences} finds. */
+export interface SchemaReferenceAnalysis {
+  /** Pointers under `/schema`. */
+  violations: Violation[];
+  /**
+   * Subschema evaluations of one pass from the root, `$ref`s expanded (at
+   * most `Number.MAX_SAFE_INTEGER`); meaningless when a `$ref` is recursive.
+   */
+  unfoldedSize: number;
+}
+
+/**
+ * Checks the references of a JSON Schema so that validating against it
+ * costs a bounded number of subschema checks per value, whatever the
+ * document: every `$ref` is local (`#`, a JSON pointer `#/...`, or an
+ * `#anchor` named by `$anchor`) and resolves; no dynamic reference
+ * (`$dynamicRef`, `$recursiveRef` and their anchors) and no `$id` below the
+ * root (which would change what `#` means); no cycle through `$ref` (a
+ * recursive schema makes validation exponential in the document's depth
+ * with `anyOf`); and an unfolded size of at most
+ * {@link MAX_SCHEMA_UNFOLDED_SIZE}. Time and memory are linear in the
+ * schema: each subschema and each `$ref` is followed once (sizes are
+ * memoised, the walk is iterative).
+ *
+ * Anchors and `$id`s are looked for in every object of the schema (data
+ * such as `enum` included): a superset of where ajv registers them, so a
+ * `$ref` never resolves here to another subschema than ajv's.
+ *
+ * @example analyseSchemaReferences({ anyOf: [{ properties: { a: { $ref: '#' } } }] }).violations[0]?.rule // 'schema.recursive-ref'
+ */
+export function analyseSchemaReferences(schema: JsonObject): SchemaReferenceAnalysis {
+  const violations: Violation[] = [];
+  const { located, anchors } = locateObjects(schema, violations);
+  const resolve = (node: JsonObject, pointer: string): JsonObject | boolean | undefined => {
+    const ref = node.$ref;
+    if (typeof ref !== 'string') return undefined;
+    const target = resolveLocal(schema, ref, anchors);
+    if (typeof target !== 'string') return target;
+    violations.push({
+      pointer: `/schema${pointer}/$ref`,
+      rule: 'schema.ref-unresolved',
+      value: ref,
+      message: `the $ref '${ref}' ${target}`,
+      hint: LOCAL_REF_HINT,
+    });
+    return undefined;
+  };
+  const sizes = new UnfoldedSizes(located, resolve);
+  const unfoldedSize = sizes.of(schema);
+  // Why every subschema and not only the root: a recursive $defs entry is refused even while unused.
+  walkSchema(schema, (node) => sizes.of(node));
+  for (const [pointer, ref] of sizes.cycles) {
+    violations.push({
+      pointer: `/schema${pointer}/$ref`,
+      rule: 'schema.recursive-ref',
+      value: ref,
+      message: `the $ref '${ref}' makes the schema recursive: it leads back to a subschema that holds it`,
+      hint: 'Describe the nesting to a fixed depth instead (one $defs entry per level); Kubernetes CRD schemas allow no $ref at all',
+    });
+  }
+  if (sizes.cycles.size === 0 && unfoldedSize > MAX_SCHEMA_UNFOLDED_SIZE) {
+    violations.push({
+      pointer: '/schema',
+      rule: 'schema.too-complex',
+      value: unfoldedSize,
+      message: `the JSON Schema makes ${unfoldedSize === Number.MAX_SAFE_INTEGER ? 'at least ' : ''}${unfoldedSize} subschema checks per pass with every $ref expanded, over ${MAX_SCHEMA_UNFOLDED_SIZE}`,
+      hint: 'Reuse $defs less deeply: a $defs entry used n times counts n times, and so does everything it refers to',
+    });
+  }
+  return { violations, unfoldedSize };
+}
+
+/**
+ * Every object of the schema with its pointer, and the objects each
+ * `$anchor` names; pushes a violation for each dynamic-reference keyword
+ * and each `$id` below the root. Iterative, in document order.
+ */
+function locateObjects(
+  schema: JsonObject,
+  violations: Violation[],
+): { located: Map<JsonObject, string>; anchors: Map<string, JsonObject[]> } {
+  const located = new Map<JsonObject, string>();
+  const anchors = new Map<string, JsonObject[]>();
+  const stack: [JsonValue, string][] = [[schema, '']];
+  while (stack.length > 0) {
+    const [value, pointer] = stack.pop() as [JsonValue, string];
+    const entries: [string, JsonValue][] = Array.isArray(value)
+      ? value.map((item, i) => [String(i), item])
+      : isJsonObject(value)
+        ? Object.entries(value)
+        : [];
+    if (isJsonObject(value)) {
+      located.set(value, pointer);
+      checkObjectKeywords(value, pointer, violations);
+      if (typeof value.$anchor === 'string')
+        anchors.set(value.$anchor, [...(anchors.get(value.$anchor) ?? []), value]);
+    }
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as [string, JsonValue];
+      if (child !== null && typeof child === 'object')
+        stack.push([child, `${pointer}/${escapePointerToken(key)}`]);
+    }
+  }
+  return { located, anchors };
+}
+
+/** Pushes a violation for a dynamic-reference keyword of `node` and for its `$id` below the root. */
+function checkObjectKeywords(node: JsonObject, pointer: string, violations: Violation[]): void {
+  for (const key of DYNAMIC_KEYWORDS) {
+    const value = node[key];
+    // Why not objects: a property named `$dynamicRef` maps to a subschema, which is no keyword.
+    if (value === undefined || (value !== null && typeof value === 'object')) continue;
+    violations.push({
+      pointer: `/schema${pointer}/${key}`,
+      rule: 'schema.ref-dynamic',
+      value,
+      message: `${key} is not supported: a dynamic reference resolves along the path validation takes`,
+      hint: "Use a plain $ref to '#/$defs/name'",
+    });
+  }
+  if (pointer !== '' && typeof node.$id === 'string') {
+    violations.push({
+      pointer: `/schema${pointer}/$id`,
+      rule: 'schema.id-nested',
+      value: node.$id,
+      message:
+        'only the root of a JSON Schema may have an $id: one below it changes what its $refs resolve to',
+      hint: 'Remove this $id; refer to the subschema with a $ref to its JSON pointer or an $anchor',
+    });
+  }
+}
+
+/**
+ * The subschema a local `$ref` names, or why it names none: a JSON pointer
+ * from the root (`#`, `#/$defs/a%20b`, `#/$defs/a~1b`), or an anchor
+ * (`#name`) declared once.
+ */
+function resolveLocal(
+  schema: JsonObject,
+  ref: string,
+  anchors: Map<string, JsonObject[]>,
+): JsonObject | boolean | string {
+  if (!ref.startsWith('#')) return 'does not point inside this schema';
+  let fragment: string;
+  try {
+    fragment = decodeURIComponent(ref.slice(1));
+  } catch {
+    return 'is not a valid URI fragment';
+  }
+  if (fragment === '' || fragment.startsWith('/')) {
+    const target = valueAt(schema, fragment);
+    if (target === undefined) return 'resolves nowhere in this schema';
+    return typeof target === 'boolean' || isJsonObject(target) ? target : 'does not point at a subschema';
+  }
+  const named = anchors.get(fragment) ?? [];
+  if (named.length > 1)
+    return `names ${named.length} subschemas ($anchor '${fragment}' is declared more than once)`;
+  return named[0] ?? `names no $anchor of this schema`;
+}
+
+/** A value at or above `Number.MAX_SAFE_INTEGER` stays there (unfolded sizes grow exponentially). */
+const add = (a: number, b: number): number => Math.min(a + b, Number.MAX_SAFE_INTEGER);
+
+/** A `$ref`: the pointer of the subschema that holds it, and its value. */
+type RefEdge = [pointer: string, ref: string];
+
+/** One subschema being sized: its edges (applied subschemas, then its `$ref` target) and the sum so far. */
+interface Frame {
+  node: JsonObject;
+  edges: [JsonObject | boolean, RefEdge | undefined][];
+  next: number;
+  sum: number;
+  /** The innermost `$ref` on the path from the first subschema sized to this one. */
+  lastRef: RefEdge | undefined;
+}
+
+/**
+ * Unfolded sizes of subschemas, memoised, computed by an iterative
+ * depth-first walk over applied subschemas and `$ref` edges; records each
+ * `$ref` that closes a cycle instead of following it.
+ */
+class UnfoldedSizes {
+  /** `$ref` values that close a cycle, by the pointer of the subschema holding them. */
+  readonly cycles = new Map<string, string>();
+  private readonly done = new Map<JsonObject, number>();
+  private readonly open = new Set<JsonObject>();
+  private readonly located: Map<JsonObject, string>;
+  private readonly resolve: (node: JsonObject, pointer: string) => JsonObject | boolean | undefined;
+
+  constructor(
+    located: Map<JsonObject, string>,
+    resolve: (node: JsonObject, pointer: string) => JsonObject | boolean | undefined,
+  ) {
+    this.located = located;
+    this.resolve = resolve;
+  }
+
+  /** The unfolded size of `root` (a subschema of the schema). */
+  of(root: JsonObject): number {
+    const known = this.done.get(root);
+    if (known !== undefined) return known;
+    const frames: Frame[] = [this.frame(root, undefined)];
+    let size = 0;
+    while (frames.length > 0) {
+      const top = frames[frames.length - 1] as Frame;
+      const edge = top.edges[top.next++];
+      if (edge === undefined) {
+        frames.pop();
+        this.open.delete(top.node);
+        this.done.set(top.node, top.sum);
+        const parent = frames[frames.length - 1];
+        if (parent) parent.sum = add(parent.sum, top.sum);
+        else size = top.sum;
+        continue;
+      }
+      const [to, viaRef] = edge;
+      if (typeof to === 'boolean') {
+        top.sum = add(top.sum, 1);
+        continue;
+      }
+      const sized = this.done.get(to);
+      if (sized !== undefined) top.sum = add(top.sum, sized);
+      else if (this.open.has(to)) {
+        // A cycle holds at least one $ref (members alone form a tree): the innermost on the path is in it.
+        const [pointer, ref] = viaRef ?? top.lastRef ?? ['', ''];
+        this.cycles.set(pointer, ref);
+      } else frames.push(this.frame(to, viaRef ?? top.lastRef));
+    }
+    return size;
+  }
+
+  private frame(node: JsonObject, lastRef: RefEdge | undefined): Frame {
+    this.open.add(node);
+    const pointer = this.located.get(node) ?? '';
+    const edges: Frame['edges'] = appliedSubschemas(node).map(([sub]) => [sub, undefined]);
+    const target = this.resolve(node, pointer);
+    if (target !== undefined) edges.push([target, [pointer, node.$ref as string]]);
+    return { node, edges, next: 0, sum: 1, lastRef };
+  }
+}

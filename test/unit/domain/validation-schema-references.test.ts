@@ -1,0 +1,193 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { JsonObject } from '../../../shared/domain/json-value.ts';
+import { MAX_SCHEMA_UNFOLDED_SIZE } from '../../../shared/domain/validation/schema-limits.ts';
+import { analyseSchemaReferences } from '../../../shared/domain/validation/schema-references.ts';
+import { compileServiceSchema } from '../../../shared/domain/validation/service-schema.ts';
+
+/** The schema the measurement found: valid documents of depth d cost 2^d checks through `anyOf` and `$ref: '#'`. */
+const anyOfRecursion: JsonObject = {
+  anyOf: [
+    { properties: { a: { $ref: '#' }, b: { type: 'string' } } },
+    { properties: { a: { $ref: '#' }, b: { type: 'number' } } },
+  ],
+};
+
+/** `k` levels of `$defs`, each using the next twice, down to `required: ['port']`: unfolded size 2^(k+1) - 2 with the root's `$ref`. */
+function doublingChain(k: number): JsonObject {
+  const $defs: JsonObject = { [`d${k}`]: { required: ['port'] } };
+  for (let i = 0; i < k; i++)
+    $defs[`d${i}`] = { allOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] };
+  return { $ref: '#/$defs/d0', $defs };
+}
+
+const rulesOf = (schema: JsonObject) =>
+  compileServiceSchema('acme', { schema, rules: [], strict: false }).violations?.map((v) => [
+    v.pointer,
+    v.rule,
+  ]);
+
+describe('a tenant schema cannot make validation exponential', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('refuses the anyOf recursion at each $ref, without ever compiling it', () => {
+    // Prepare: a spy that proves ajv compiles a schema that is accepted.
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    // Act
+    const refused = compileServiceSchema('acme', { schema: anyOfRecursion, rules: [], strict: false });
+    const compiledBefore = compile.mock.calls.length;
+    const accepted = compileServiceSchema('acme', { schema: { type: 'object' }, rules: [], strict: false });
+    // Assess
+    expect(refused.violations).toEqual([
+      expect.objectContaining({
+        pointer: '/schema/anyOf/0/properties/a/$ref',
+        rule: 'schema.recursive-ref',
+        value: '#',
+        hint: expect.stringContaining('fixed depth'),
+      }),
+      expect.objectContaining({ pointer: '/schema/anyOf/1/properties/a/$ref', rule: 'schema.recursive-ref' }),
+    ]);
+    expect(compiledBefore).toBe(0);
+    expect(accepted.compiled).toBeDefined();
+    expect(compile).toHaveBeenCalled();
+  });
+
+  it('refuses a recursive $defs entry even when nothing uses it, and a cycle entered through a $ref into it', () => {
+    // Act + Assess: a self-reference (ajv itself overflows its stack compiling one).
+    expect(rulesOf({ $defs: { x: { $ref: '#/$defs/x' } } })).toEqual([
+      ['/schema/$defs/x/$ref', 'schema.recursive-ref'],
+    ]);
+    // A cycle closed by a member, not a $ref: the $ref on the cycle is named.
+    expect(
+      rulesOf({
+        $ref: '#/$defs/p/properties/c',
+        $defs: { p: { properties: { c: { $ref: '#/$defs/p' } } } },
+      }),
+    ).toEqual([['/schema/$defs/p/properties/c/$ref', 'schema.recursive-ref']]);
+  });
+
+  it('accepts 10 levels of doubling $defs (4,094 checks) and refuses 11 (8,190) with schema.too-complex', () => {
+    // Act
+    const ten = compileServiceSchema('acme', { schema: doublingChain(10), rules: [], strict: false });
+    const eleven = compileServiceSchema('acme', { schema: doublingChain(11), rules: [], strict: false });
+    // Assess: each of the 2^10 uses of the last level checks (and reports) on its own.
+    expect(ten.compiled?.validate({ port: 80 }).errors).toEqual([]);
+    expect(ten.compiled?.validate({}).errors.map((e) => e.rule)).toEqual(
+      new Array(1024).fill('schema.required'),
+    );
+    expect(eleven.violations).toEqual([
+      {
+        pointer: '/schema',
+        rule: 'schema.too-complex',
+        value: 8190,
+        message: `the JSON Schema makes 8190 subschema checks per pass with every $ref expanded, over ${MAX_SCHEMA_UNFOLDED_SIZE}`,
+        hint: expect.stringContaining('counts n times'),
+      },
+    ]);
+  });
+
+  it('refuses 60 levels of doubling $defs (2^61 checks: a billion laughs) in time linear in the schema', () => {
+    // Act
+    const { violations, unfoldedSize } = analyseSchemaReferences(doublingChain(60));
+    // Assess: sizes saturate instead of losing precision.
+    expect(unfoldedSize).toBe(Number.MAX_SAFE_INTEGER);
+    expect(violations.map((v) => v.rule)).toEqual(['schema.too-complex']);
+    expect(violations[0]?.message).toContain('at least');
+  });
+
+  it('accepts a realistic schema that reuses $defs by pointer and by $anchor, and validates through them', () => {
+    // Prepare
+    const schema: JsonObject = {
+      $id: 'https://acme.example/schemas/api',
+      type: 'object',
+      properties: {
+        web: { $ref: '#/$defs/container' },
+        worker: { $ref: '#/$defs/container' },
+        sidecar: { $ref: '#container' },
+      },
+      $defs: {
+        quantity: { type: 'string', pattern: '^[0-9]+(m|Mi|Gi)?$' },
+        resources: {
+          type: 'object',
+          properties: { cpu: { $ref: '#/$defs/quantity' }, memory: { $ref: '#/$defs/quantity' } },
+        },
+        container: {
+          $anchor: 'container',
+          type: 'object',
+          properties: { requests: { $ref: '#/$defs/resources' }, limits: { $ref: '#/$defs/resources' } },
+        },
+      },
+    };
+    // Act
+    const out = compileServiceSchema('acme', { schema, rules: [], strict: false });
+    const { errors } = out.compiled?.validate({ sidecar: { limits: { cpu: 'lots' } } }) ?? { errors: [] };
+    // Assess: the root, 3 uses of a container (the use, the container, 2 uses of resources, each with 2 quantities).
+    expect(out.violations).toBeUndefined();
+    expect(analyseSchemaReferences(schema).unfoldedSize).toBe(1 + 3 * (1 + 1 + 2 * (1 + 1 + 2 * (1 + 1))));
+    expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/sidecar/limits/cpu', 'schema.pattern']]);
+  });
+
+  it('sizes a chain of 20,000 $refs and 20,000 uses of one $defs entry exactly, without recursion', () => {
+    // Prepare: far larger than the 64 KiB limit allows, to show the walk is iterative and memoised.
+    const $defs: JsonObject = { c20000: { type: 'string' } };
+    for (let i = 0; i < 20_000; i++) $defs[`c${i}`] = { $ref: `#/$defs/c${i + 1}` };
+    const chain = { $ref: '#/$defs/c0', $defs };
+    const properties = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`p${i}`, { $ref: '#/$defs/c19998' }]),
+    );
+    const wide = { properties, $defs };
+    // Act
+    const long = analyseSchemaReferences(chain);
+    const many = analyseSchemaReferences(wide);
+    // Assess: every $ref costs its own check; c19998 unfolds to 3.
+    expect(long.unfoldedSize).toBe(20_002);
+    expect(many.unfoldedSize).toBe(1 + 20_000 * (1 + 3));
+    expect(many.violations.map((v) => [v.rule, v.value])).toEqual([['schema.too-complex', 80_001]]);
+  });
+
+  it('refuses every $ref that is not local or resolves nowhere, dynamic references and an $id below the root', () => {
+    // Act
+    const rules = rulesOf({
+      properties: {
+        foreign: { $ref: 'https://globex.example/secret' },
+        relative: { $ref: '' },
+        missing: { $ref: '#/$defs/missing' },
+        data: { $ref: '#/required' },
+        anchor: { $ref: '#nowhere' },
+        twice: { $ref: '#dup' },
+        dynamic: { $dynamicRef: '#meta' },
+      },
+      required: ['a'],
+      $defs: {
+        a: { $anchor: 'dup' },
+        b: { $anchor: 'dup', type: 'string' },
+        c: { $id: 'https://acme.example/c' },
+      },
+    });
+    // Assess
+    expect(rules).toEqual([
+      ['/schema/properties/dynamic/$dynamicRef', 'schema.ref-dynamic'],
+      ['/schema/$defs/c/$id', 'schema.id-nested'],
+      ['/schema/properties/foreign/$ref', 'schema.ref-unresolved'],
+      ['/schema/properties/relative/$ref', 'schema.ref-unresolved'],
+      ['/schema/properties/missing/$ref', 'schema.ref-unresolved'],
+      ['/schema/properties/data/$ref', 'schema.ref-unresolved'],
+      ['/schema/properties/anchor/$ref', 'schema.ref-unresolved'],
+      ['/schema/properties/twice/$ref', 'schema.ref-unresolved'],
+    ]);
+  });
+
+  it('resolves escaped JSON pointers as ajv does (%20, ~1) and keeps a property named $dynamicRef', () => {
+    // Act
+    const rules = rulesOf({
+      properties: {
+        a: { $ref: '#/$defs/a%20b' },
+        b: { $ref: '#/$defs/c~1d' },
+        $dynamicRef: { type: 'string' },
+      },
+      $defs: { 'a b': { type: 'string' }, 'c/d': { type: 'number' } },
+    });
+    // Assess
+    expect(rules).toBeUndefined();
+  });
+});
