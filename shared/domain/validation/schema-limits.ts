@@ -2,7 +2,7 @@ import type { Violation } from '../errors.ts';
 import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { LINEAR_REGEXP_HINT, linearRegExpProblem } from './linear-regexp.ts';
 import { analyseSchemaReferences } from './schema-references.ts';
-import { walkSchema } from './walk-schema.ts';
+import { appliedSubschemas, walkSchema } from './walk-schema.ts';
 
 export { MAX_SCHEMA_UNFOLDED_SIZE } from './schema-references.ts';
 
@@ -19,6 +19,13 @@ export const MAX_SCHEMA_DEPTH = 32;
  * in time linear in the strings it checks, so their number multiplies it.
  */
 export const MAX_SCHEMA_PATTERNS = 32;
+/**
+ * Most members of one applicator keyword (`properties`, `allOf`, `anyOf`
+ * ...) of one subschema. ajv compiles sibling members into nested blocks:
+ * 2,000 `properties` (51 KB of JSON) overflow the stack when the compiled
+ * validator first runs, in both error modes; 1,500 still run.
+ */
+export const MAX_SCHEMA_KEYWORD_MEMBERS = 1000;
 
 /**
  * The size limits of a schema document (documented in docs/reliability.md):
@@ -77,7 +84,30 @@ export function checkSchemaDocumentLimits(document: {
     });
     return out;
   }
-  out.push(...analyseSchemaReferences(document.schema).violations);
+  out.push(...checkKeywordMembers(document.schema), ...analyseSchemaReferences(document.schema).violations);
+  return out;
+}
+
+/** A violation for each applicator keyword with more than {@link MAX_SCHEMA_KEYWORD_MEMBERS} members. */
+function checkKeywordMembers(schema: JsonObject): Violation[] {
+  const out: Violation[] = [];
+  walkSchema(schema, (node, pointer) => {
+    const counts = new Map<string, number>();
+    for (const [, at] of appliedSubschemas(node)) {
+      const keyword = at.split('/')[1] as string;
+      counts.set(keyword, (counts.get(keyword) ?? 0) + 1);
+    }
+    for (const [keyword, count] of counts) {
+      if (count <= MAX_SCHEMA_KEYWORD_MEMBERS) continue;
+      out.push({
+        pointer: `/schema${pointer}/${keyword}`,
+        rule: 'schema.too-wide',
+        value: count,
+        message: `${keyword} has ${count} members, over ${MAX_SCHEMA_KEYWORD_MEMBERS}`,
+        hint: 'Group the members into nested objects (or several allOf branches) of at most that many each',
+      });
+    }
+  });
   return out;
 }
 

@@ -8,6 +8,7 @@ import { CostMeter, MeteredDocument, SCHEMA_COST_LIMIT } from './cel-cost.ts';
 import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from './cel-rules.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
 import { checkSchemaDocumentLimits, checkSchemaPatterns } from './schema-limits.ts';
+import { analyseSchemaReferences } from './schema-references.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 import { walkSchema } from './walk-schema.ts';
 
@@ -76,6 +77,18 @@ export const MAX_META_CHECKED_VALUES = 2000;
  * 256 KiB content cap) 2.6 s.
  */
 export const MAX_CONTENT_CHECKED_VALUES = 10_000;
+
+/**
+ * Most subschema checks (JSON values of the document times the schema's
+ * unfolded size, `MAX_SCHEMA_UNFOLDED_SIZE`) for every schema error
+ * of a document to be listed; past it, its first error only. Each check
+ * may add an error, and ajv's every-error mode copies the error list after
+ * each `$ref` call: a schema that checks each value 4,094 times (`$defs`
+ * reused 1,024 times) made 1,000 bad values list 1,024,000 errors in 4 s,
+ * 4,000 in 56 s. Within this bound the worst case is about 0.4 s; a
+ * schema of up to 100 checks per pass keeps the 10,000-value bound.
+ */
+export const MAX_CONTENT_CHECKS = 1_000_000;
 
 function newAjv(validateSchema: boolean, allErrors = true): Ajv2020 {
   const ajv = new Ajv2020({
@@ -195,12 +208,16 @@ function compileDocument(
   }
   if (violations.length > 0 || !validateFn) return { violations };
   const everyErrorFn = validateFn;
+  const checkedValues = Math.min(
+    MAX_CONTENT_CHECKED_VALUES,
+    Math.floor(MAX_CONTENT_CHECKS / analyseSchemaReferences(document.schema).unfoldedSize),
+  );
   // Compiled on the first document too large for every-error mode, kept with this schema (and its tenant).
   let firstErrorFn: ValidateFunction | undefined;
   const compiled: CompiledServiceSchema = {
     validate(content) {
       const errors: Violation[] = [];
-      const checked = boundedAjvErrors(content, MAX_CONTENT_CHECKED_VALUES, (allErrors) => {
+      const checked = boundedAjvErrors(content, checkedValues, (allErrors) => {
         if (!allErrors) firstErrorFn ??= newAjv(false, false).compile(document.schema);
         const fn = allErrors ? everyErrorFn : (firstErrorFn as ValidateFunction);
         return fn(content) ? [] : (fn.errors ?? []);
@@ -212,11 +229,7 @@ function compileDocument(
             ? violation
             : {
                 ...violation,
-                hint: firstErrorHint(
-                  violation.hint ?? 'Fix this value',
-                  'settings document',
-                  MAX_CONTENT_CHECKED_VALUES,
-                ),
+                hint: firstErrorHint(violation.hint ?? 'Fix this value', 'settings document', checkedValues),
               },
         );
       }

@@ -1,9 +1,15 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JsonObject } from '../../../shared/domain/json-value.ts';
-import { MAX_SCHEMA_UNFOLDED_SIZE } from '../../../shared/domain/validation/schema-limits.ts';
+import {
+  MAX_SCHEMA_KEYWORD_MEMBERS,
+  MAX_SCHEMA_UNFOLDED_SIZE,
+} from '../../../shared/domain/validation/schema-limits.ts';
 import { analyseSchemaReferences } from '../../../shared/domain/validation/schema-references.ts';
-import { compileServiceSchema } from '../../../shared/domain/validation/service-schema.ts';
+import {
+  compileServiceSchema,
+  MAX_CONTENT_CHECKS,
+} from '../../../shared/domain/validation/service-schema.ts';
 
 /** The schema the measurement found: valid documents of depth d cost 2^d checks through `anyOf` and `$ref: '#'`. */
 const anyOfRecursion: JsonObject = {
@@ -189,5 +195,68 @@ describe('a tenant schema cannot make validation exponential', () => {
     });
     // Assess
     expect(rules).toBeUndefined();
+  });
+});
+
+/** An object of `count` members named by base 36, each `value`. */
+const members = (count: number, value: JsonObject[string]): JsonObject =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [i.toString(36), value]));
+
+describe('validation cost bounded by the schema, not only by the document', () => {
+  it('lists every error only while values times unfolded size stay within MAX_CONTENT_CHECKS', () => {
+    // Prepare: each member is checked 1,024 times over (10 levels of doubling $defs down to `required`).
+    const schema: JsonObject = {
+      type: 'object',
+      additionalProperties: { $ref: '#/$defs/d0' },
+      $defs: doublingChain(10).$defs as JsonObject,
+    };
+    const limit = Math.floor(MAX_CONTENT_CHECKS / analyseSchemaReferences(schema).unfoldedSize);
+    const compiled = compileServiceSchema('acme', { schema, rules: [], strict: false }).compiled;
+    // Numbers pass `required` (it checks objects only): one JSON value per member.
+    const oneBad = { ...members(limit - 2, 1), bad: {} };
+    // Act: the object and its members make `limit` values, then one more.
+    const within = compiled?.validate(oneBad).errors ?? [];
+    const over = compiled?.validate({ ...oneBad, extra: {} }).errors ?? [];
+    // Assess: every unfolded copy of the integer check reports; past the bound, the first error alone.
+    expect(limit).toBeLessThan(300);
+    expect(within).toHaveLength(1024);
+    expect(within.filter((e) => e.hint?.includes('more may follow'))).toEqual([]);
+    expect(over).toHaveLength(1);
+    expect(over[0]?.hint).toContain(`holds over ${limit} values, so only its first error is listed`);
+  });
+
+  it('accepts MAX_SCHEMA_KEYWORD_MEMBERS properties and validates with them in both error modes', () => {
+    // Prepare
+    const properties = members(MAX_SCHEMA_KEYWORD_MEMBERS, { type: 'string' });
+    const compiled = compileServiceSchema('acme', {
+      schema: { properties },
+      rules: [],
+      strict: false,
+    }).compiled;
+    // Act: 500 bad values (every error), then 32,000 (first error only).
+    const all = compiled?.validate(members(500, 1)).errors;
+    const first = compiled?.validate(members(32_000, 1)).errors;
+    // Assess
+    expect(all).toHaveLength(500);
+    expect(first).toHaveLength(1);
+  });
+
+  it('refuses one more member with schema.too-wide at the keyword (2,000 properties overflowed the stack)', () => {
+    // Act
+    const out = compileServiceSchema('acme', {
+      schema: {
+        properties: { a: { allOf: Array.from({ length: MAX_SCHEMA_KEYWORD_MEMBERS + 1 }, () => ({})) } },
+      },
+      rules: [],
+      strict: false,
+    });
+    // Assess
+    expect(out.violations).toEqual([
+      expect.objectContaining({
+        pointer: '/schema/properties/a/allOf',
+        rule: 'schema.too-wide',
+        value: MAX_SCHEMA_KEYWORD_MEMBERS + 1,
+      }),
+    ]);
   });
 });
