@@ -233,11 +233,11 @@ describe('validation cost bounded by the schema, not only by the document', () =
       rules: [],
       strict: false,
     }).compiled;
-    // Act: 500 bad values (every error), then 32,000 (first error only).
-    const all = compiled?.validate(members(500, 1)).errors;
+    // Act: 200 bad values (every error: 201 values x 1,001 checks), then 32,000 (first error only).
+    const all = compiled?.validate(members(200, 1)).errors;
     const first = compiled?.validate(members(32_000, 1)).errors;
     // Assess
-    expect(all).toHaveLength(500);
+    expect(all).toHaveLength(200);
     expect(first).toHaveLength(1);
   });
 
