@@ -24,27 +24,14 @@ type SchemaNode = JsonValue;
  */
 export function findUnknownKeys(schema: JsonObject, document: JsonObject): Violation[] {
   const out: Violation[] = [];
-  const walk = (schemas: SchemaNode[], value: JsonValue, path: string): void => {
-    const all = expand(schema, schemas);
+  const shapes = new Shapes(schema);
+  const walk = (shape: Shape, value: JsonValue, path: string): void => {
     if (isJsonObject(value)) {
-      const described = all.some((s) => isJsonObject(s.properties) || isJsonObject(s.patternProperties));
-      const open = all.some((s) => s.additionalProperties !== undefined && s.additionalProperties !== false);
       for (const [key, child] of Object.entries(value)) {
-        const childSchemas: SchemaNode[] = [];
-        for (const s of all) {
-          if (isJsonObject(s.properties) && Object.hasOwn(s.properties, key))
-            childSchemas.push(s.properties[key] as SchemaNode);
-          if (isJsonObject(s.patternProperties)) {
-            for (const [pattern, sub] of Object.entries(s.patternProperties))
-              if (safeTest(pattern, key)) childSchemas.push(sub);
-          }
-        }
         const pointer = `${path}/${escapePointerToken(key)}`;
-        if (childSchemas.length === 0) {
-          for (const s of all)
-            if (s.additionalProperties !== undefined && s.additionalProperties !== false)
-              childSchemas.push(s.additionalProperties);
-          if (described && !open && !all.some((s) => s.additionalProperties === false)) {
+        let childShape: Shape | null | undefined = shapes.ofKey(shape, key);
+        if (childShape === undefined) {
+          if (shape.described && !shape.open && !shape.closed) {
             out.push({
               pointer,
               rule: 'schema.unknown-key',
@@ -54,23 +41,140 @@ export function findUnknownKeys(schema: JsonObject, document: JsonObject): Viola
             });
             continue;
           }
+          childShape = shapes.additional(shape);
         }
-        if (childSchemas.length > 0) walk(childSchemas, child, pointer);
+        if (childShape) walk(childShape, child, pointer);
       }
     } else if (Array.isArray(value)) {
       value.forEach((child, i) => {
-        const childSchemas: SchemaNode[] = [];
-        for (const s of all) {
-          const prefix = Array.isArray(s.prefixItems) ? s.prefixItems : [];
-          if (i < prefix.length) childSchemas.push(prefix[i] as SchemaNode);
-          else if (s.items !== undefined) childSchemas.push(s.items);
-        }
-        if (childSchemas.length > 0) walk(childSchemas, child, `${path}/${i}`);
+        const childShape = shapes.ofItem(shape, i);
+        if (childShape) walk(childShape, child, `${path}/${i}`);
       });
     }
   };
-  walk([schema], document, '');
+  walk(shapes.of([schema]), document, '');
   return out;
+}
+
+/**
+ * What the schemas that apply at one place say about its members, computed
+ * once per distinct set of schemas: so checking many values against the
+ * same wide schema (thousands of keys under an `anyOf` of hundreds of
+ * branches) costs a lookup per key, not a pass over every branch.
+ */
+interface Shape {
+  /** The schemas that apply, with their combinators and local `$ref`s. */
+  all: JsonObject[];
+  /** Some schema lists `properties` or `patternProperties`. */
+  described: boolean;
+  /** Some schema allows other keys (`additionalProperties` other than `false`). */
+  open: boolean;
+  /** Some schema has `additionalProperties: false` (ajv reports those keys). */
+  closed: boolean;
+  /** Each property name with the schemas naming it, by position in `all`. */
+  named: Map<string, [number, SchemaNode][]>;
+  /** Each `patternProperties` key with its schema, by position in `all`. */
+  patterns: [number, string, SchemaNode][];
+  /** The shape of each key seen (`undefined`: no schema names or matches it). */
+  byKey: Map<string, Shape | undefined>;
+  /** The shape of keys no schema names (`null`: none allows them), computed on first need. */
+  additional?: Shape | null;
+  /** The longest `prefixItems`, and the shape of each array index up to it (`null`: no schema). */
+  longestPrefix: number;
+  byIndex: Map<number, Shape | null>;
+}
+
+/** Shapes memoised by the identities of the schemas they come from, for one document. */
+class Shapes {
+  private readonly root: JsonObject;
+  private readonly ids = new Map<JsonObject, number>();
+  private readonly cache = new Map<string, Shape>();
+
+  constructor(root: JsonObject) {
+    this.root = root;
+  }
+
+  /** The shape of the place where `schemas` apply. */
+  of(schemas: SchemaNode[]): Shape {
+    const key = schemas
+      .filter(isJsonObject)
+      .map((s) => {
+        const id = this.ids.get(s) ?? this.ids.size;
+        this.ids.set(s, id);
+        return id;
+      })
+      .join(',');
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const shape = newShape(expand(this.root, schemas));
+    this.cache.set(key, shape);
+    return shape;
+  }
+
+  /** The shape of member `key`: the schemas naming or matching it, in the order of `all`; `undefined` if none. */
+  ofKey(shape: Shape, key: string): Shape | undefined {
+    if (shape.byKey.has(key)) return shape.byKey.get(key);
+    const found = [...(shape.named.get(key) ?? [])];
+    for (const [at, pattern, sub] of shape.patterns) if (safeTest(pattern, key)) found.push([at, sub]);
+    // Stable: a schema's own property stays before its patterns, as ajv applies them.
+    found.sort((a, b) => a[0] - b[0]);
+    const out = found.length > 0 ? this.of(found.map(([, sub]) => sub)) : undefined;
+    shape.byKey.set(key, out);
+    return out;
+  }
+
+  /** The shape of keys no schema names: the `additionalProperties` that allow them; `null` if none. */
+  additional(shape: Shape): Shape | null {
+    if (shape.additional === undefined) {
+      const subs = shape.all
+        .map((s) => s.additionalProperties)
+        .filter((sub): sub is JsonValue => sub !== undefined && sub !== false);
+      shape.additional = subs.length > 0 ? this.of(subs) : null;
+    }
+    return shape.additional;
+  }
+
+  /** The shape of array index `i`: each schema's `prefixItems[i]`, else its `items`; `null` if none. */
+  ofItem(shape: Shape, i: number): Shape | null {
+    // Why one shape past the longest prefixItems: every schema applies its items there.
+    const at = Math.min(i, shape.longestPrefix);
+    let out = shape.byIndex.get(at);
+    if (out === undefined) {
+      const subs: SchemaNode[] = [];
+      for (const s of shape.all) {
+        const prefix = Array.isArray(s.prefixItems) ? s.prefixItems : [];
+        if (at < prefix.length) subs.push(prefix[at] as SchemaNode);
+        else if (s.items !== undefined) subs.push(s.items);
+      }
+      out = subs.length > 0 ? this.of(subs) : null;
+      shape.byIndex.set(at, out);
+    }
+    return out;
+  }
+}
+
+/** Indexes what `all` says about members. */
+function newShape(all: JsonObject[]): Shape {
+  const named = new Map<string, [number, SchemaNode][]>();
+  const patterns: [number, string, SchemaNode][] = [];
+  all.forEach((s, at) => {
+    if (isJsonObject(s.properties))
+      for (const [name, sub] of Object.entries(s.properties))
+        named.set(name, [...(named.get(name) ?? []), [at, sub]]);
+    if (isJsonObject(s.patternProperties))
+      for (const [pattern, sub] of Object.entries(s.patternProperties)) patterns.push([at, pattern, sub]);
+  });
+  return {
+    all,
+    described: all.some((s) => isJsonObject(s.properties) || isJsonObject(s.patternProperties)),
+    open: all.some((s) => s.additionalProperties !== undefined && s.additionalProperties !== false),
+    closed: all.some((s) => s.additionalProperties === false),
+    named,
+    patterns,
+    byKey: new Map(),
+    longestPrefix: Math.max(0, ...all.map((s) => (Array.isArray(s.prefixItems) ? s.prefixItems.length : 0))),
+    byIndex: new Map(),
+  };
 }
 
 /** The schema objects that apply at one place: the given ones plus their combinators and local $refs. */
