@@ -310,6 +310,33 @@ describe('schemas', () => {
     expect(strict.body.errors.map((e: { rule: string }) => e.rule)).toContain('schema.unknown-key');
   });
 
+  it('writes a layer with thousands of keys its schema does not describe, storing and returning at most 100 warnings with the count of the rest (they once overflowed the version item: a 500)', async () => {
+    // Prepare: a non-strict schema describing one key, and content with 8,000 others.
+    const schemaPut = await put('/v1/schemas/services/wide', editor, {
+      schema: { type: 'object', properties: { image: { type: 'string' } } },
+      rules: [],
+      strict: false,
+      reason: 'wide',
+    });
+    expect(schemaPut.status).toBe(201);
+    const content = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`undescribed${i}`, i]));
+    // Act
+    const res = await put('/v1/settings/envs/staging/services/wide', editor, { content, reason: 'wide' });
+    const read = await rt.call('GET', `/v1/settings/envs/staging/services/wide?version=${res.body.version}`, {
+      token: viewer,
+    });
+    // Assess: written; of the 8,001 undescribed keys (the 8,000 and global's `log`), 99 warnings are listed
+    // and one counts the other 7,902, in the answer and in the record.
+    expect(res.status).toBe(201);
+    for (const warnings of [res.body.warnings, read.body.warnings]) {
+      expect(warnings).toHaveLength(100);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({ pointer: '/undescribed0', rule: 'schema.unknown-key' }),
+      );
+      expect(warnings[99]).toMatchObject({ rule: 'violations.unlisted', value: 7902 });
+    }
+  });
+
   it('rejects a schema that does not compile or a CEL rule that does not parse with a 400 listing each', async () => {
     const res = await put('/v1/schemas/services/api', editor, {
       schema: { type: 'nope' },

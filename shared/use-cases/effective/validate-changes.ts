@@ -1,4 +1,4 @@
-import { UnprocessableError, type Violation } from '../../domain/errors.ts';
+import { capViolations, UnprocessableError, type Violation } from '../../domain/errors.ts';
 import type { JsonObject, JsonValue } from '../../domain/json-value.ts';
 import type { EffectiveSettings, Provenance } from '../../domain/layers/effective-settings.ts';
 import { referencedProfileNames } from '../../domain/layers/profile-references.ts';
@@ -195,7 +195,7 @@ export async function validateChanges(
     results[i] = await checkLater(key, target);
   });
   const errors = dedupeViolations(results.flatMap((r) => r.errors));
-  const warnings = dedupeViolations(results.flatMap((r) => r.warnings));
+  const warnings = capViolations(dedupeViolations(results.flatMap((r) => r.warnings)));
   return { valid: errors.length === 0, errors, warnings, targets: [...selected.keys()] };
 }
 

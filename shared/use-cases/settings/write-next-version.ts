@@ -1,6 +1,11 @@
 import { contentHash } from '../../domain/canonical-hash.ts';
 import type { Violation } from '../../domain/errors.ts';
-import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '../../domain/errors.ts';
+import {
+  capViolations,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '../../domain/errors.ts';
 import type { JsonObject } from '../../domain/json-value.ts';
 import {
   type IfMatch,
@@ -139,7 +144,9 @@ export async function writeNextVersion(
     // Validation step: nothing is written when it throws; its warnings go into the version record.
     const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
     const record = nextVersion(latest, content, intent);
-    if (checked.warnings.length > 0) record.warnings = checked.warnings;
+    // Why capped: the warnings are stored in the version's item (DynamoDB: 400 KB at most), and
+    // 8,000 unknown keys made 1.2 MB of them, a failed write and a 500.
+    if (checked.warnings.length > 0) record.warnings = capViolations(checked.warnings);
     // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
     // stores a change request instead and returns it (a 202 at the HTTP edge); nothing is appended.
     // Why the cast: the overloads give every write without an approved change request the gate's ports.
