@@ -222,6 +222,49 @@ function corpus(): HostileCase[] {
       ],
       request: put(layer, { content: { items: list35k }, reason: 'r' }),
     },
+    {
+      name: 'schema-recursive-anyof',
+      what: 'schema write of a 60-byte recursive anyOf (evaluation doubles per nesting level: refused at write)',
+      request: schema({
+        schema: {
+          anyOf: [
+            { properties: { a: { $ref: '#' }, b: { type: 'string' } } },
+            { properties: { a: { $ref: '#' }, b: { type: 'number' } } },
+          ],
+        },
+      }),
+    },
+    {
+      name: 'schema-wide-anyof-unknown-keys',
+      what: 'schema with a 1,000-branch anyOf under additionalProperties, then a layer with 8,000 keys',
+      prepare: [
+        schema({
+          schema: {
+            type: 'object',
+            additionalProperties: {
+              anyOf: Array.from({ length: 1000 }, (_, i) => ({
+                type: 'object',
+                properties: { [`p${i}`]: { type: 'string' } },
+              })),
+            },
+          },
+        }),
+      ],
+      request: put(layer, { content: keys(8000, () => ({ q: 1 })), reason: 'r' }),
+    },
+    {
+      name: 'schema-every-error-4000x1000',
+      what: 'schema applying one check 4,000 times to each value (within the 4,096 limit), then 1,000 bad values',
+      prepare: [
+        schema({
+          schema: {
+            type: 'object',
+            additionalProperties: { allOf: Array.from({ length: 1000 }, () => ({ type: 'string' })) },
+          },
+        }),
+      ],
+      request: put(layer, { content: keys(1000, (i) => i), reason: 'r' }),
+    },
     ...(
       [
         [200, 200],
