@@ -28,6 +28,12 @@ export interface SchemaReferenceAnalysis {
    * most `Number.MAX_SAFE_INTEGER`); meaningless when a `$ref` is recursive.
    */
   unfoldedSize: number;
+  /**
+   * The most subschema checks one JSON value of a document at each depth
+   * receives (index 0: the document itself), up to {@link MAX_CHECKED_DEPTH};
+   * empty when a `$ref` is recursive. See {@link checksByDepth}.
+   */
+  checksByDepth: number[];
 }
 
 /**
@@ -88,7 +94,12 @@ export function analyseSchemaReferences(schema: JsonObject): SchemaReferenceAnal
       hint: 'Reuse $defs less deeply: a $defs entry used n times counts n times, and so does everything it refers to',
     });
   }
-  return { violations, unfoldedSize };
+  const acyclic = sizes.cycles.size === 0;
+  const target = (node: JsonObject): JsonObject | boolean | undefined => {
+    const found = typeof node.$ref === 'string' ? resolveLocal(schema, node.$ref, anchors) : undefined;
+    return typeof found === 'string' ? undefined : found;
+  };
+  return { violations, unfoldedSize, checksByDepth: acyclic ? checksByDepth(schema, target) : [] };
 }
 
 /**
@@ -177,6 +188,95 @@ function resolveLocal(
   if (named.length > 1)
     return `names ${named.length} subschemas ($anchor '${fragment}' is declared more than once)`;
   return named[0] ?? `names no $anchor of this schema`;
+}
+
+/**
+ * The deepest JSON value counted by {@link checksByDepth}: a request body
+ * nests at most `MAX_JSON_DEPTH` (64) deep, so deeper subschemas never apply.
+ */
+export const MAX_CHECKED_DEPTH = 64;
+
+/** Keywords whose one member that applies to a key or an item is chosen by its name or index. */
+const CHOSEN_MEMBER = new Set([
+  'properties',
+  'additionalProperties',
+  'prefixItems',
+  'items',
+  'additionalItems',
+]);
+/** Keywords whose every member may apply to each key or item (a pattern is tested on each key). */
+const EVERY_MEMBER = new Set([
+  'patternProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'contains',
+  'unevaluatedItems',
+]);
+
+/**
+ * The most subschema checks one JSON value at each depth below `schema`
+ * receives (index 0: the value `schema` applies to), `$ref`s expanded: a
+ * subschema counts once, at the depth of the values it applies to. Members
+ * that stay on the value (`allOf`, `anyOf`, `oneOf`, `not`, `if`, `then`,
+ * `else`, `dependentSchemas`, `$ref`) add their counts at the same depth,
+ * every one of them (ajv evaluates every `anyOf` branch to track evaluated
+ * properties); members that descend add theirs one level down: the largest
+ * of those chosen by name or index (`properties`, `additionalProperties`,
+ * `prefixItems`, `items`), since one key or item gets one of them, plus
+ * every `patternProperties`, `propertyNames`, `contains` and
+ * `unevaluated*` member; and each name of `properties` counts one check
+ * on the object itself (ajv looks every name up: 8,000 objects under
+ * 1,000 names took 90 ms). So a value at depth `d` costs at most `[d]`
+ * checks, and a document at most the sum over its values. Memoised per
+ * subschema and iterative: time linear in the schema times
+ * {@link MAX_CHECKED_DEPTH}. `schema` must be acyclic through `$ref`.
+ */
+function checksByDepth(
+  schema: JsonObject,
+  target: (node: JsonObject) => JsonObject | boolean | undefined,
+): number[] {
+  const done = new Map<JsonObject, number[]>();
+  const members = (node: JsonObject): [JsonObject | boolean, string][] => {
+    const out = appliedSubschemas(node).map(([sub, at]): [JsonObject | boolean, string] => [
+      sub,
+      at.split('/')[1] ?? '',
+    ]);
+    const ref = target(node);
+    if (ref !== undefined) out.push([ref, '$ref']);
+    return out;
+  };
+  const stack: [JsonObject, boolean][] = [[schema, false]];
+  while (stack.length > 0) {
+    const [node, expanded] = stack.pop() as [JsonObject, boolean];
+    if (done.has(node)) continue;
+    if (!expanded) {
+      stack.push([node, true]);
+      for (const [sub] of members(node))
+        if (typeof sub !== 'boolean' && !done.has(sub)) stack.push([sub, false]);
+      continue;
+    }
+    const here = [1];
+    const chosen: number[] = [];
+    const every: number[] = [];
+    for (const [sub, keyword] of members(node)) {
+      const counts = typeof sub === 'boolean' ? [1] : (done.get(sub) as number[]);
+      // Why: ajv looks each name of `properties` up in every object it checks, present or not.
+      if (keyword === 'properties') here[0] = add(here[0] as number, 1);
+      if (CHOSEN_MEMBER.has(keyword))
+        for (const [d, n] of counts.entries()) chosen[d] = Math.max(chosen[d] ?? 0, n);
+      else addCounts(EVERY_MEMBER.has(keyword) ? every : here, counts, 0);
+    }
+    addCounts(here, chosen, 1);
+    addCounts(here, every, 1);
+    done.set(node, here);
+  }
+  return done.get(schema) as number[];
+}
+
+/** Adds `counts` into `into`, `shift` levels deeper, up to {@link MAX_CHECKED_DEPTH}. */
+function addCounts(into: number[], counts: readonly number[], shift: number): void {
+  for (let d = 0; d < counts.length && d + shift <= MAX_CHECKED_DEPTH; d++)
+    into[d + shift] = add(into[d + shift] ?? 0, counts[d] ?? 0);
 }
 
 /** A value at or above `Number.MAX_SAFE_INTEGER` stays there (unfolded sizes grow exponentially). */

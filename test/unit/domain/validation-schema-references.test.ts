@@ -9,6 +9,7 @@ import { analyseSchemaReferences } from '../../../shared/domain/validation/schem
 import {
   compileServiceSchema,
   MAX_CONTENT_CHECKS,
+  MAX_DOCUMENT_CHECKS,
 } from '../../../shared/domain/validation/service-schema.ts';
 
 /** The schema the measurement found: valid documents of depth d cost 2^d checks through `anyOf` and `$ref: '#'`. */
@@ -258,5 +259,135 @@ describe('validation cost bounded by the schema, not only by the document', () =
         value: MAX_SCHEMA_KEYWORD_MEMBERS + 1,
       }),
     ]);
+  });
+});
+
+/** The schema of the hostile bench case: 1,000 `anyOf` branches, every one evaluated for each key. */
+const wideAnyOf: JsonObject = {
+  type: 'object',
+  additionalProperties: {
+    anyOf: Array.from({ length: 1000 }, (_, i) => ({
+      type: 'object',
+      properties: { [`p${i}`]: { type: 'string' } },
+    })),
+  },
+};
+
+describe('validation cost bounded per document: checks by depth times values', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('counts a properties-only schema as one lookup per name on the object and one check per key', () => {
+    // Prepare: 300 names; a document of 5,000 values (4,999 keys, the first a number).
+    const schema: JsonObject = { type: 'object', properties: members(300, { type: 'string' }) };
+    const content = { ...members(4999, 'x'), '0': 1 };
+    // Act
+    const { checksByDepth } = analyseSchemaReferences(schema);
+    const { errors } = compileServiceSchema('fanout-1', {
+      schema,
+      rules: [],
+      strict: false,
+    }).compiled?.validate(content) ?? { errors: [] };
+    // Assess: the document is checked (its one bad value found), not refused.
+    expect(checksByDepth).toEqual([301, 1]);
+    expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/0', 'schema.type']]);
+  });
+
+  it('counts every anyOf branch at the same depth, the largest chosen member one level down, the rest summed', () => {
+    // Prepare: an item gets one of prefixItems/items (at most 3 checks), plus contains (1).
+    const arrays: JsonObject = {
+      prefixItems: [{ type: 'string' }, { allOf: [{}, {}] }],
+      items: {},
+      contains: {},
+    };
+    const keys: JsonObject = {
+      properties: { a: { anyOf: [{}, { properties: { b: {} } }] } },
+      patternProperties: { '^x': {}, '^y': { items: true } },
+      additionalProperties: false,
+    };
+    // Act / Assess: keys: 1 + 1 name at depth 0; max(a: 1 + 2 branches + 1 name, false: 1) + 2 patterns; then b or an item.
+    expect(analyseSchemaReferences(arrays).checksByDepth).toEqual([1, 4]);
+    expect(analyseSchemaReferences(keys).checksByDepth).toEqual([2, 6, 2]);
+  });
+
+  it('gives a realistic schema with $refs its exact small counts, and validates documents under it as before', () => {
+    // Prepare
+    const schema: JsonObject = {
+      type: 'object',
+      properties: { web: { $ref: '#/$defs/container' }, worker: { $ref: '#/$defs/container' } },
+      additionalProperties: { $ref: '#/$defs/container' },
+      $defs: {
+        quantity: { type: 'string', pattern: '^[0-9]+(m|Mi|Gi)?$' },
+        resources: {
+          properties: { cpu: { $ref: '#/$defs/quantity' }, memory: { $ref: '#/$defs/quantity' } },
+        },
+        container: {
+          properties: { requests: { $ref: '#/$defs/resources' }, limits: { $ref: '#/$defs/resources' } },
+        },
+      },
+    };
+    const resources = { cpu: '1', memory: '2Gi' };
+    const content = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`s${i}`, { requests: resources, limits: resources }]),
+    );
+    content.s7 = { requests: { cpu: 'lots' } };
+    // Act
+    const { checksByDepth } = analyseSchemaReferences(schema);
+    const { errors } = compileServiceSchema('fanout-2', {
+      schema,
+      rules: [],
+      strict: false,
+    }).compiled?.validate(content) ?? { errors: [] };
+    // Assess: a use and its container (1 + 2 names) per level; the 14,001-value document is checked.
+    expect(checksByDepth).toEqual([3, 4, 4, 2]);
+    expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/s7/requests/cpu', 'schema.pattern']]);
+  });
+
+  it('refuses 8,000 keys under a 1,000-branch anyOf with schema.too-costly, never running an ajv validator', () => {
+    // Prepare: every validator ajv compiles from here on is a spy.
+    const validators: ReturnType<typeof vi.fn>[] = [];
+    const compile = Ajv2020.prototype.compile;
+    vi.spyOn(Ajv2020.prototype, 'compile').mockImplementation(function (this: Ajv2020, schema: object) {
+      const fn = compile.call(this, schema);
+      const spy = Object.assign(
+        vi.fn((data: unknown) => {
+          const ok = fn(data);
+          spy.errors = fn.errors;
+          return ok;
+        }),
+        { errors: fn.errors },
+      );
+      validators.push(spy);
+      return spy as unknown as typeof fn;
+    });
+    const compiled = compileServiceSchema('fanout-3', {
+      schema: wideAnyOf,
+      rules: [],
+      strict: false,
+    }).compiled;
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, { q: 1 }]));
+    // Act
+    const { checksByDepth } = analyseSchemaReferences(wideAnyOf);
+    const over = compiled?.validate(keys(8000));
+    const runsOver = validators.map((v) => v.mock.calls.length);
+    // 300 keys: 300 x 2,001 + 300 x 1,000 + 1 checks, within the bound; one key is not an object.
+    const within = compiled?.validate({ ...keys(299), bad: 1 });
+    // Assess
+    expect(checksByDepth).toEqual([1, 2001, 1000]);
+    expect(Math.max(...checksByDepth)).toBeGreaterThanOrEqual(1000);
+    expect(over?.errors).toEqual([
+      expect.objectContaining({
+        pointer: '',
+        rule: 'schema.too-costly',
+        value: 1 + 8000 * 2001 + 8000 * 1000,
+      }),
+    ]);
+    expect(over?.errors[0]?.message).toContain(
+      `(16001 JSON values, up to 2001 checks for one of them), over the limit of ${MAX_DOCUMENT_CHECKS}`,
+    );
+    expect(runsOver.every((calls) => calls === 0)).toBe(true);
+    // Within the bound ajv runs: each branch's error at /bad, then the anyOf's.
+    expect(within?.errors.at(-1)).toMatchObject({ pointer: '/bad', rule: 'schema.anyOf' });
+    expect(within?.errors.map((e) => e.rule)).not.toContain('schema.too-costly');
+    expect(validators.some((v) => v.mock.calls.length > 0)).toBe(true);
   });
 });
