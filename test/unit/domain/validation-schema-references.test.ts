@@ -326,7 +326,7 @@ describe('validation cost bounded per document: checks by depth times values', (
       },
     };
     const resources = { cpu: '1', memory: '2Gi' };
-    const content = Object.fromEntries(
+    const content: JsonObject = Object.fromEntries(
       Array.from({ length: 2000 }, (_, i) => [`s${i}`, { requests: resources, limits: resources }]),
     );
     content.s7 = { requests: { cpu: 'lots' } };
@@ -346,7 +346,7 @@ describe('validation cost bounded per document: checks by depth times values', (
     // Prepare: every validator ajv compiles from here on is a spy.
     const validators: ReturnType<typeof vi.fn>[] = [];
     const compile = Ajv2020.prototype.compile;
-    vi.spyOn(Ajv2020.prototype, 'compile').mockImplementation(function (this: Ajv2020, schema: object) {
+    vi.spyOn(Ajv2020.prototype, 'compile').mockImplementation(function (this: Ajv2020, schema) {
       const fn = compile.call(this, schema);
       const spy = Object.assign(
         vi.fn((data: unknown) => {
