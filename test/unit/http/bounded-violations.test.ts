@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_VIOLATIONS, UNLISTED_RULE } from '../../../shared/domain/errors.ts';
 import {
   MAX_CONTENT_CHECKED_VALUES,
+  MAX_DOCUMENT_CHECKS,
   SCHEMA_DIALECT,
 } from '../../../shared/domain/validation/service-schema.ts';
 import type { ContextDeps } from '../../../shared/http/context-ports.ts';
@@ -228,6 +229,43 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
     expect(problem.errors[0]?.hint).toContain(
       `holds over ${MAX_CONTENT_CHECKED_VALUES} values, so only its first error is listed and more may follow`,
     );
+  });
+
+  it('answers 8,000 keys under a 1,000-branch anyOf with a 422 schema.too-costly instead of seconds of ajv', async () => {
+    // Prepare: the hostile bench case: every branch is evaluated for every key, in both error modes.
+    const to = handler();
+    const anyOf = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'object',
+      properties: { [`p${i}`]: { type: 'string' } },
+    }));
+    const put = await to(
+      request(
+        'PUT /v1/schemas/services/{service}',
+        '/v1/schemas/services/api',
+        { service: 'api' },
+        { schema: { type: 'object', additionalProperties: { anyOf } }, rules: [], reason: 'r' },
+        'editor',
+      ),
+      context,
+    );
+    expect(put.statusCode).toBe(201);
+    const content = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`k${i}`, { q: 1 }]));
+    const event = request(
+      'POST /v1/validate/envs/{env}/services/{service}',
+      '/v1/validate/envs/dev/services/api',
+      { env: 'dev', service: 'api' },
+      { content },
+      'viewer',
+    );
+    // Act
+    const { status, problem } = await send(event, to);
+    // Assess: one violation naming the values, the widest level and the limit.
+    expect(status).toBe(422);
+    expect(problem.errors.map((e) => [e.pointer, e.rule])).toEqual([['', 'schema.too-costly']]);
+    expect(problem.errors[0]?.message).toContain(
+      `(16001 JSON values, up to 2001 checks for one of them), over the limit of ${MAX_DOCUMENT_CHECKS}`,
+    );
+    expect(problem.errors[0]?.hint).toContain('Split the document');
   });
 
   it('refuses with a 422 a 60-byte schema that makes validation exponential in depth, and stores nothing', async () => {
