@@ -79,14 +79,16 @@ export const MAX_META_CHECKED_VALUES = 2000;
 export const MAX_CONTENT_CHECKED_VALUES = 10_000;
 
 /**
- * Most subschema checks (JSON values of the document times the schema's
- * unfolded size, `MAX_SCHEMA_UNFOLDED_SIZE`) for every schema error of a
- * document to be listed; past it, its first error only. Each check may
+ * Most subschema checks of a document (counted as for
+ * {@link MAX_DOCUMENT_CHECKS}: each JSON value costs the checks the schema
+ * applies at its depth, at most the schema's unfolded size,
+ * `MAX_SCHEMA_UNFOLDED_SIZE`) for every schema error of it to be listed;
+ * past it, its first error only. Each check may
  * add an error: 2,000 `allOf` members under `additionalProperties` made
  * 497 bad values list 994,000 errors in 1.4 s, and ajv's every-error mode
  * copies the error list after each `$ref` call, so 1,024 copies of a check
- * per value made 1,000 bad values take 4 s and 4,000 take 56 s. A schema of
- * up to 25 checks per pass keeps the 10,000-value bound.
+ * per value made 1,000 bad values take 4 s and 4,000 take 56 s. A schema
+ * of up to 25 checks for one value keeps the 10,000-value bound.
  */
 export const MAX_CONTENT_CHECKS = 250_000;
 
@@ -220,8 +222,7 @@ function compileDocument(
   }
   if (violations.length > 0 || !validateFn) return { violations };
   const everyErrorFn = validateFn;
-  const { unfoldedSize, checksByDepth } = analyseSchemaReferences(document.schema);
-  const checkedValues = Math.min(MAX_CONTENT_CHECKED_VALUES, Math.floor(MAX_CONTENT_CHECKS / unfoldedSize));
+  const { checksByDepth } = analyseSchemaReferences(document.schema);
   // Compiled on the first document too large for every-error mode, kept with this schema (and its tenant).
   let firstErrorFn: ValidateFunction | undefined;
   const compiled: CompiledServiceSchema = {
@@ -230,24 +231,24 @@ function compileDocument(
       const cost = documentChecks(content, checksByDepth);
       // Why not ajv: past the bound it would block the event loop for every tenant.
       if (cost.checks > MAX_DOCUMENT_CHECKS) errors.push(tooCostly(cost, Math.max(...checksByDepth)));
-      const checked =
-        cost.checks > MAX_DOCUMENT_CHECKS
-          ? { errors: [], listedAll: true }
-          : boundedAjvErrors(content, checkedValues, (allErrors) => {
-              if (!allErrors) firstErrorFn ??= newAjv(false, false).compile(document.schema);
-              const fn = allErrors ? everyErrorFn : (firstErrorFn as ValidateFunction);
-              return fn(content) ? [] : (fn.errors ?? []);
-            });
-      for (const error of checked.errors) {
-        const violation = fromAjvError(error, content);
-        errors.push(
-          checked.listedAll
-            ? violation
-            : {
-                ...violation,
-                hint: firstErrorHint(violation.hint ?? 'Fix this value', 'settings document', checkedValues),
-              },
-        );
+      else {
+        const tooMany =
+          cost.values > MAX_CONTENT_CHECKED_VALUES
+            ? `holds over ${MAX_CONTENT_CHECKED_VALUES} values`
+            : cost.checks > MAX_CONTENT_CHECKS
+              ? `needs over ${MAX_CONTENT_CHECKS} schema checks`
+              : undefined;
+        if (tooMany) firstErrorFn ??= newAjv(false, false).compile(document.schema);
+        const fn = tooMany ? (firstErrorFn as ValidateFunction) : everyErrorFn;
+        for (const error of fn(content) ? [] : (fn.errors ?? [])) {
+          const violation = fromAjvError(error, content);
+          const hint = violation.hint ?? 'Fix this value';
+          errors.push(
+            tooMany
+              ? { ...violation, hint: firstErrorHint(hint, `settings document ${tooMany}`) }
+              : violation,
+          );
+        }
       }
       const metered = new MeteredDocument(content, new CostMeter());
       for (const rule of rules) appendViolations(errors, runCelRule(rule, content, metered));
@@ -326,7 +327,7 @@ function metaSchemaViolations(schema: JsonObject): Violation[] {
       rule: 'schema.invalid',
       ...(value === undefined || (typeof value === 'object' && value !== null) ? {} : { value }),
       message,
-      hint: listedAll ? check : firstErrorHint(check, 'schema', MAX_META_CHECKED_VALUES),
+      hint: listedAll ? check : firstErrorHint(check, `schema holds over ${MAX_META_CHECKED_VALUES} values`),
     });
   }
   return out;
@@ -364,9 +365,9 @@ function boundedAjvErrors(
   return { errors: run(listedAll), listedAll };
 }
 
-/** The hint of the one error listed for a `what` over `limit` values: more may follow once it is fixed. */
-function firstErrorHint(hint: string, what: string, limit: number): string {
-  return `${hint}; this ${what} holds over ${limit} values, so only its first error is listed and more may follow`;
+/** The hint of the one error listed for `what` (`schema holds over 2000 values`): more may follow once it is fixed. */
+function firstErrorHint(hint: string, what: string): string {
+  return `${hint}; this ${what}, so only its first error is listed and more may follow`;
 }
 
 /**

@@ -204,18 +204,19 @@ const members = (count: number, value: JsonObject[string]): JsonObject =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [i.toString(36), value]));
 
 describe('validation cost bounded by the schema, not only by the document', () => {
-  it('lists every error only while values times unfolded size stay within MAX_CONTENT_CHECKS', () => {
+  it('lists every error only while the checks of its values stay within MAX_CONTENT_CHECKS', () => {
     // Prepare: each member is checked 1,024 times over (10 levels of doubling $defs down to `required`).
     const schema: JsonObject = {
       type: 'object',
       additionalProperties: { $ref: '#/$defs/d0' },
       $defs: doublingChain(10).$defs as JsonObject,
     };
-    const limit = Math.floor(MAX_CONTENT_CHECKS / analyseSchemaReferences(schema).unfoldedSize);
+    const [atRoot = 0, perMember = 0] = analyseSchemaReferences(schema).checksByDepth;
+    const limit = Math.floor((MAX_CONTENT_CHECKS - atRoot) / perMember);
     const compiled = compileServiceSchema('acme', { schema, rules: [], strict: false }).compiled;
     // Numbers pass `required` (it checks objects only): one JSON value per member.
-    const oneBad = { ...members(limit - 2, 1), bad: {} };
-    // Act: the object and its members make `limit` values, then one more.
+    const oneBad = { ...members(limit - 1, 1), bad: {} };
+    // Act: `limit` members, then one more.
     const within = compiled?.validate(oneBad).errors ?? [];
     const over = compiled?.validate({ ...oneBad, extra: {} }).errors ?? [];
     // Assess: every unfolded copy of the integer check reports; past the bound, the first error alone.
@@ -223,7 +224,24 @@ describe('validation cost bounded by the schema, not only by the document', () =
     expect(within).toHaveLength(1024);
     expect(within.filter((e) => e.hint?.includes('more may follow'))).toEqual([]);
     expect(over).toHaveLength(1);
-    expect(over[0]?.hint).toContain(`holds over ${limit} values, so only its first error is listed`);
+    expect(over[0]?.hint).toContain(
+      `needs over ${MAX_CONTENT_CHECKS} schema checks, so only its first error is listed`,
+    );
+  });
+
+  it('lists every error of 10,000 values under 1,000 properties (values times unfolded size listed 124)', () => {
+    // Prepare: 10,000 values, 9,998 of them bad; the root's 1,000 names cost 1,001 checks once, each member 1.
+    const compiled = compileServiceSchema('acme', {
+      schema: { properties: members(MAX_SCHEMA_KEYWORD_MEMBERS, { type: 'string' }) },
+      rules: [],
+      strict: false,
+    }).compiled;
+    const content = { ...members(9998, 1), last: 'x' };
+    // Act
+    const errors = compiled?.validate(content).errors ?? [];
+    // Assess: the members named by the schema (base-36 names up to 'rr') are each reported.
+    expect(errors).toHaveLength(MAX_SCHEMA_KEYWORD_MEMBERS);
+    expect(errors.filter((e) => e.hint?.includes('more may follow'))).toEqual([]);
   });
 
   it('accepts MAX_SCHEMA_KEYWORD_MEMBERS properties and validates with them in both error modes', () => {
