@@ -360,6 +360,29 @@ describe('validation cost bounded per document: checks by depth times values', (
     expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/s7/requests/cpu', 'schema.pattern']]);
   });
 
+  it('counts long strings and keys once more per 64 characters (maxLength reads every character)', () => {
+    // Prepare: every branch reads the whole string; 100 strings cost 100 x 1,001 checks, more when long.
+    const anyOf = Array.from({ length: 1000 }, (_, i) => ({ type: 'string', maxLength: i + 1 }));
+    const compiled = compileServiceSchema('fanout-4', {
+      schema: { type: 'object', additionalProperties: { anyOf } },
+      rules: [],
+      strict: false,
+    }).compiled;
+    const strings = (length: number) =>
+      Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'z'.repeat(length)]));
+    // Act
+    const short = compiled?.validate(strings(1)).errors;
+    const long = compiled?.validate(strings(1200)).errors;
+    // Assess: 1 + 100 x 1,001 checks are run; with 1,200 characters, 19 times as many are refused.
+    expect(short).toEqual([]);
+    expect(long).toEqual([
+      expect.objectContaining({
+        rule: 'schema.too-costly',
+        value: 1 + 100 * 1001 * (1 + Math.floor(1202 / 64)),
+      }),
+    ]);
+  });
+
   it('refuses 8,000 keys under a 1,000-branch anyOf with schema.too-costly, never running an ajv validator', () => {
     // Prepare: every validator ajv compiles from here on is a spy.
     const validators: ReturnType<typeof vi.fn>[] = [];
