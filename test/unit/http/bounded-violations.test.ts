@@ -77,6 +77,30 @@ const putSchema = (schema: unknown) =>
     'editor',
   );
 
+/** Stores `schema` for the service `api` (expecting a 201), then validates `content` against it as a viewer. */
+async function validateUnder(schema: unknown, content: unknown): ReturnType<typeof send> {
+  const to = handler();
+  const put = await to(
+    request(
+      'PUT /v1/schemas/services/{service}',
+      '/v1/schemas/services/api',
+      { service: 'api' },
+      { schema, rules: [], reason: 'r' },
+      'editor',
+    ),
+    context,
+  );
+  expect(put.statusCode).toBe(201);
+  const event = request(
+    'POST /v1/validate/envs/{env}/services/{service}',
+    '/v1/validate/envs/dev/services/api',
+    { env: 'dev', service: 'api' },
+    { content },
+    'viewer',
+  );
+  return send(event, to);
+}
+
 describe('huge or odd bad input gets a bounded 400 listing the first violations and counting the rest', () => {
   it('answers a schema with 20,000 bad anyOf members with a 400 of at most 100 violations, not a 500', async () => {
     // Prepare: 40 KB of schema, within the 64 KiB limit; each member is not a schema.
@@ -193,36 +217,17 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
 
   it('answers 32,000 bad values under a $ref with a 422 listing its first error only, with a hint that more may follow', async () => {
     // Prepare: a schema whose values must be strings or objects of strings, and ~250 KB of numbers.
-    const to = handler();
     const schema = {
       type: 'object',
       additionalProperties: { $ref: '#/$defs/node' },
       $defs: { node: { type: ['string', 'object'], additionalProperties: { type: 'string' } } },
     };
-    const put = await to(
-      request(
-        'PUT /v1/schemas/services/{service}',
-        '/v1/schemas/services/api',
-        { service: 'api' },
-        { schema, rules: [], reason: 'r' },
-        'editor',
-      ),
-      context,
-    );
-    expect(put.statusCode).toBe(201);
     // Upper-case keys: none is a key the built-in workload rules check (hpa, replicas ...).
     const content = Object.fromEntries(
       Array.from({ length: 32_000 }, (_, i) => [i.toString(36).toUpperCase(), 1]),
     );
-    const event = request(
-      'POST /v1/validate/envs/{env}/services/{service}',
-      '/v1/validate/envs/dev/services/api',
-      { env: 'dev', service: 'api' },
-      { content },
-      'viewer',
-    );
     // Act
-    const { status, problem } = await send(event, to);
+    const { status, problem } = await validateUnder(schema, content);
     // Assess
     expect(status).toBe(422);
     expect(problem.errors.map((e) => [e.pointer, e.rule])).toEqual([['/0', 'schema.type']]);
@@ -233,32 +238,16 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
 
   it('answers 8,000 keys under a 1,000-branch anyOf with a 422 schema.too-costly instead of seconds of ajv', async () => {
     // Prepare: the hostile bench case: every branch is evaluated for every key, in both error modes.
-    const to = handler();
     const anyOf = Array.from({ length: 1000 }, (_, i) => ({
       type: 'object',
       properties: { [`p${i}`]: { type: 'string' } },
     }));
-    const put = await to(
-      request(
-        'PUT /v1/schemas/services/{service}',
-        '/v1/schemas/services/api',
-        { service: 'api' },
-        { schema: { type: 'object', additionalProperties: { anyOf } }, rules: [], reason: 'r' },
-        'editor',
-      ),
-      context,
-    );
-    expect(put.statusCode).toBe(201);
     const content = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`k${i}`, { q: 1 }]));
-    const event = request(
-      'POST /v1/validate/envs/{env}/services/{service}',
-      '/v1/validate/envs/dev/services/api',
-      { env: 'dev', service: 'api' },
-      { content },
-      'viewer',
-    );
     // Act
-    const { status, problem } = await send(event, to);
+    const { status, problem } = await validateUnder(
+      { type: 'object', additionalProperties: { anyOf } },
+      content,
+    );
     // Assess: one violation naming the values, the widest level and the limit.
     expect(status).toBe(422);
     expect(problem.errors.map((e) => [e.pointer, e.rule])).toEqual([['', 'schema.too-costly']]);
