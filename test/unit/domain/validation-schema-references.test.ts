@@ -291,6 +291,13 @@ const wideAnyOf: JsonObject = {
   },
 };
 
+/** The schema's checks by depth, and the errors of `content` under it (compiled for `tenant`). */
+function countAndValidate(tenant: string, schema: JsonObject, content: JsonObject) {
+  const { checksByDepth } = analyseSchemaReferences(schema);
+  const compiled = compileServiceSchema(tenant, { schema, rules: [], strict: false }).compiled;
+  return { checksByDepth, errors: compiled?.validate(content).errors ?? [] };
+}
+
 describe('validation cost bounded per document: checks by depth times values', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -299,12 +306,7 @@ describe('validation cost bounded per document: checks by depth times values', (
     const schema: JsonObject = { type: 'object', properties: members(300, { type: 'string' }) };
     const content = { ...members(4999, 'x'), '0': 1 };
     // Act
-    const { checksByDepth } = analyseSchemaReferences(schema);
-    const { errors } = compileServiceSchema('fanout-1', {
-      schema,
-      rules: [],
-      strict: false,
-    }).compiled?.validate(content) ?? { errors: [] };
+    const { checksByDepth, errors } = countAndValidate('fanout-1', schema, content);
     // Assess: the document is checked (its one bad value found), not refused.
     expect(checksByDepth).toEqual([301, 1]);
     expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/0', 'schema.type']]);
@@ -349,12 +351,7 @@ describe('validation cost bounded per document: checks by depth times values', (
     );
     content.s7 = { requests: { cpu: 'lots' } };
     // Act
-    const { checksByDepth } = analyseSchemaReferences(schema);
-    const { errors } = compileServiceSchema('fanout-2', {
-      schema,
-      rules: [],
-      strict: false,
-    }).compiled?.validate(content) ?? { errors: [] };
+    const { checksByDepth, errors } = countAndValidate('fanout-2', schema, content);
     // Assess: a use and its container (1 + 2 names) per level; the 14,001-value document is checked.
     expect(checksByDepth).toEqual([3, 4, 4, 2]);
     expect(errors.map((e) => [e.pointer, e.rule])).toEqual([['/s7/requests/cpu', 'schema.pattern']]);
