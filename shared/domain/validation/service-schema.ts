@@ -6,6 +6,7 @@ import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } fro
 import { valueAt } from '../layers/json-pointer.ts';
 import { CostMeter, MeteredDocument, SCHEMA_COST_LIMIT } from './cel-cost.ts';
 import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from './cel-rules.ts';
+import { useJsonEqualKeywords } from './json-equal-keywords.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
 import { checkSchemaDocumentLimits, checkSchemaPatterns } from './schema-limits.ts';
 import { analyseSchemaReferences } from './schema-references.ts';
@@ -112,6 +113,7 @@ function newAjv(validateSchema: boolean, allErrors = true): Ajv2020 {
     code: { regExp: ajvLinearRegExp },
   });
   addFormats(ajv);
+  useJsonEqualKeywords(ajv);
   return ajv;
 }
 

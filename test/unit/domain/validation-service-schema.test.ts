@@ -249,3 +249,37 @@ describe('service schemas bound the cost of listing every error', () => {
     );
   });
 });
+
+describe('enum, const and uniqueItems compare parsed documents without calling their keys', () => {
+  it.each([
+    ['enum', { enum: [{}] }, { toString: {} }, 'schema.enum'],
+    ['const', { const: {} }, { valueOf: 1 }, 'schema.const'],
+    [
+      'uniqueItems',
+      { properties: { a: { uniqueItems: true } } },
+      { a: [{ toString: 1 }, { toString: 1 }] },
+      'schema.uniqueItems',
+    ],
+  ])(
+    'reports a document object holding valueOf or toString under %s as a violation instead of throwing',
+    (_, schema, content, rule) => {
+      // Prepare: fast-deep-equal (ajv's) called the key's value and threw a TypeError (a 500).
+      const compiled = compileServiceSchema('acme', { schema, rules: [], strict: false }).compiled;
+      // Act
+      const outcome = compiled?.validate(JSON.parse(JSON.stringify(content)) as JsonObject);
+      // Assess
+      expect(outcome?.errors.map((e) => e.rule)).toEqual([rule]);
+    },
+  );
+
+  it('accepts an equal object holding toString under enum', () => {
+    // Act
+    const outcome = compileServiceSchema('acme', {
+      schema: { enum: [{ toString: { a: [1] } }] },
+      rules: [],
+      strict: false,
+    }).compiled?.validate({ toString: { a: [1] } });
+    // Assess
+    expect(outcome?.errors).toEqual([]);
+  });
+});
