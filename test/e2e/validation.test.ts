@@ -337,6 +337,28 @@ describe('schemas', () => {
     }
   });
 
+  it('writes a layer whose undescribed key holds 150 KB, keeping the warning without its value (the value once doubled the version item past 400 KB: a 500)', async () => {
+    // Prepare: the non-strict 'wide' schema of the case above; a random-looking 150 KB string (no compression helps).
+    let seed = 7;
+    const blob = Array.from({ length: 150_000 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return 'abcdefghijklmnopqrstuvwxyz0123456789'[seed % 36];
+    }).join('');
+    const v = (await latestVersion('/v1/settings/envs/staging/services/wide')) as number;
+    // Act
+    const res = await put(
+      '/v1/settings/envs/staging/services/wide',
+      editor,
+      { content: { blob }, reason: 'blob' },
+      v,
+    );
+    // Assess
+    expect(res.status).toBe(201);
+    const warning = res.body.warnings.find((w: { pointer: string }) => w.pointer === '/blob');
+    expect(warning).toMatchObject({ rule: 'schema.unknown-key' });
+    expect(warning).not.toHaveProperty('value');
+  });
+
   it('rejects a schema that does not compile or a CEL rule that does not parse with a 400 listing each', async () => {
     const res = await put('/v1/schemas/services/api', editor, {
       schema: { type: 'nope' },

@@ -144,9 +144,10 @@ export async function writeNextVersion(
     // Validation step: nothing is written when it throws; its warnings go into the version record.
     const checked = hooks.validate ? await hooks.validate(content, latest) : { warnings: [] };
     const record = nextVersion(latest, content, intent);
-    // Why capped: the warnings are stored in the version's item (DynamoDB: 400 KB at most), and
-    // 8,000 unknown keys made 1.2 MB of them, a failed write and a 500.
-    if (checked.warnings.length > 0) record.warnings = capViolations(checked.warnings);
+    // Why capped, and long values dropped: the warnings are stored in the version's item (DynamoDB:
+    // 400 KB at most); 8,000 unknown keys made 1.2 MB of them, one unknown key holding 150 KB doubled
+    // it beside the content and the patch: a failed write and a 500.
+    if (checked.warnings.length > 0) record.warnings = capViolations(checked.warnings).map(storedWarning);
     // Approval step (issue 5, shared/use-cases/approvals): a write to a protected environment
     // stores a change request instead and returns it (a 202 at the HTTP edge); nothing is appended.
     // Why the cast: the overloads give every write without an approved change request the gate's ports.
@@ -174,4 +175,16 @@ export async function writeNextVersion(
     }
     return written(record);
   }
+}
+
+/** Longest JSON text of a warning's `value` kept with a version: the version's content holds the rest. */
+export const MAX_STORED_WARNING_VALUE_CHARACTERS = 256;
+
+/** A warning as a version keeps it: without its `value` when that is long (its pointer names it in the content). */
+function storedWarning(warning: Violation): Violation {
+  if (warning.value === undefined) return warning;
+  const text = JSON.stringify(warning.value);
+  if (text === undefined || text.length <= MAX_STORED_WARNING_VALUE_CHARACTERS) return warning;
+  const { value: _long, ...kept } = warning;
+  return kept;
 }
