@@ -232,7 +232,8 @@ function compileDocument(
       const errors: Violation[] = [];
       const cost = documentChecks(content, checksByDepth);
       // Why not ajv: past the bound it would block the event loop for every tenant.
-      if (cost.checks > MAX_DOCUMENT_CHECKS) errors.push(tooCostly(cost, Math.max(...checksByDepth)));
+      const refused = cost.checks > MAX_DOCUMENT_CHECKS;
+      if (refused) errors.push(tooCostly(cost, Math.max(...checksByDepth)));
       else {
         const tooMany =
           cost.values > MAX_CONTENT_CHECKED_VALUES
@@ -254,7 +255,8 @@ function compileDocument(
       }
       const metered = new MeteredDocument(content, new CostMeter());
       for (const rule of rules) appendViolations(errors, runCelRule(rule, content, metered));
-      const unknown = findUnknownKeys(document.schema, content);
+      // Why not when refused: the unknown-key walk applies the same schema to the same keys.
+      const unknown = refused ? [] : findUnknownKeys(document.schema, content);
       return document.strict
         ? { errors: [...errors, ...unknown], warnings: [] }
         : { errors, warnings: unknown };

@@ -428,4 +428,18 @@ describe('validation cost bounded per document: checks by depth times values', (
     expect(within?.errors.map((e) => e.rule)).not.toContain('schema.too-costly');
     expect(validators.some((v) => v.mock.calls.length > 0)).toBe(true);
   });
+
+  it('does not look for unknown keys in a document refused as schema.too-costly', () => {
+    // Prepare: every key is unknown to `properties`, and 32 patterns apply to each.
+    const patternProperties = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`^x${i}[a-z]+$`, {}]));
+    const schema: JsonObject = { properties: members(100, {}), patternProperties };
+    const compiled = compileServiceSchema('fanout-5', { schema, rules: [], strict: true }).compiled;
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
+    // Act
+    const over = compiled?.validate(keys(40_000));
+    const within = compiled?.validate(keys(3));
+    // Assess: the refused document has its one error; the small one lists its unknown keys.
+    expect(over?.errors.map((e) => e.rule)).toEqual(['schema.too-costly']);
+    expect(within?.errors.map((e) => e.rule)).toEqual(Array(3).fill('schema.unknown-key'));
+  });
 });
