@@ -337,10 +337,10 @@ describe('schemas', () => {
     }
   });
 
-  it('writes a layer whose undescribed key holds 150 KB, keeping the warning without its value (the value once doubled the version item past 400 KB: a 500)', async () => {
-    // Prepare: the non-strict 'wide' schema of the case above; a random-looking 150 KB string (no compression helps).
+  it('writes a layer whose undescribed key holds 250 KB, keeping the warning without its value (the value once doubled the version item past 400 KB: a 500)', async () => {
+    // Prepare: the non-strict 'wide' schema of the case above; a random-looking 250 KB string (no compression helps).
     let seed = 7;
-    const blob = Array.from({ length: 150_000 }, () => {
+    const blob = Array.from({ length: 250_000 }, () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return 'abcdefghijklmnopqrstuvwxyz0123456789'[seed % 36];
     }).join('');
