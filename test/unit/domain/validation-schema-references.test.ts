@@ -429,6 +429,32 @@ describe('validation cost bounded per document: checks by depth times values', (
     expect(validators.some((v) => v.mock.calls.length > 0)).toBe(true);
   });
 
+  it('counts required and dependentRequired names, enum members by 16 and min/maxProperties per key', () => {
+    // Prepare
+    const names = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    const schema: JsonObject = {
+      required: names,
+      dependentRequired: { a: names.slice(0, 5), b: names.slice(0, 3) },
+      minProperties: 1,
+      maxProperties: 9,
+      additionalProperties: { enum: Array.from({ length: 50 }, (_, i) => i) },
+    };
+    // Act / Assess: 1 + 40 + 5 + 3 on the object; per key 1 + 3 (50 members) + 2 (min/maxProperties).
+    expect(analyseSchemaReferences(schema).checksByDepth).toEqual([49, 6]);
+  });
+
+  it('refuses 5,000 empty objects under 2,000 required names with schema.too-costly, not 10 million errors', () => {
+    // Prepare
+    const required = Array.from({ length: 2000 }, (_, i) => `r${i}`);
+    const schema: JsonObject = { additionalProperties: { required } };
+    const content = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, {}]));
+    // Act
+    const { checksByDepth, errors } = countAndValidate('fanout-6', schema, content);
+    // Assess
+    expect(checksByDepth).toEqual([1, 2001]);
+    expect(errors).toEqual([expect.objectContaining({ rule: 'schema.too-costly', value: 1 + 5000 * 2001 })]);
+  });
+
   it('does not look for unknown keys in a document refused as schema.too-costly', () => {
     // Prepare: every key is unknown to `properties`, and 32 patterns apply to each.
     const patternProperties = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`^x${i}[a-z]+$`, {}]));
