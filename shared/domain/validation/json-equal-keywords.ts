@@ -22,6 +22,36 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return keys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
 }
 
+/**
+ * A text equal for two JSON values exactly when {@link jsonEqual} holds
+ * (object keys sorted), reading no method of either.
+ */
+function jsonKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonKey).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${jsonKey(object[key])}`).join(',')}}`;
+}
+
+/**
+ * The last item of `items` equal to an earlier one, with the latest such
+ * earlier one (`[j, i]`, as ajv reports them), or `undefined`: one pass
+ * over a key per item, where comparing every pair made 40,000 integers
+ * take 1.1 s.
+ */
+function lastDuplicate(items: readonly unknown[]): [j: number, i: number] | undefined {
+  const seen = new Map<string, number>();
+  let found: [number, number] | undefined;
+  items.forEach((item, i) => {
+    const key = jsonKey(item);
+    const j = seen.get(key);
+    if (j !== undefined) found = [j, i];
+    seen.set(key, i);
+  });
+  return found;
+}
+
 /** A keyword's validate function that reports `error` (ajv adds where) when `fails` says why. */
 function keywordCheck(
   keyword: string,
@@ -69,16 +99,13 @@ export function useJsonEqualKeywords(ajv: Ajv2020): void {
     errors: true,
     validate: keywordCheck('uniqueItems', (schema: boolean, data) => {
       if (!schema || !Array.isArray(data)) return undefined;
-      for (let i = data.length - 1; i > 0; i -= 1) {
-        for (let j = i - 1; j >= 0; j -= 1) {
-          if (!jsonEqual(data[i], data[j])) continue;
-          return {
-            message: `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
-            params: { i, j },
-          };
-        }
-      }
-      return undefined;
+      const duplicate = lastDuplicate(data);
+      if (!duplicate) return undefined;
+      const [j, i] = duplicate;
+      return {
+        message: `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+        params: { i, j },
+      };
     }),
   });
 }

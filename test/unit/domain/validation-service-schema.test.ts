@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JsonObject } from '../../../shared/domain/json-value.ts';
 import {
   compileServiceSchema,
@@ -271,6 +271,57 @@ describe('enum, const and uniqueItems compare parsed documents without calling t
       expect(outcome?.errors.map((e) => e.rule)).toEqual([rule]);
     },
   );
+
+  it('finds duplicate items in one pass, reading each item once instead of comparing every pair', () => {
+    // Prepare: 300 distinct objects, then one equal to item 7 with its keys in another order.
+    const compiled = compileServiceSchema('acme', {
+      schema: { uniqueItems: true },
+      rules: [],
+      strict: false,
+    }).compiled;
+    const items = Array.from({ length: 300 }, (_, i) => ({ a: i, b: [i, { c: null }] }));
+    const keys = vi.spyOn(Object, 'keys');
+    // Act
+    const unique = compiled?.validate(items as unknown as JsonObject);
+    const readsUnique = keys.mock.calls.length;
+    const duplicated = compiled?.validate([...items, { b: [7, { c: null }], a: 7 }] as unknown as JsonObject);
+    keys.mockRestore();
+    // Assess: pairwise comparison read the keys of both objects of each of 44,850 pairs.
+    expect(unique?.errors).toEqual([]);
+    expect(readsUnique).toBeLessThanOrEqual(2 * items.length);
+    expect(duplicated?.errors).toEqual([
+      expect.objectContaining({
+        rule: 'schema.uniqueItems',
+        message: 'must NOT have duplicate items (items ## 7 and 300 are identical)',
+      }),
+    ]);
+  });
+
+  it('names the same duplicate pair as ajv for arbitrary arrays of small values', () => {
+    // Prepare: ajv's own uniqueItems (fast-deep-equal) as the reference, on values without methods.
+    const reference = new Ajv2020({ allErrors: true }).compile({ uniqueItems: true });
+    const compiled = compileServiceSchema('acme', {
+      schema: { uniqueItems: true },
+      rules: [],
+      strict: false,
+    }).compiled;
+    const small = fc.oneof(
+      fc.integer({ min: 0, max: 3 }),
+      fc.constantFrom('a', 'b', null, true),
+      fc.constantFrom({ x: 1, y: 2 }, { y: 2, x: 1 }, { x: 1 }, [1, 2], [2, 1]),
+    );
+    fc.assert(
+      fc.property(fc.array(small, { maxLength: 12 }), (items) => {
+        // Act
+        const ok = reference(items);
+        const errors = compiled?.validate(items as unknown as JsonObject).errors ?? [];
+        // Assess
+        expect(errors.map((e) => e.message)).toEqual(
+          ok ? [] : (reference.errors ?? []).map((e) => e.message),
+        );
+      }),
+    );
+  });
 
   it('accepts an equal object holding toString under enum', () => {
     // Act
