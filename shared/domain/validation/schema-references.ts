@@ -103,6 +103,21 @@ export function analyseSchemaReferences(schema: JsonObject): SchemaReferenceAnal
 }
 
 /**
+ * Resolves the local `$ref`s of `schema` as {@link analyseSchemaReferences}
+ * does (JSON pointers and `$anchor`s, anchors located once): the subschema
+ * a `$ref` names, or `undefined` when it names none.
+ *
+ * @example localRefResolver({ $defs: { a: { $anchor: 'A', type: 'string' } } })('#A') // { $anchor: 'A', type: 'string' }
+ */
+export function localRefResolver(schema: JsonObject): (ref: string) => JsonObject | boolean | undefined {
+  const { anchors } = locateObjects(schema, []);
+  return (ref) => {
+    const target = resolveLocal(schema, ref, anchors);
+    return typeof target === 'string' ? undefined : target;
+  };
+}
+
+/**
  * Every object of the schema with its pointer, and the objects each
  * `$anchor` names; pushes a violation for each dynamic-reference keyword
  * and each `$id` below the root. Iterative, in document order.

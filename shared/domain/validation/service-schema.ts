@@ -9,7 +9,7 @@ import { type CelRule, type CompiledCelRule, compileCelRule, runCelRule } from '
 import { useJsonEqualKeywords } from './json-equal-keywords.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
 import { checkSchemaDocumentLimits, checkSchemaPatterns } from './schema-limits.ts';
-import { analyseSchemaReferences } from './schema-references.ts';
+import { analyseSchemaReferences, localRefResolver } from './schema-references.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 import { walkSchema } from './walk-schema.ts';
 
@@ -225,6 +225,7 @@ function compileDocument(
   if (violations.length > 0 || !validateFn) return { violations };
   const everyErrorFn = validateFn;
   const { checksByDepth } = analyseSchemaReferences(document.schema);
+  const resolveRef = localRefResolver(document.schema);
   // Compiled on the first document too large for every-error mode, kept with this schema (and its tenant).
   let firstErrorFn: ValidateFunction | undefined;
   const compiled: CompiledServiceSchema = {
@@ -256,7 +257,7 @@ function compileDocument(
       const metered = new MeteredDocument(content, new CostMeter());
       for (const rule of rules) appendViolations(errors, runCelRule(rule, content, metered));
       // Why not when refused: the unknown-key walk applies the same schema to the same keys.
-      const unknown = refused ? [] : findUnknownKeys(document.schema, content);
+      const unknown = refused ? [] : findUnknownKeys(document.schema, content, resolveRef);
       return document.strict
         ? { errors: [...errors, ...unknown], warnings: [] }
         : { errors, warnings: unknown };

@@ -1,15 +1,11 @@
 import type { Violation } from '../errors.ts';
-import {
-  escapePointerToken,
-  isJsonObject,
-  type JsonObject,
-  type JsonValue,
-  ownValue,
-} from '../json-value.ts';
-import { pointerTokens } from '../layers/json-pointer.ts';
+import { escapePointerToken, isJsonObject, type JsonObject, type JsonValue } from '../json-value.ts';
 import { compileLinearRegExp, type LinearRegExp } from './linear-regexp.ts';
+import { localRefResolver } from './schema-references.ts';
 
 type SchemaNode = JsonValue;
+/** The subschema a local `$ref` names (`undefined`: none), as ajv resolves it. */
+type RefResolver = (ref: string) => JsonObject | boolean | undefined;
 
 /**
  * Lists keys of `document` that the JSON Schema does not describe: keys of
@@ -18,13 +14,19 @@ type SchemaNode = JsonValue;
  * (With `additionalProperties: false` ajv already reports them as errors;
  * with `true` or a schema they are allowed; objects whose schema describes
  * no keys at all are free-form.) Follows `allOf`/`anyOf`/`oneOf`,
- * `if`/`then`/`else`, local `$ref`s, `items` and `prefixItems`.
+ * `if`/`then`/`else`, local `$ref`s (JSON pointers and `$anchor`s,
+ * through `resolveRef`: pass one made once per schema by
+ * `localRefResolver`), `items` and `prefixItems`.
  *
  * @example findUnknownKeys({ properties: { a: {} } }, { a: 1, b: 2 })[0]?.pointer // '/b'
  */
-export function findUnknownKeys(schema: JsonObject, document: JsonObject): Violation[] {
+export function findUnknownKeys(
+  schema: JsonObject,
+  document: JsonObject,
+  resolveRef: RefResolver = localRefResolver(schema),
+): Violation[] {
   const out: Violation[] = [];
-  const shapes = new Shapes(schema);
+  const shapes = new Shapes(resolveRef);
   const walk = (shape: Shape, value: JsonValue, path: string): void => {
     if (isJsonObject(value)) {
       for (const [key, child] of Object.entries(value)) {
@@ -86,14 +88,14 @@ interface Shape {
 
 /** Shapes memoised by the identities of the schemas they come from, for one document. */
 class Shapes {
-  private readonly root: JsonObject;
+  private readonly resolveRef: RefResolver;
   private readonly ids = new Map<JsonObject, number>();
   private readonly cache = new Map<string, Shape>();
   /** Each `patternProperties` key compiled once (`null`: RE2 refuses it, so it matches nothing). */
   private readonly patterns = new Map<string, LinearRegExp | null>();
 
-  constructor(root: JsonObject) {
-    this.root = root;
+  constructor(resolveRef: RefResolver) {
+    this.resolveRef = resolveRef;
   }
 
   /** The shape of the place where `schemas` apply. */
@@ -108,7 +110,7 @@ class Shapes {
       .join(',');
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const shape = newShape(expand(this.root, schemas));
+    const shape = newShape(expand(this.resolveRef, schemas));
     this.cache.set(key, shape);
     return shape;
   }
@@ -198,7 +200,7 @@ function newShape(all: JsonObject[]): Shape {
 }
 
 /** The schema objects that apply at one place: the given ones plus their combinators and local $refs. */
-function expand(root: JsonObject, schemas: SchemaNode[]): JsonObject[] {
+function expand(resolveRef: RefResolver, schemas: SchemaNode[]): JsonObject[] {
   const out: JsonObject[] = [];
   const seen = new Set<JsonObject>();
   const visit = (node: SchemaNode, depth: number): void => {
@@ -212,16 +214,8 @@ function expand(root: JsonObject, schemas: SchemaNode[]): JsonObject[] {
     for (const key of ['then', 'else'] as const)
       if (node[key] !== undefined) visit(node[key] as SchemaNode, depth + 1);
     if (typeof node.$ref === 'string' && node.$ref.startsWith('#'))
-      visit(resolveLocal(root, node.$ref), depth + 1);
+      visit(resolveRef(node.$ref) ?? {}, depth + 1);
   };
   for (const s of schemas) visit(s, 0);
   return out;
-}
-
-function resolveLocal(root: JsonObject, ref: string): SchemaNode {
-  let node: JsonValue | undefined = root;
-  for (const token of pointerTokens(decodeURIComponent(ref.slice(1)))) {
-    node = isJsonObject(node) ? ownValue(node, token) : undefined;
-  }
-  return node ?? {};
 }

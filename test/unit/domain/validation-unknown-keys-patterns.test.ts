@@ -34,3 +34,17 @@ describe('findUnknownKeys with patternProperties', () => {
     expect(unknown.map((v) => v.pointer)).toEqual(['/x1/c', '/y']);
   });
 });
+
+describe('findUnknownKeys through an anchor $ref', () => {
+  it('follows #name to the subschema its $anchor names, as ajv does', () => {
+    // Prepare: the anchor is no JSON pointer, so reading it as one found nothing and checked nothing.
+    const schema: JsonObject = {
+      properties: { web: { $ref: '#container' }, db: { $ref: '#/$defs/container' } },
+      $defs: { container: { $anchor: 'container', properties: { image: {} } } },
+    };
+    // Act
+    const unknown = findUnknownKeys(schema, { web: { image: 'a', imgae: 'b' }, db: { tag: 1 } });
+    // Assess
+    expect(unknown.map((v) => v.pointer)).toEqual(['/web/imgae', '/db/tag']);
+  });
+});
