@@ -48,8 +48,18 @@ export type SchemaCompilation =
 /** Rules of violations that make a schema document malformed (400); the others refuse a well-formed one (422). */
 const MALFORMED = new Set(['schema.invalid', 'rule.syntax', 'rule.duplicate-id']);
 const CACHE_LIMIT = 200;
-/** Compiled schemas by tenant and content hash, least recently used first. */
-const cache = new Map<string, CompiledServiceSchema>();
+/**
+ * Most characters of JSON (schema and rules) the cached schema documents
+ * may hold together. A compiled schema costs about 53 bytes of heap per
+ * character of its document (a 64 KiB one about 3.4 MB, with its
+ * first-error validator): 200 of those would be 680 MB, over a 512 MB
+ * Lambda; 2 MiB of documents stays near 110 MB.
+ */
+export const MAX_CACHED_SCHEMA_CHARACTERS = 2 * 1024 * 1024;
+/** Compiled schemas by tenant and content hash, least recently used first, with their documents' characters. */
+const cache = new Map<string, { compiled: CompiledServiceSchema; characters: number }>();
+/** The characters of every document in {@link cache}. */
+let cachedCharacters = 0;
 /**
  * Check schemas against the 2020-12 meta-schema only, up to the first error
  * and with every error; they never hold a tenant's schema.
@@ -129,7 +139,8 @@ function newAjv(validateSchema: boolean, allErrors = true): Ajv2020 {
  * Nothing is shared between tenants: each document compiles in an Ajv
  * instance of its own, so `$ref` resolves only inside that document (never
  * in another schema, never over the network), and the cache of compiled
- * schemas is keyed by tenant and content hash.
+ * schemas is keyed by tenant and content hash (least recently used
+ * evicted past 200 entries or {@link MAX_CACHED_SCHEMA_CHARACTERS}).
  *
  * @example compileServiceSchema('acme', { schema: { type: 'object' }, rules: [{ id: 'r', expr: 'self.a <= self.b', message: 'a <= b' }], strict: false })
  */
@@ -143,12 +154,18 @@ export function compileServiceSchema(tenantId: string, document: ServiceSchemaDo
     // Least recently used goes first: a hit moves to the end.
     cache.delete(key);
     cache.set(key, hit);
-    return { compiled: hit };
+    return { compiled: hit.compiled };
   }
   const out = compileDocument(document, limits);
   if (!out.compiled) return out;
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, out.compiled);
+  const characters = JSON.stringify(document).length;
+  for (const [oldest, entry] of cache) {
+    if (cache.size < CACHE_LIMIT && cachedCharacters + characters <= MAX_CACHED_SCHEMA_CHARACTERS) break;
+    cache.delete(oldest);
+    cachedCharacters -= entry.characters;
+  }
+  cache.set(key, { compiled: out.compiled, characters });
+  cachedCharacters += characters;
   return out;
 }
 

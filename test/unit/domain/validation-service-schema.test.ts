@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { JsonObject } from '../../../shared/domain/json-value.ts';
 import {
   compileServiceSchema,
+  MAX_CACHED_SCHEMA_CHARACTERS,
   MAX_CONTENT_CHECKED_VALUES,
   type ServiceSchemaDocument,
 } from '../../../shared/domain/validation/service-schema.ts';
@@ -247,6 +248,51 @@ describe('service schemas bound the cost of listing every error', () => {
         );
       }),
     );
+  });
+});
+
+describe('the compiled schema cache', () => {
+  /** A schema document of about `characters` characters of JSON, distinct per `seed`. */
+  const wide = (seed: number, characters: number) => ({
+    schema: {
+      properties: Object.fromEntries(
+        Array.from({ length: Math.ceil(characters / 256) }, (_, i) => [
+          `p${seed}x${i}`,
+          { type: 'string', description: 'd'.repeat(220) },
+        ]),
+      ),
+    },
+    rules: [],
+    strict: false,
+  });
+
+  it('evicts the least recently used schema once the cached documents pass their character budget', () => {
+    // Prepare: 32 KiB documents, fewer than the 200-entry cap but over the character budget.
+    const perDocument = 32 * 1024;
+    const fill = Math.ceil(MAX_CACHED_SCHEMA_CHARACTERS / JSON.stringify(wide(2, perDocument)).length);
+    const first = compileServiceSchema('cache-a', wide(0, perDocument)).compiled;
+    const kept = compileServiceSchema('cache-b', wide(1, 100)).compiled;
+    // Act: a recent use keeps the small one; the large first one is the least recently used.
+    for (let i = 2; i < fill + 2; i++) {
+      compileServiceSchema('cache-b', wide(1, 100));
+      compileServiceSchema('cache-c', wide(i, perDocument));
+    }
+    const firstAgain = compileServiceSchema('cache-a', wide(0, perDocument)).compiled;
+    const keptAgain = compileServiceSchema('cache-b', wide(1, 100)).compiled;
+    // Assess
+    expect(fill).toBeLessThan(200);
+    expect(firstAgain).toBeDefined();
+    expect(firstAgain).not.toBe(first);
+    expect(keptAgain).toBe(kept);
+  });
+
+  it('keeps the tenant in the key: the same document compiles once per tenant', () => {
+    // Act
+    const a = compileServiceSchema('cache-d', wide(9, 100)).compiled;
+    const b = compileServiceSchema('cache-e', wide(9, 100)).compiled;
+    // Assess
+    expect(a).toBe(compileServiceSchema('cache-d', wide(9, 100)).compiled);
+    expect(b).not.toBe(a);
   });
 });
 
