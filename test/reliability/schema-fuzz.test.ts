@@ -17,18 +17,14 @@ import {
   SCHEMA_DIALECT,
   schemaDocumentViolations,
 } from '../../shared/domain/validation/service-schema.ts';
-import type { ContextDeps } from '../../shared/http/context-ports.ts';
-import { createHttpHandler } from '../../shared/http/create-http-handler.ts';
-import { routesOf } from '../../shared/http/route-table.ts';
-import { InMemoryDocumentStore } from '../support/in-memory-document-store.ts';
+import type { createHttpHandler } from '../../shared/http/create-http-handler.ts';
 import { expectWellFormed } from '../support/problem-assertions.ts';
 import {
   expectPrototypesUnchanged,
   type PrototypeSnapshot,
   snapshotPrototypes,
 } from '../support/prototype-guard.ts';
-import { MemoryLogger } from '../support/test-runtime.ts';
-import { unwiredApprovalPorts, unwiredPorts } from '../support/unwired-approval-ports.ts';
+import { settingsHandler, settingsRequest } from '../support/settings-lambda.ts';
 
 /**
  * Property tests of the schema pipeline: arbitrary schema-shaped JSON
@@ -58,44 +54,6 @@ beforeAll(() => {
   prototypes = snapshotPrototypes();
 });
 
-/** A Lambda handler of the settings context over a fresh in-memory table. */
-function handler(): ReturnType<typeof createHttpHandler> {
-  const deps: ContextDeps<'settings'> = {
-    documents: new InMemoryDocumentStore(),
-    clock: { now: () => new Date('2026-05-01T10:00:00Z') },
-    ...unwiredApprovalPorts(),
-    ...unwiredPorts('secrets', 'keys', 'audit'),
-    logger: new MemoryLogger(),
-  };
-  return createHttpHandler(routesOf('settings'), deps);
-}
-
-/** A JSON request shaped as API Gateway's HTTP API sends it. */
-function request(
-  routeKey: string,
-  rawPath: string,
-  pathParameters: Record<string, string>,
-  body: unknown,
-  roles: string,
-): APIGatewayProxyEventV2 {
-  const [method] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    pathParameters,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: 'req-1',
-      http: { method, path: rawPath },
-      authorizer: { lambda: { sub: 'fuzzer', tenant_id: 'acme', roles } },
-    },
-  } as unknown as APIGatewayProxyEventV2;
-}
-
 interface Answer {
   status: number;
   body: { errors?: { pointer: string; rule?: string }[]; warnings?: unknown[] };
@@ -122,7 +80,7 @@ async function sendChecked(
 }
 
 const putSchema = (schema: JsonObject, strict: boolean) =>
-  request(
+  settingsRequest(
     'PUT /v1/schemas/services/{service}',
     '/v1/schemas/services/api',
     { service: 'api' },
@@ -131,7 +89,7 @@ const putSchema = (schema: JsonObject, strict: boolean) =>
   );
 
 const validateDocument = (content: JsonValue) =>
-  request(
+  settingsRequest(
     'POST /v1/validate/envs/{env}/services/{service}',
     '/v1/validate/envs/dev/services/api',
     { env: 'dev', service: 'api' },
@@ -346,7 +304,7 @@ describe('arbitrary schemas and documents never get a 5xx, a throw or an unbound
           compiles = compileServiceSchema('fuzz', { schema, rules: [], strict }).compiled !== undefined;
           schemaDocumentViolations({ schema, rules: [], strict });
         }, label).not.toThrow();
-        const put = await sendChecked(handler(), putSchema(schema, strict), label);
+        const put = await sendChecked(settingsHandler(), putSchema(schema, strict), label);
         // Assess
         expect([201, 400, 422], label).toContain(put.status);
         const forbidden = holdsPrototypeKey(schema);
@@ -372,7 +330,7 @@ describe('arbitrary schemas and documents never get a 5xx, a throw or an unbound
           const schema = wire(generated);
           const compiled = compileServiceSchema('fuzz', { schema, rules: [], strict: false }).compiled;
           fc.pre(compiled !== undefined);
-          const to = handler();
+          const to = settingsHandler();
           const label = `schema ${JSON.stringify(schema).slice(0, 600)}`;
           const put = await sendChecked(to, putSchema(schema, false), label);
           // The route refuses a prototype key in any body; the pure validation is still fuzzed.

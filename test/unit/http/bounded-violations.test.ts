@@ -6,52 +6,11 @@ import {
   MAX_DOCUMENT_CHECKS,
   SCHEMA_DIALECT,
 } from '../../../shared/domain/validation/service-schema.ts';
-import type { ContextDeps } from '../../../shared/http/context-ports.ts';
-import { createHttpHandler } from '../../../shared/http/create-http-handler.ts';
 import { MAX_SHAPE_VIOLATIONS } from '../../../shared/http/parse-body.ts';
-import { routesOf } from '../../../shared/http/route-table.ts';
 import { InMemoryDocumentStore } from '../../support/in-memory-document-store.ts';
-import { MemoryLogger } from '../../support/test-runtime.ts';
-import { unwiredApprovalPorts, unwiredPorts } from '../../support/unwired-approval-ports.ts';
+import { settingsHandler, settingsRequest } from '../../support/settings-lambda.ts';
 
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
-
-function handler(documents = new InMemoryDocumentStore()): ReturnType<typeof createHttpHandler> {
-  const deps: ContextDeps<'settings'> = {
-    documents,
-    clock: { now: () => new Date('2026-05-01T10:00:00Z') },
-    ...unwiredApprovalPorts(),
-    ...unwiredPorts('secrets', 'keys', 'audit'),
-    logger: new MemoryLogger(),
-  };
-  return createHttpHandler(routesOf('settings'), deps);
-}
-
-/** A JSON request shaped as API Gateway's HTTP API sends it, from a caller holding `roles`. */
-function request(
-  routeKey: string,
-  rawPath: string,
-  pathParameters: Record<string, string>,
-  body: unknown,
-  roles: string,
-): APIGatewayProxyEventV2 {
-  const [method] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    pathParameters,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: 'req-1',
-      http: { method, path: rawPath },
-      authorizer: { lambda: { sub: 'alice', tenant_id: 'acme', roles } },
-    },
-  } as unknown as APIGatewayProxyEventV2;
-}
 
 interface Problem {
   status: number;
@@ -61,7 +20,7 @@ interface Problem {
 
 async function send(
   event: APIGatewayProxyEventV2,
-  to = handler(),
+  to = settingsHandler(),
 ): Promise<{ status: number; bytes: number; problem: Problem }> {
   const res = await to(event, context);
   const body = res.body ?? '';
@@ -69,7 +28,7 @@ async function send(
 }
 
 const putSchema = (schema: unknown) =>
-  request(
+  settingsRequest(
     'PUT /v1/schemas/services/{service}',
     '/v1/schemas/services/api',
     { service: 'api' },
@@ -79,9 +38,9 @@ const putSchema = (schema: unknown) =>
 
 /** Stores `schema` for the service `api` (expecting a 201), then validates `content` against it as a viewer. */
 async function validateUnder(schema: unknown, content: unknown): ReturnType<typeof send> {
-  const to = handler();
+  const to = settingsHandler();
   const put = await to(
-    request(
+    settingsRequest(
       'PUT /v1/schemas/services/{service}',
       '/v1/schemas/services/api',
       { service: 'api' },
@@ -91,7 +50,7 @@ async function validateUnder(schema: unknown, content: unknown): ReturnType<type
     context,
   );
   expect(put.statusCode).toBe(201);
-  const event = request(
+  const event = settingsRequest(
     'POST /v1/validate/envs/{env}/services/{service}',
     '/v1/validate/envs/dev/services/api',
     { env: 'dev', service: 'api' },
@@ -166,7 +125,7 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
   it('answers a drift policy of 40,000 bad workloads from a viewer with a bounded 400, not a 500', async () => {
     // Prepare: ~300 KB, each workload misses three required members.
     const workloads = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [i.toString(36), {}]));
-    const event = request(
+    const event = settingsRequest(
       'PUT /v1/drift-policies/envs/{env}',
       '/v1/drift-policies/envs/prod',
       { env: 'prod' },
@@ -186,7 +145,7 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
 
   it('answers an import whose policy lists 200,000 bad registries with a bounded 400, not a 500', async () => {
     // Prepare
-    const event = request(
+    const event = settingsRequest(
       'POST /v1/import',
       '/v1/import',
       {},
@@ -260,9 +219,9 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
   it('refuses with a 422 a 60-byte schema that makes validation exponential in depth, and stores nothing', async () => {
     // Prepare: the schema measured at 2^d checks for a valid document of depth d (anyOf and $ref '#').
     const documents = new InMemoryDocumentStore();
-    const to = handler(documents);
+    const to = settingsHandler(documents);
     const branch = (type: string) => ({ properties: { a: { $ref: '#' }, b: { type } } });
-    const event = request(
+    const event = settingsRequest(
       'PUT /v1/schemas/services/{service}',
       '/v1/schemas/services/api',
       { service: 'api' },
@@ -283,7 +242,7 @@ describe('huge or odd bad input gets a bounded 400 listing the first violations 
   it('lists at most 20 keys with lone surrogates and counts the rest', async () => {
     // Prepare: 5,000 keys, each with an unpaired high surrogate, escaped as JSON allows.
     const keys = Array.from({ length: 5000 }, (_, i) => `"\\ud800${i.toString(36)}":0`);
-    const event = request('PUT /v1/settings/global', '/v1/settings/global', {}, {}, 'editor');
+    const event = settingsRequest('PUT /v1/settings/global', '/v1/settings/global', {}, {}, 'editor');
     event.body = `{"content":{${keys.join(',')}},"reason":"r"}`;
     // Act
     const { status, problem } = await send(event);
