@@ -34,6 +34,8 @@ export interface SchemaReferenceAnalysis {
    * empty when a `$ref` is recursive. See {@link checksByDepth}.
    */
   checksByDepth: number[];
+  /** The subschema a local `$ref` names (as {@link localRefResolver}), from the anchors located for this analysis. */
+  resolveRef: (ref: string) => JsonObject | boolean | undefined;
 }
 
 /**
@@ -95,11 +97,14 @@ export function analyseSchemaReferences(schema: JsonObject): SchemaReferenceAnal
     });
   }
   const acyclic = sizes.cycles.size === 0;
-  const target = (node: JsonObject): JsonObject | boolean | undefined => {
-    const found = typeof node.$ref === 'string' ? resolveLocal(schema, node.$ref, anchors) : undefined;
-    return typeof found === 'string' ? undefined : found;
+  const resolveRef = resolverOver(schema, anchors);
+  const target = (node: JsonObject) => (typeof node.$ref === 'string' ? resolveRef(node.$ref) : undefined);
+  return {
+    violations,
+    unfoldedSize,
+    checksByDepth: acyclic ? checksByDepth(schema, target) : [],
+    resolveRef,
   };
-  return { violations, unfoldedSize, checksByDepth: acyclic ? checksByDepth(schema, target) : [] };
 }
 
 /**
@@ -110,7 +115,14 @@ export function analyseSchemaReferences(schema: JsonObject): SchemaReferenceAnal
  * @example localRefResolver({ $defs: { a: { $anchor: 'A', type: 'string' } } })('#A') // { $anchor: 'A', type: 'string' }
  */
 export function localRefResolver(schema: JsonObject): (ref: string) => JsonObject | boolean | undefined {
-  const { anchors } = locateObjects(schema, []);
+  return resolverOver(schema, locateObjects(schema, []).anchors);
+}
+
+/** The resolver of `schema`'s local `$ref`s over anchors already located: `undefined` for a `$ref` naming nothing. */
+function resolverOver(
+  schema: JsonObject,
+  anchors: Map<string, JsonObject[]>,
+): (ref: string) => JsonObject | boolean | undefined {
   return (ref) => {
     const target = resolveLocal(schema, ref, anchors);
     return typeof target === 'string' ? undefined : target;

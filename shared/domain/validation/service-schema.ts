@@ -18,7 +18,7 @@ import {
 import { useJsonEqualKeywords } from './json-equal-keywords.ts';
 import { ajvLinearRegExp } from './linear-regexp.ts';
 import { checkSchemaDocumentLimits, checkSchemaPatterns } from './schema-limits.ts';
-import { analyseSchemaReferences, localRefResolver } from './schema-references.ts';
+import { analyseSchemaReferences } from './schema-references.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 import { walkSchema } from './walk-schema.ts';
 
@@ -219,8 +219,7 @@ function compileDocument(
   }
   if (violations.length > 0 || !validateFn) return { violations };
   const everyErrorFn = validateFn;
-  const { checksByDepth } = analyseSchemaReferences(document.schema);
-  const resolveRef = localRefResolver(document.schema);
+  const { checksByDepth, resolveRef } = analyseSchemaReferences(document.schema);
   // Compiled on the first document too large for every-error mode, kept with this schema (and its tenant).
   let firstErrorFn: ValidateFunction | undefined;
   const compiled: CompiledServiceSchema = {
